@@ -1,0 +1,60 @@
+"""Shared fixtures: the node oracle (snarkjs, circomlibjs from node_oracle/)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_DIR = ROOT / "node_oracle"
+
+
+class NodeOracle:
+    """Runs node scripts inside node_oracle/ so they resolve its pinned packages."""
+
+    def __init__(self, directory: Path):
+        self.directory = directory
+
+    def run_js(self, source: str, *args: str, timeout: float = 600) -> str:
+        """Run an ES module given as source text; return its stdout (raises on failure)."""
+        script = self.directory / f".zkob_test_{os.getpid()}_{abs(hash(source))}.mjs"
+        script.write_text(source)
+        try:
+            proc = subprocess.run(
+                ["node", str(script), *args], cwd=self.directory,
+                capture_output=True, text=True, timeout=timeout,
+            )
+        finally:
+            script.unlink(missing_ok=True)
+        if proc.returncode != 0:
+            raise RuntimeError(f"node failed ({proc.returncode}): {proc.stderr[-2000:]}")
+        return proc.stdout
+
+    def json(self, source: str, *args: str) -> object:
+        return json.loads(self.run_js(source, *args))
+
+    def snarkjs(self, *args: str, timeout: float = 1200) -> subprocess.CompletedProcess:
+        """Run the snarkjs CLI; returns the completed process (check returncode yourself)."""
+        binary = self.directory / "node_modules" / ".bin" / "snarkjs"
+        return subprocess.run(
+            ["node", str(binary), *args], cwd=self.directory,
+            capture_output=True, text=True, timeout=timeout,
+        )
+
+
+@pytest.fixture(scope="session")
+def node() -> NodeOracle:
+    """The node oracle. In CI (CI=true) a missing install is an error, locally a skip."""
+    ready = shutil.which("node") and (NODE_DIR / "node_modules" / "snarkjs").is_dir() \
+        and (NODE_DIR / "node_modules" / "circomlibjs").is_dir()
+    if not ready:
+        message = "node_oracle is not installed: run `npm ci --prefix node_oracle`"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return NodeOracle(NODE_DIR)

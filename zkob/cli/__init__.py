@@ -1,0 +1,1 @@
+"""The ``zkob`` command line: click + rich, glue only (DESIGN.md section 1)."""

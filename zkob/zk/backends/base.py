@@ -1,0 +1,65 @@
+"""The interface every prover backend implements.
+
+Values cross the interface as plain Python types so the pure backend is the
+oracle: field elements are ints in [0, r); a G1 point is an affine pair
+``(x, y)`` of ints or ``None`` for infinity; a G2 point is
+``((x0, x1), (y0, y1))`` (Fq2 as c0 + c1*u) or ``None``. Engines may keep
+their own representation behind the opaque ``FrVec``/``G1Table``/``G2Table``
+handles (numpy arrays in the compiled engine) so large vectors never
+become Python int lists on the hot path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+G1 = tuple[int, int] | None
+G2 = tuple[tuple[int, int], tuple[int, int]] | None
+FrVec = Any
+G1Table = Any
+G2Table = Any
+
+
+class Backend(Protocol):
+    """Arithmetic the Groth16 prover needs; every method is pure (no hidden state)."""
+
+    name: str
+
+    # --- vectors over Fr -------------------------------------------------
+    def fr_vec(self, values: Sequence[int]) -> FrVec:
+        """Vector of field elements (each in [0, r))."""
+
+    def fr_list(self, vec: FrVec) -> list[int]:
+        """Back to Python ints."""
+
+    def fr_mul(self, x: FrVec, y: FrVec) -> FrVec:
+        """Pointwise product."""
+
+    def fr_sub(self, x: FrVec, y: FrVec) -> FrVec:
+        """Pointwise difference."""
+
+    def fr_scale(self, x: FrVec, c: int) -> FrVec:
+        """Every entry times the constant c."""
+
+    def ntt(self, x: FrVec, inverse: bool = False, shift: int = 1) -> FrVec:
+        """Radix-2 NTT on the domain of size len(x) (a power of two).
+
+        Forward: coefficients -> evaluations at shift * omega^i.
+        Inverse: evaluations at shift * omega^i -> coefficients.
+        omega is the standard 2^k-th root of unity of Fr (5^((r-1)/2^28) raised
+        to 2^(28-k)), as snarkjs and galois use.
+        """
+
+    # --- multi-scalar multiplication --------------------------------------
+    def g1_table(self, points: Sequence[G1]) -> G1Table:
+        """Prepare fixed bases (a proving-key query) for repeated MSMs."""
+
+    def msm_g1(self, table: G1Table, scalars: FrVec) -> G1:
+        """sum_i scalars[i] * points[i]; lengths must match."""
+
+    def g2_table(self, points: Sequence[G2]) -> G2Table:
+        """Prepare fixed G2 bases."""
+
+    def msm_g2(self, table: G2Table, scalars: FrVec) -> G2:
+        """sum_i scalars[i] * points[i] on G2."""
