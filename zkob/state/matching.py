@@ -1,0 +1,169 @@
+"""A small price-time-priority matching engine that emits DESIGN.md section 4 ops.
+
+The demo and the benchmarks need realistic, valid order flow: accounts that
+deposit, limit orders that rest on a book or cross it, partial fills at the
+maker's price, cancels and withdrawals. ``OrderFlow`` mirrors the state
+machine's bookkeeping (balances, escrow, free order slots) so every op it
+emits is valid when applied in sequence; the state machine remains the
+judge and rejects anything this engine gets wrong.
+
+Everything is driven by an explicit ``random.Random`` so a seed reproduces
+the flow. Cost: O(book size) per order, fine for demo-sized books.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+BUY, SELL = 0, 1
+U64 = 1 << 64
+
+
+@dataclass
+class RestingOrder:
+    slot: int
+    account: int
+    side: int
+    price: int
+    remaining: int
+    seq: int  # arrival time, for time priority
+
+
+@dataclass
+class OrderFlow:
+    """Generates valid op dicts for one market (``base``/``quote`` asset ids).
+
+    ``pubkeys`` maps account id -> [x, y]; accounts are created by their
+    first deposit. ``order_slots`` is the number of leaves of the orders
+    tree (2^orders_depth); slot 0 is left unused so ids read naturally.
+    """
+
+    pubkeys: dict[int, list[int]]
+    order_slots: int
+    base: int = 1
+    quote: int = 2
+    balances: dict[tuple[int, int], int] = field(default_factory=dict)
+    book: dict[int, RestingOrder] = field(default_factory=dict)
+    created: set[int] = field(default_factory=set)
+    seq: int = 0
+
+    # --- bookkeeping mirrored from the state machine -----------------------
+    def _credit(self, account: int, asset: int, amount: int) -> None:
+        self.balances[(account, asset)] = self.balances.get((account, asset), 0) + amount
+
+    def _debit(self, account: int, asset: int, amount: int) -> None:
+        self.balances[(account, asset)] -= amount
+
+    def balance(self, account: int, asset: int) -> int:
+        return self.balances.get((account, asset), 0)
+
+    def _free_slot(self) -> int | None:
+        for slot in range(1, self.order_slots):
+            if slot not in self.book:
+                return slot
+        return None
+
+    # --- op constructors ------------------------------------------------------
+    def deposit(self, account: int, asset: int, amount: int) -> dict:
+        op = {"op": "deposit", "account": account, "asset": asset, "amount": amount}
+        if account not in self.created:
+            op["pubkey"] = [str(c) for c in self.pubkeys[account]]
+            self.created.add(account)
+        self._credit(account, asset, amount)
+        return op
+
+    def withdraw(self, account: int, asset: int, amount: int) -> dict:
+        self._debit(account, asset, amount)
+        return {"op": "withdraw", "account": account, "asset": asset, "amount": amount}
+
+    def cancel(self, slot: int) -> dict:
+        order = self.book.pop(slot)
+        if order.side == BUY:
+            self._credit(order.account, self.quote, order.price * order.remaining)
+        else:
+            self._credit(order.account, self.base, order.remaining)
+        return {"op": "cancel", "order": slot, "account": order.account}
+
+    def limit(self, account: int, side: int, price: int, qty: int) -> list[dict]:
+        """Place a limit order and match it against the book (price-time priority).
+
+        Returns the place op followed by its fills; an order that does not
+        fully fill rests on the book. Returns [] when no slot is free or
+        the account cannot cover the escrow.
+        """
+        slot = self._free_slot()
+        escrow_asset, escrow = (self.quote, price * qty) if side == BUY else (self.base, qty)
+        if slot is None or escrow >= U64 or self.balance(account, escrow_asset) < escrow:
+            return []
+        self._debit(account, escrow_asset, escrow)
+        self.seq += 1
+        taker = RestingOrder(slot, account, side, price, qty, self.seq)
+        self.book[slot] = taker
+        ops = [{
+            "op": "place", "order": slot, "account": account, "base": self.base,
+            "quote": self.quote, "side": "buy" if side == BUY else "sell",
+            "price": price, "qty": qty,
+        }]
+        while taker.remaining:
+            maker = self._best_maker(taker)
+            if maker is None:
+                break
+            ops.append(self._fill(taker, maker, min(taker.remaining, maker.remaining)))
+        return ops
+
+    def _best_maker(self, taker: RestingOrder) -> RestingOrder | None:
+        if taker.side == BUY:
+            makers = [o for o in self.book.values() if o.side == SELL and o.price <= taker.price]
+            key = lambda o: (o.price, o.seq)  # noqa: E731 - cheapest first, then oldest
+        else:
+            makers = [o for o in self.book.values() if o.side == BUY and o.price >= taker.price]
+            key = lambda o: (-o.price, o.seq)  # noqa: E731 - dearest first, then oldest
+        makers = [o for o in makers if o.slot != taker.slot]
+        return min(makers, key=key) if makers else None
+
+    def _fill(self, taker: RestingOrder, maker: RestingOrder, qty: int) -> dict:
+        buyer, seller = (taker, maker) if taker.side == BUY else (maker, taker)
+        price = maker.price
+        self._credit(buyer.account, self.base, qty)
+        self._credit(seller.account, self.quote, qty * price)
+        self._credit(buyer.account, self.quote, qty * (buyer.price - price))
+        for order in (taker, maker):
+            order.remaining -= qty
+            if order.remaining == 0:
+                del self.book[order.slot]
+        return {"op": "fill", "taker": taker.slot, "maker": maker.slot, "qty": qty}
+
+
+def random_flow(
+    rng: random.Random,
+    pubkeys: dict[int, list[int]],
+    order_slots: int,
+    n_ops: int,
+    base: int = 1,
+    quote: int = 2,
+) -> list[dict]:
+    """A valid random order flow of about ``n_ops`` ops.
+
+    Every account first deposits both assets; then limit orders around a
+    mid price of 100 (some crossing, producing fills), occasional cancels
+    and withdrawals. Deterministic for a given ``rng`` state.
+    """
+    flow = OrderFlow(pubkeys=pubkeys, order_slots=order_slots, base=base, quote=quote)
+    ops: list[dict] = []
+    accounts = sorted(pubkeys)
+    for account in accounts:
+        ops.append(flow.deposit(account, base, rng.randint(50, 200)))
+        ops.append(flow.deposit(account, quote, rng.randint(5_000, 20_000)))
+    while len(ops) < n_ops:
+        roll = rng.random()
+        account = rng.choice(accounts)
+        if roll < 0.12 and flow.book:
+            ops.append(flow.cancel(rng.choice(sorted(flow.book))))
+        elif roll < 0.18 and flow.balance(account, quote) > 10:
+            ops.append(flow.withdraw(account, quote, rng.randint(1, flow.balance(account, quote) // 10)))
+        else:
+            side = rng.choice((BUY, SELL))
+            price = rng.randint(95, 105)
+            ops.extend(flow.limit(account, side, price, rng.randint(1, 10)))
+    return ops[:n_ops]  # every op is valid after its predecessors, so any prefix is too
