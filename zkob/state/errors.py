@@ -1,0 +1,23 @@
+"""The one exception the state machine raises for a batch it refuses."""
+
+from __future__ import annotations
+
+
+class Rejected(Exception):
+    """A batch violates a rule of DESIGN.md section 4; nothing was changed.
+
+    ``rule`` is a short stable name (e.g. ``"insufficient_balance"``),
+    ``op_index`` the 0-based index of the offending op in the batch,
+    ``op_type`` its type name and ``detail`` a human explanation.
+    ``str()`` is one line naming all of them.
+    """
+
+    def __init__(self, rule: str, op_index: int, op_type: str, detail: str = ""):
+        self.rule = rule
+        self.op_index = op_index
+        self.op_type = op_type
+        self.detail = detail
+        text = f"op {op_index} ({op_type}) rejected: rule {rule}"
+        if detail:
+            text += f": {detail}"
+        super().__init__(" ".join(text.split()))
