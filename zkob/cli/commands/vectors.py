@@ -1,0 +1,42 @@
+"""``zkob vectors -o DIR``: regenerate the committed test vectors (vectors/)."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import click
+
+from ..console import err, fail, out
+
+#: topic -> module with a deterministic ``build() -> dict`` (Wycheproof layout).
+TOPICS = {
+    "poseidon": "zkob.zk.poseidon_vectors",
+}
+
+
+def render(topic: str) -> bytes:
+    """The exact bytes of vectors/<topic>.json."""
+    data = importlib.import_module(TOPICS[topic]).build()
+    return (json.dumps(data, indent=1) + "\n").encode()
+
+
+@click.command("vectors")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("vectors"), show_default=True, help="Directory to write <topic>.json into.")
+@click.option("--topic", "topics", multiple=True, type=click.Choice(sorted(TOPICS)),
+              help="Only these topics (default: all).")
+def command(out_dir: Path, topics: tuple[str, ...]) -> None:
+    """Regenerate deterministic test vectors for other implementations."""
+    from ...zk.files import write_atomic
+
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        fail(f"cannot create {out_dir}: {exc.strerror}")
+    for topic in topics or sorted(TOPICS):
+        err.print(f"[dim]generating {topic}...[/]")
+        path = out_dir / f"{topic}.json"
+        write_atomic(path, render(topic))
+        out.print(str(path), markup=False)
