@@ -150,3 +150,27 @@ def public_key_from_json(obj: object, field: str = "pubkey") -> bj.Point:
     if problem is not None:
         raise MalformedInput(field, problem)
     return p
+
+
+KEY_FILE_TYPE = "zkob-eddsa-poseidon-private-key"
+
+
+def key_file_to_json(prv: bytes) -> dict:
+    """The private key file of ``zkob keygen``: type, 64 lowercase hex digits, public key."""
+    return {"type": KEY_FILE_TYPE, "private_key": _check_private_key(prv).hex(),
+            "public_key": public_key_to_json(private_to_public(prv))}
+
+
+def key_file_from_json(obj: object, field: str = "key") -> tuple[bytes, bj.Point]:
+    """Strictly parse a key file: exact keys, 64 lowercase hex digits, matching public key."""
+    d = _strict_keys(obj, {"type", "private_key", "public_key"}, field)
+    if d["type"] != KEY_FILE_TYPE:
+        raise MalformedInput(f"{field}.type", f"expected {KEY_FILE_TYPE!r}")
+    text = d["private_key"]
+    if not isinstance(text, str) or len(text) != 64 or not set(text) <= set("0123456789abcdef"):
+        raise MalformedInput(f"{field}.private_key", "expected 64 lowercase hex digits")
+    prv = bytes.fromhex(text)
+    a = private_to_public(prv)
+    if parse_point(d["public_key"], f"{field}.public_key") != a:
+        raise MalformedInput(f"{field}.public_key", "does not match the private key")
+    return prv, a

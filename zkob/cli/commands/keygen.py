@@ -1,0 +1,36 @@
+"""``zkob keygen -o KEY.json``: a fresh EdDSA-Poseidon (Baby Jubjub) key pair."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..console import fail, out
+
+
+@click.command("keygen")
+@click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Private key file to create (owner-only permissions; never overwritten).")
+def command(out_path: Path) -> None:
+    """Create a private key file and print the public key as ["x", "y"] (decimal).
+
+    The key is 32 random bytes from the OS (secrets); the public key is
+    circomlibjs's prv2pub of it, ready for a deposit's "pubkey".
+    """
+    import secrets
+
+    from ...zk.eddsa import key_file_to_json
+    from ...zk.files import write_atomic
+
+    if out_path.exists() or out_path.is_symlink():
+        fail(f"{out_path} already exists; refusing to overwrite a key file")
+    document = key_file_to_json(secrets.token_bytes(32))
+    try:
+        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=0o600, overwrite=False)
+    except FileExistsError:
+        fail(f"{out_path} already exists; refusing to overwrite a key file")
+    except OSError as exc:
+        fail(f"cannot write {out_path}: {exc.strerror or exc}")
+    out.print(json.dumps(document["public_key"]), markup=False)
