@@ -21,3 +21,7 @@ class Rejected(Exception):
         if detail:
             text += f": {detail}"
         super().__init__(" ".join(text.split()))
+
+
+class StoreError(Exception):
+    """A state directory is missing, malformed, or changed under us (one-line message)."""

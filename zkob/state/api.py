@@ -1,0 +1,96 @@
+"""The public entry points: create, open, apply, trace and replay states.
+
+    state = create_state("dir", Params(20, 20, 8, 4))   # or new_state(params) in memory
+    trace = apply_batch(state, load_batch("b.json", state.params.batch_size))
+    replica = create_state("replica", state.params); replay_log(replica, state)
+
+A stored state holds an open SQLite connection: ``close_state`` it (or use
+``with opened(dir) as state:``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .batchfile import loads_batch
+from .errors import StoreError
+from .kv import LogEntry, MemorySource
+from .params import Params
+from .state import State
+from .store import SqliteSource, create_store, open_store
+from .transition import apply_batch, trace_batch
+
+__all__ = [
+    "Params", "State", "apply_batch", "close_state", "create_state", "new_state", "open_state",
+    "opened", "replay_log", "trace_batch",
+]
+
+
+def new_state(params: Params) -> State:
+    """A fresh, empty state in memory (tests, tracing, replay checks)."""
+    return State(params, MemorySource())
+
+
+def create_state(directory: str | Path, params: Params) -> State:
+    """Create a fresh state directory (params.json + state.sqlite); refuses a non-empty one."""
+    return State(params, create_store(directory, params))
+
+
+def open_state(directory: str | Path) -> State:
+    """Open an existing state directory without recomputing any tree (nodes are stored)."""
+    params, source = open_store(directory)
+    return State(params, source)
+
+
+def close_state(state: State) -> None:
+    """Release a stored state's database connection (no-op in memory)."""
+    if isinstance(state.source, SqliteSource):
+        state.source.close()
+
+
+@contextmanager
+def opened(directory: str | Path) -> Iterator[State]:
+    state = open_state(directory)
+    try:
+        yield state
+    finally:
+        close_state(state)
+
+
+def replay_log(target: State, source: State | list[LogEntry]) -> list[LogEntry]:
+    """Apply the source's logged batches that ``target`` lacks, checking every root.
+
+    ``target`` must have the same params and be a prefix of the source's
+    history (its height h and root equal entry h's new root). Each replayed
+    batch must reproduce the logged old root, new root, commitment and
+    bridge digest, else StoreError. Returns the entries applied.
+    """
+    entries = source.log() if isinstance(source, State) else list(source)
+    if isinstance(source, State) and source.params != target.params:
+        raise StoreError("replay needs identical parameters")
+    applied = []
+    for entry in entries[target.height:]:
+        if entry.seq != target.height + 1:
+            raise StoreError(f"batch log is not contiguous at seq {entry.seq}")
+        if target.root != entry.old_root:
+            raise StoreError(f"batch {entry.seq}: replica root differs from the logged old root")
+        batch = loads_batch(entry.ops_json, target.params.batch_size)
+        trace = apply_batch(target, batch)
+        got = (trace.old_root, trace.new_root, trace.commitment, trace.bridge)
+        want = (entry.old_root, entry.new_root, entry.commitment, entry.bridge)
+        if got != want:
+            raise StoreError(f"batch {entry.seq}: replay gave {got}, the log says {want}")
+        applied.append(entry)
+    return applied
+
+
+def log_entry_json(entry: LogEntry) -> str:
+    """One log entry as JSON with decimal strings (for export to other replicas)."""
+    return json.dumps({
+        "seq": entry.seq, "old_root": str(entry.old_root), "new_root": str(entry.new_root),
+        "commitment": str(entry.commitment), "bridge": str(entry.bridge), "salt": str(entry.salt),
+        "batch": json.loads(entry.ops_json),
+    }, sort_keys=True)

@@ -1,0 +1,160 @@
+"""Strict parsing of batch files (DESIGN.md sections 4 and 8).
+
+``{"ops": [OP, ...], "salt": "<decimal Fr>"}``; an OP is
+``{"op": TYPE, FIELD: VALUE, ...}`` with exactly the table's fields
+(deposit's ``pubkey`` may be omitted). Numbers are JSON integers up to
+2^53 - 1 or canonical decimal strings below r; booleans, floats,
+non-canonical strings, duplicate keys, unknown types or fields, a side
+other than "buy"/"sell" and more than K ops are refused with
+``MalformedInput`` naming the op index and field. Rules about values
+(ranges, existence) belong to transition.py, which raises ``Rejected``.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..zk.errors import MalformedInput
+from ..zk.field import R, parse_int
+from .ops import OP_CLASSES, SIDE_NAMES, Noop, Op, to_json
+
+JSON_SAFE_INT = (1 << 53) - 1
+OPTIONAL_FIELDS = {"deposit": frozenset({"pubkey"})}
+FIELD_NAMES = {
+    "noop": (),
+    "deposit": ("account", "asset", "amount", "pubkey"),
+    "withdraw": ("account", "asset", "amount"),
+    "place": ("order", "account", "base", "quote", "side", "price", "qty"),
+    "cancel": ("order", "account"),
+    "fill": ("taker", "maker", "qty"),
+}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Parsed ops (1..K, unpadded) and the salt; ``salt_given`` False when it was drawn."""
+
+    ops: tuple[Op, ...]
+    salt: int
+    salt_given: bool = True
+
+    def padded(self, batch_size: int) -> tuple[Op, ...]:
+        """The ops followed by noops up to ``batch_size`` slots."""
+        if len(self.ops) > batch_size:
+            raise MalformedInput("ops", f"batch has {len(self.ops)} ops, more than batch_size {batch_size}")
+        return self.ops + (Noop(),) * (batch_size - len(self.ops))
+
+    def to_json(self) -> dict:
+        """Canonical batch-file form (decimal strings; the salt always present)."""
+        return {"ops": [to_json(op) for op in self.ops], "salt": str(self.salt)}
+
+    def dumps(self) -> str:
+        return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def random_salt() -> int:
+    """A uniformly random salt in Fr from ``secrets``."""
+    return secrets.randbelow(R)
+
+
+def _number(value: object, field: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool) and value > JSON_SAFE_INT:
+        raise MalformedInput(field, "integers above 2^53 - 1 must be written as decimal strings")
+    return parse_int(value, field, R)
+
+
+def parse_op(obj: object, index: int) -> Op:
+    """One op object -> an Op dataclass; raises MalformedInput naming ``ops[index]`` and the field."""
+    where = f"ops[{index}]"
+    if not isinstance(obj, dict):
+        raise MalformedInput(where, "an op must be a JSON object")
+    name = obj.get("op")
+    if not isinstance(name, str) or name not in OP_CLASSES:
+        raise MalformedInput(f"{where}.op", f"unknown op type {name!r}; expected one of {sorted(OP_CLASSES)}")
+    where = f"ops[{index}] ({name})"
+    allowed = set(FIELD_NAMES[name])
+    given = set(obj) - {"op"}
+    unknown = sorted(given - allowed)
+    if unknown:
+        raise MalformedInput(f"{where}.{unknown[0]}", "unknown field")
+    missing = sorted(allowed - given - OPTIONAL_FIELDS.get(name, frozenset()))
+    if missing:
+        raise MalformedInput(f"{where}.{missing[0]}", "missing field")
+    values: dict[str, object] = {}
+    for field in FIELD_NAMES[name]:
+        if field not in obj:
+            continue
+        raw = obj[field]
+        label = f"{where}.{field}"
+        if field == "side":
+            if raw not in SIDE_NAMES or not isinstance(raw, str):
+                raise MalformedInput(label, f"side must be \"buy\" or \"sell\", got {raw!r}")
+            values[field] = SIDE_NAMES.index(raw)
+        elif field == "pubkey":
+            values[field] = _pubkey(raw, label)
+        else:
+            values[field] = _number(raw, label)
+    return OP_CLASSES[name](**values)
+
+
+def _pubkey(raw: object, label: str) -> tuple[int, int]:
+    if not isinstance(raw, list) or len(raw) != 2:
+        raise MalformedInput(label, "pubkey must be a list [x, y]")
+    x, y = _number(raw[0], f"{label}[0]"), _number(raw[1], f"{label}[1]")
+    if (x, y) == (0, 0):
+        raise MalformedInput(label, "[0, 0] is the encoding of 'no pubkey'; omit the field instead")
+    return (x, y)
+
+
+def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+    """A decoded batch object -> Batch; draws the salt with ``draw_salt`` when absent."""
+    if not isinstance(data, dict):
+        raise MalformedInput("batch", "expected a JSON object {\"ops\": [...], \"salt\": ...}")
+    unknown = sorted(set(data) - {"ops", "salt"})
+    if unknown:
+        raise MalformedInput(f"batch.{unknown[0]}", "unknown field")
+    raw_ops = data.get("ops")
+    if not isinstance(raw_ops, list):
+        raise MalformedInput("ops", "missing or not a list")
+    if not 1 <= len(raw_ops) <= batch_size:
+        raise MalformedInput("ops", f"a batch holds 1..{batch_size} ops, got {len(raw_ops)}")
+    ops = tuple(parse_op(obj, i) for i, obj in enumerate(raw_ops))
+    if "salt" in data:
+        return Batch(ops, _number(data["salt"], "salt"), True)
+    return Batch(ops, draw_salt(), False)
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise MalformedInput(f"key {key!r}", "duplicate JSON key")
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> object:
+    raise MalformedInput("batch", f"{name} is not a number")
+
+
+def loads_batch(text: str | bytes, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+    """Parse batch-file text strictly (duplicate keys and NaN/Infinity refused)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise MalformedInput("batch", f"not valid JSON: {exc}") from None
+    return parse_batch(data, batch_size, draw_salt)
+
+
+def load_batch(path: str | Path, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+    """Read and parse a batch file; an unreadable file is a MalformedInput too."""
+    try:
+        text = Path(path).read_bytes()
+    except OSError as exc:
+        raise MalformedInput(str(path), f"cannot read batch file: {exc.strerror or exc}") from None
+    return loads_batch(text, batch_size, draw_salt)
+

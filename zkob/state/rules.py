@@ -1,0 +1,211 @@
+"""One function per operation: check DESIGN.md section 4's rules, then update.
+
+Each ``apply_<op>(ctx, op)`` runs on a ``Context`` whose state is an
+overlay, checks every rule of its row of the table *before* touching
+anything (credits check overflow as they happen; the overlay is discarded
+on rejection anyway) and returns the (balance_updates, order_updates) of
+the fixed shape documented in trace.py.
+
+Rule names (``Rejected.rule``), in the order they are checked:
+
+- all ops: ``id_range`` (account < 2^D_A, asset < 2^D_B, order < 2^D_O)
+- deposit: ``amount_positive``, ``pubkey_required`` (new account),
+  ``pubkey_mismatch`` (existing account, other key), ``balance_overflow``
+- withdraw: ``account_exists``, ``amount_positive``, ``insufficient_balance``
+- place: ``side_value``, ``slot_free``, ``account_exists``,
+  ``distinct_assets``, ``price_positive``, ``qty_positive``,
+  ``price_range`` (price < 2^64), ``escrow_overflow`` (escrow < 2^64),
+  ``insufficient_balance``
+- cancel: ``order_exists``, ``order_owner``, ``balance_overflow`` (refund)
+- fill: ``distinct_orders``, ``order_exists``, ``same_market``,
+  ``opposite_sides``, ``price_cross``, ``qty_positive``,
+  ``qty_exceeds_remaining``, ``balance_overflow`` (any of the 3 credits)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from .errors import Rejected
+from .ops import BUY, Cancel, Deposit, Fill, Noop, Op, Place, Withdraw
+from .state import State
+from .trace import AccountLeaf, BalanceUpdate, OrderLeaf, OrderUpdate
+
+U64 = 1 << 64
+Updates = tuple[tuple[BalanceUpdate, ...], tuple[OrderUpdate, ...]]
+
+
+@dataclass
+class Context:
+    """The op being applied (for error messages) and the overlay state it writes to."""
+
+    state: State
+    index: int
+    op: Op
+
+    def reject(self, rule: str, detail: str) -> Rejected:
+        return Rejected(rule, self.index, self.op.NAME, detail)
+
+    def require(self, ok: bool, rule: str, detail: str) -> None:
+        if not ok:
+            raise self.reject(rule, detail)
+
+    def check_ids(self, **ids: tuple[int, int]) -> None:
+        """``name=(value, depth)``: each id must be a leaf index of its tree."""
+        for name, (value, depth) in ids.items():
+            self.require(0 <= value < (1 << depth), "id_range",
+                         f"{name} {value} is outside its tree of depth {depth}")
+
+
+def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
+                create_pk: tuple[int, int] | None = None) -> BalanceUpdate:
+    """Write one balance leaf and the account leaf above it; return the witness.
+
+    ``create_pk`` creates a never-used account (nonce 0) with that key.
+    """
+    st = ctx.state
+    old_account = st.account(account)
+    if old_account is None:
+        assert create_pk is not None, "caller must check account_exists"
+        base = AccountLeaf(create_pk[0], create_pk[1], 0, st.empty_balances_root)
+    else:
+        base = old_account
+    tree = st.balances_tree(account)
+    old_amount = tree.leaf(asset)
+    balance_path, _, balances_root = tree.update(asset, new_amount)
+    new_account = replace(base, balances_root=balances_root)
+    accounts = st.accounts_tree
+    account_path, before, after = accounts.update(account, new_account.hash())
+    st.source.put("account", account, new_account)  # type: ignore[attr-defined]
+    return BalanceUpdate(account, asset, old_amount, new_amount, old_account, new_account,
+                         balance_path, account_path, before, after)
+
+
+def credit(ctx: Context, account: int, asset: int, amount: int,
+           create_pk: tuple[int, int] | None = None) -> BalanceUpdate:
+    """Add ``amount``; rejects ``balance_overflow`` when the balance would reach 2^64."""
+    total = ctx.state.balance(account, asset) + amount
+    ctx.require(total < U64, "balance_overflow",
+                f"account {account} asset {asset} would hold {total} >= 2^64")
+    return set_balance(ctx, account, asset, total, create_pk)
+
+
+def debit(ctx: Context, account: int, asset: int, amount: int) -> BalanceUpdate:
+    """Subtract ``amount``; rejects ``insufficient_balance``."""
+    have = ctx.state.balance(account, asset)
+    ctx.require(have >= amount, "insufficient_balance",
+                f"account {account} asset {asset} holds {have}, needs {amount}")
+    return set_balance(ctx, account, asset, have - amount)
+
+
+def set_order(ctx: Context, order: int, leaf: OrderLeaf | None) -> OrderUpdate:
+    """Write one order slot (None frees it); return the witness."""
+    st = ctx.state
+    old = st.order(order)
+    path, before, after = st.orders_tree.update(order, 0 if leaf is None else leaf.hash())
+    st.source.put("order", order, leaf)  # type: ignore[attr-defined]
+    return OrderUpdate(order, old, leaf, path, before, after)
+
+
+def apply_noop(ctx: Context, op: Noop) -> Updates:
+    return (), ()
+
+
+def apply_deposit(ctx: Context, op: Deposit) -> Updates:
+    p = ctx.state.params
+    ctx.check_ids(account=(op.account, p.accounts_depth), asset=(op.asset, p.assets_depth))
+    ctx.require(op.amount >= 1, "amount_positive", "deposit amount must be at least 1")
+    existing = ctx.state.account(op.account)
+    if existing is None:
+        ctx.require(op.pubkey is not None, "pubkey_required",
+                    f"account {op.account} does not exist; a deposit creating it must give its pubkey")
+    elif op.pubkey is not None:
+        ctx.require(op.pubkey == (existing.pk_x, existing.pk_y), "pubkey_mismatch",
+                    f"account {op.account} exists with another pubkey")
+    return (credit(ctx, op.account, op.asset, op.amount, op.pubkey),), ()
+
+
+def apply_withdraw(ctx: Context, op: Withdraw) -> Updates:
+    p = ctx.state.params
+    ctx.check_ids(account=(op.account, p.accounts_depth), asset=(op.asset, p.assets_depth))
+    ctx.require(ctx.state.account(op.account) is not None, "account_exists",
+                f"account {op.account} does not exist")
+    ctx.require(op.amount >= 1, "amount_positive", "withdrawal amount must be at least 1")
+    return (debit(ctx, op.account, op.asset, op.amount),), ()
+
+
+def apply_place(ctx: Context, op: Place) -> Updates:
+    st, p = ctx.state, ctx.state.params
+    ctx.check_ids(order=(op.order, p.orders_depth), account=(op.account, p.accounts_depth),
+                  base=(op.base, p.assets_depth), quote=(op.quote, p.assets_depth))
+    ctx.require(op.side in (0, 1), "side_value", f"side must be 0 (buy) or 1 (sell), got {op.side}")
+    ctx.require(st.order(op.order) is None, "slot_free", f"order slot {op.order} is taken")
+    ctx.require(st.account(op.account) is not None, "account_exists", f"account {op.account} does not exist")
+    ctx.require(op.base != op.quote, "distinct_assets", f"base and quote are both asset {op.base}")
+    ctx.require(op.price >= 1, "price_positive", "price must be at least 1")
+    ctx.require(op.qty >= 1, "qty_positive", "qty must be at least 1")
+    ctx.require(op.price < U64, "price_range", "price must be below 2^64")
+    ctx.require(op.escrow < U64, "escrow_overflow", f"escrow {op.escrow} is not below 2^64")
+    escrow = debit(ctx, op.account, op.escrow_asset, op.escrow)
+    leaf = OrderLeaf(op.account, op.base, op.quote, op.side, op.price, op.qty)
+    return (escrow,), (set_order(ctx, op.order, leaf),)
+
+
+def remainder_escrow(order: OrderLeaf) -> tuple[int, int]:
+    """(asset, amount) held in escrow by an open order's remainder."""
+    if order.side == BUY:
+        return order.quote, order.price * order.remaining
+    return order.base, order.remaining
+
+
+def apply_cancel(ctx: Context, op: Cancel) -> Updates:
+    p = ctx.state.params
+    ctx.check_ids(order=(op.order, p.orders_depth), account=(op.account, p.accounts_depth))
+    order = ctx.state.order(op.order)
+    ctx.require(order is not None, "order_exists", f"order {op.order} is not open")
+    assert order is not None
+    ctx.require(order.account == op.account, "order_owner",
+                f"order {op.order} belongs to account {order.account}, not {op.account}")
+    removed = set_order(ctx, op.order, None)
+    asset, amount = remainder_escrow(order)
+    return (credit(ctx, order.account, asset, amount),), (removed,)
+
+
+def apply_fill(ctx: Context, op: Fill) -> Updates:
+    st, p = ctx.state, ctx.state.params
+    ctx.check_ids(taker=(op.taker, p.orders_depth), maker=(op.maker, p.orders_depth))
+    ctx.require(op.taker != op.maker, "distinct_orders", f"taker and maker are both order {op.taker}")
+    taker, maker = st.order(op.taker), st.order(op.maker)
+    ctx.require(taker is not None, "order_exists", f"taker order {op.taker} is not open")
+    ctx.require(maker is not None, "order_exists", f"maker order {op.maker} is not open")
+    assert taker is not None and maker is not None
+    ctx.require((taker.base, taker.quote) == (maker.base, maker.quote), "same_market",
+                "taker and maker trade different asset pairs")
+    ctx.require(taker.side != maker.side, "opposite_sides", "taker and maker are on the same side")
+    buy, sell = (taker, maker) if taker.side == BUY else (maker, taker)
+    ctx.require(buy.price >= sell.price, "price_cross",
+                f"buy price {buy.price} is below sell price {sell.price}")
+    ctx.require(op.qty >= 1, "qty_positive", "fill qty must be at least 1")
+    ctx.require(op.qty <= taker.remaining and op.qty <= maker.remaining, "qty_exceeds_remaining",
+                f"qty {op.qty} exceeds a remainder ({taker.remaining}, {maker.remaining})")
+    orders = (
+        set_order(ctx, op.taker, _reduced(taker, op.qty)),
+        set_order(ctx, op.maker, _reduced(maker, op.qty)),
+    )
+    balances = (
+        credit(ctx, buy.account, buy.base, op.qty),
+        credit(ctx, sell.account, sell.quote, op.qty * maker.price),
+        credit(ctx, buy.account, buy.quote, op.qty * (buy.price - maker.price)),
+    )
+    return balances, orders
+
+
+def _reduced(order: OrderLeaf, qty: int) -> OrderLeaf | None:
+    left = order.remaining - qty
+    return None if left == 0 else replace(order, remaining=left)
+
+
+APPLY = {
+    Noop: apply_noop, Deposit: apply_deposit, Withdraw: apply_withdraw,
+    Place: apply_place, Cancel: apply_cancel, Fill: apply_fill,
+}

@@ -1,0 +1,96 @@
+"""``State``: the order book seen through a source (committed, or an overlay).
+
+Read accessors for accounts, balances, orders and roots, over any source
+of kv.py. The transition builds a ``State`` on an ``Overlay`` to compute a
+batch; nothing here mutates a committed source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..zk.poseidon import hash2
+from .kv import BALANCES_TREE_BASE, LogEntry, MemorySource, Source
+from .params import Params
+from .smt import SparseMerkleTree, empty_root
+from .trace import AccountLeaf, OrderLeaf
+
+ACCOUNTS_TREE = 0
+ORDERS_TREE = 1
+
+
+def balances_tree_id(account: int) -> int:
+    """Tree id of an account's balances tree in the node table."""
+    return BALANCES_TREE_BASE + account
+
+
+class State:
+    """An order-book state with parameters ``params`` held in ``source``.
+
+    Cheap to build: nothing is loaded until asked for; roots are stored
+    nodes, so opening a large state costs a few reads.
+    """
+
+    def __init__(self, params: Params, source: Source | None = None):
+        self.params = params
+        self.source: Source = MemorySource() if source is None else source
+
+    # --- trees --------------------------------------------------------------
+    @property
+    def accounts_tree(self) -> SparseMerkleTree:
+        return SparseMerkleTree(self.params.accounts_depth, self.source, ACCOUNTS_TREE)
+
+    @property
+    def orders_tree(self) -> SparseMerkleTree:
+        return SparseMerkleTree(self.params.orders_depth, self.source, ORDERS_TREE)
+
+    def balances_tree(self, account: int) -> SparseMerkleTree:
+        return SparseMerkleTree(self.params.assets_depth, self.source, balances_tree_id(account))
+
+    @property
+    def accounts_root(self) -> int:
+        return self.accounts_tree.root()
+
+    @property
+    def orders_root(self) -> int:
+        return self.orders_tree.root()
+
+    @property
+    def root(self) -> int:
+        """State root H(accounts_root, orders_root)."""
+        return hash2(self.accounts_root, self.orders_root)
+
+    @property
+    def empty_balances_root(self) -> int:
+        return empty_root(self.params.assets_depth)
+
+    # --- leaves -------------------------------------------------------------
+    def account(self, account: int) -> AccountLeaf | None:
+        return self.source.get("account", account)  # type: ignore[return-value]
+
+    def balance(self, account: int, asset: int) -> int:
+        value = self.source.get("node", (balances_tree_id(account), 0, asset))
+        return 0 if value is None else value  # type: ignore[return-value]
+
+    def order(self, order: int) -> OrderLeaf | None:
+        return self.source.get("order", order)  # type: ignore[return-value]
+
+    # --- scans (committed sources only) -------------------------------------
+    def accounts(self) -> Iterator[tuple[int, AccountLeaf]]:
+        return self.source.items("account")  # type: ignore[return-value]
+
+    def orders(self) -> Iterator[tuple[int, OrderLeaf]]:
+        return self.source.items("order")  # type: ignore[return-value]
+
+    def balances(self) -> Iterator[tuple[int, int, int]]:
+        """(account, asset, amount) for every non-zero balance."""
+        for (account, asset), amount in self.source.items("balance"):  # type: ignore[misc]
+            yield account, asset, amount
+
+    def log(self) -> list[LogEntry]:
+        return self.source.log()
+
+    @property
+    def height(self) -> int:
+        """Number of batches applied."""
+        return self.source.height()

@@ -1,0 +1,74 @@
+"""Run a batch: the K padded slots through rules.py on an overlay.
+
+``trace_batch`` computes the ``BatchTrace`` without changing the state
+(for ``zkob export wtns`` and the prover); ``apply_batch`` computes it and
+commits the overlay's writes with a batch-log entry in one atomic step
+(one SQLite transaction for a stored state). A rule violation raises
+``Rejected`` before anything is committed.
+
+Cost per op: depth Poseidon-2 hashes per tree touched plus a 4-input hash
+per account leaf and a 6-input one per order leaf; about 26 ms for a
+deposit at depths 20/20/8 with the pure-Python hash.
+"""
+
+from __future__ import annotations
+
+from ..zk.poseidon import hash2
+from .batchfile import Batch
+from .digest import bridge_digest, commitment
+from .kv import LogEntry, Overlay
+from .ops import encode, op_hash
+from .rules import APPLY, Context
+from .state import State
+from .trace import BatchTrace, OpTrace
+
+
+def _run(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
+    state.source.refresh()
+    overlay = Overlay(state.source)
+    view = State(state.params, overlay)  # type: ignore[arg-type]
+    old_root = view.root
+    accounts_root, orders_root = view.accounts_root, view.orders_root
+    traces = []
+    for index, op in enumerate(batch.padded(state.params.batch_size)):
+        balance_updates, order_updates = APPLY[type(op)](Context(view, index, op), op)
+        accounts_after, orders_after = view.accounts_root, view.orders_root
+        encoding = encode(op)
+        traces.append(OpTrace(
+            index=index, op=op, op_type=op.NAME, encoding=encoding, op_hash=op_hash(op),
+            balance_updates=balance_updates, order_updates=order_updates,
+            root_before=hash2(accounts_root, orders_root), root_after=hash2(accounts_after, orders_after),
+            accounts_root_before=accounts_root, orders_root_before=orders_root,
+            accounts_root_after=accounts_after, orders_root_after=orders_after,
+        ))
+        accounts_root, orders_root = accounts_after, orders_after
+    hashes = [t.op_hash for t in traces]
+    trace = BatchTrace(
+        params=state.params, old_root=old_root, new_root=hash2(accounts_root, orders_root),
+        salt=batch.salt, commitment=commitment(batch.salt, hashes),
+        bridge=bridge_digest([t.encoding[0] for t in traces], hashes), ops=tuple(traces),
+    )
+    return trace, overlay
+
+
+def trace_batch(state: State, batch: Batch) -> BatchTrace:
+    """The witness trace of ``batch`` applied to ``state``; the state is not changed.
+
+    Raises ``Rejected`` (rule, op index, op type) if any op breaks a rule,
+    and MalformedInput if the batch has more than K ops.
+    """
+    return _run(state, batch)[0]
+
+
+def apply_batch(state: State, batch: Batch) -> BatchTrace:
+    """Apply ``batch`` and persist it with its log entry, atomically; return its trace.
+
+    On ``Rejected`` (or any error) nothing is written.
+    """
+    trace, overlay = _run(state, batch)
+    entry = LogEntry(
+        seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
+        commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
+    )
+    state.source.commit(overlay.writes, entry)
+    return trace
