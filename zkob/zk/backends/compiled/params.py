@@ -1,0 +1,63 @@
+"""Field parameters and int <-> limb-array conversions (numpy only, no numba).
+
+A field element array has shape (..., 8), dtype uint64, each limb < 2^32,
+little-endian. Conversions go through bytes (``int.to_bytes`` and
+``np.frombuffer``) so the per-element cost is one Python call, never a
+loop over limbs. Montgomery conversion happens in the compiled kernels.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ...field import Q, R
+
+LIMBS = 8
+WORD = 32
+
+
+@dataclass(frozen=True)
+class FieldParams:
+    """Montgomery constants of one prime field with R = 2^256."""
+
+    modulus: int
+    n0_inv: int  # -p^-1 mod 2^32
+    r_mod: int  # 2^256 mod p (Montgomery form of 1)
+    r2_mod: int  # 2^512 mod p (to_mont multiplier)
+
+
+def _params(p: int) -> FieldParams:
+    return FieldParams(p, (-pow(p, -1, 1 << WORD)) % (1 << WORD), (1 << 256) % p, (1 << 512) % p)
+
+
+FQ = _params(Q)
+FR = _params(R)
+FIELDS = {"fq": FQ, "fr": FR}
+
+
+def ints_to_limbs(values: Iterable[int], modulus: int) -> np.ndarray:
+    """Canonical limbs (not Montgomery) of ints in [0, modulus), shape (n, 8).
+
+    Raises ValueError if a value is negative or not below the modulus.
+    """
+    vals = list(values)
+    for v in vals:
+        if not 0 <= v < modulus:
+            raise ValueError(f"field element out of range [0, p): {v}")
+    raw = b"".join(v.to_bytes(32, "little") for v in vals)
+    return np.frombuffer(raw, dtype="<u4").reshape(len(vals), LIMBS).astype(np.uint64)
+
+
+def limbs_to_ints(arr: np.ndarray) -> list[int]:
+    """Inverse of ints_to_limbs for any array of shape (n, 8) with limbs < 2^32."""
+    flat = np.ascontiguousarray(arr, dtype=np.uint64).reshape(-1, LIMBS).astype("<u4").tobytes()
+    return [int.from_bytes(flat[k: k + 32], "little") for k in range(0, len(flat), 32)]
+
+
+def limbs_of(value: int) -> tuple[int, ...]:
+    """One value as a tuple of 8 limbs (for tests and constants)."""
+    return tuple((value >> (WORD * k)) & 0xFFFFFFFF for k in range(LIMBS))
+
