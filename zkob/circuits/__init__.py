@@ -1,0 +1,1 @@
+"""The batch-transition circuit: constraint builder, gadgets, rules, witness."""
