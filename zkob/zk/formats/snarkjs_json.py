@@ -1,0 +1,214 @@
+"""snarkjs JSON for Groth16 on BN254: verification_key.json, proof.json, public.json.
+
+Parsing is stricter than snarkjs (DESIGN.md section 6): duplicate keys,
+floats, NaN, booleans and non-canonical numbers are refused; coordinates
+must be canonical decimals below q with z exactly "1"; G2 points must be in
+the r-torsion subgroup; protocol/curve must be "groth16"/"bn128"; counts
+must agree (nPublic == len(IC) - 1). A key that would admit forgeries
+(gamma == delta, delta == the G2 generator, identity or repeated IC
+points) is refused with SetupRefused. Every other failure is one
+MalformedInput naming the field. Imports only py_ecc and the standard
+library (the light-client path).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from py_ecc import optimized_bn128 as bn
+
+from ..curve import G1, G2, G2_GEN, g1_json, g2_json, parse_g1, parse_g2, to_ecc_g1, to_ecc_g2
+from ..errors import MalformedInput, SetupRefused
+from ..field import Q, R, parse_decimal
+
+MAX_PUBLIC = 1 << 16
+
+
+@dataclass(frozen=True)
+class VerifyingKey:
+    """Groth16 verifying key: [alpha]_1, [beta]_2, [gamma]_2, [delta]_2 and IC_0..IC_n in G1."""
+
+    alpha1: G1
+    beta2: G2
+    gamma2: G2
+    delta2: G2
+    ic: tuple[G1, ...]
+
+    @property
+    def n_public(self) -> int:
+        return len(self.ic) - 1
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A Groth16 proof (A in G1, B in G2, C in G1)."""
+
+    a: G1
+    b: G2
+    c: G1
+
+
+# --- strict JSON ------------------------------------------------------------------
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise MalformedInput(f"key {key!r}", "duplicate JSON key")
+        out[key] = value
+    return out
+
+
+def _refuse_float(text: str) -> Any:
+    raise MalformedInput("json", f"floating-point number {text[:40]!r} is not allowed")
+
+
+def _refuse_constant(text: str) -> Any:
+    raise MalformedInput("json", f"{text} is not allowed")
+
+
+def load_json(text: str | bytes, what: str) -> Any:
+    """Parse JSON refusing duplicate keys, floats, NaN and Infinity; MalformedInput names ``what``."""
+    try:
+        if isinstance(text, bytes):
+            text = text.decode("utf-8")
+        return json.loads(text, object_pairs_hook=_no_duplicates,
+                          parse_float=_refuse_float, parse_constant=_refuse_constant)
+    except MalformedInput as exc:
+        raise MalformedInput(f"{what}: {exc.field}", exc.reason) from None
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise MalformedInput(what, f"not valid JSON ({exc})") from None
+
+
+def _object(value: object, keys: set[str], optional: set[str], what: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise MalformedInput(what, "expected a JSON object")
+    missing = sorted(keys - set(value))
+    if missing:
+        raise MalformedInput(what, f"missing key(s) {missing}")
+    unknown = sorted(set(value) - keys - optional)
+    if unknown:
+        raise MalformedInput(what, f"unknown key(s) {unknown}")
+    return value
+
+
+def _protocol(obj: dict[str, Any], what: str) -> None:
+    if obj["protocol"] != "groth16":
+        raise MalformedInput(f"{what}.protocol", 'must be "groth16"')
+    if obj["curve"] != "bn128":
+        raise MalformedInput(f"{what}.curve", 'must be "bn128"')
+
+
+# --- verification key -------------------------------------------------------------------
+
+def vk_problem(vk: VerifyingKey) -> str | None:
+    """Why a key is unsafe (it would admit forged proofs), or None. Cheap: no curve arithmetic."""
+    if vk.gamma2 == vk.delta2:
+        return "gamma equals delta (anyone could forge proofs)"
+    if vk.delta2 == G2_GEN:
+        return "delta is the G2 generator (anyone could forge proofs)"
+    if vk.gamma2 is None or vk.delta2 is None or vk.beta2 is None or vk.alpha1 is None:
+        return "identity point in alpha, beta, gamma or delta"
+    if any(p is None for p in vk.ic):
+        return "identity point in IC"
+    if len(set(vk.ic)) != len(vk.ic):
+        return "repeated IC points"
+    return None
+
+
+def parse_vk(value: object, what: str = "verification_key") -> VerifyingKey:
+    """Decode a parsed verification_key.json; raises MalformedInput or SetupRefused."""
+    keys = {"protocol", "curve", "nPublic", "vk_alpha_1", "vk_beta_2", "vk_gamma_2", "vk_delta_2", "IC"}
+    obj = _object(value, keys, {"vk_alphabeta_12"}, what)
+    _protocol(obj, what)
+    n_public = obj["nPublic"]
+    if isinstance(n_public, bool) or not isinstance(n_public, int) or not 0 <= n_public <= MAX_PUBLIC:
+        raise MalformedInput(f"{what}.nPublic", "expected a non-negative JSON integer")
+    ic_list = obj["IC"]
+    if not isinstance(ic_list, list) or len(ic_list) != n_public + 1:
+        raise MalformedInput(f"{what}.IC", f"expected nPublic + 1 = {n_public + 1} points")
+    vk = VerifyingKey(
+        alpha1=parse_g1(obj["vk_alpha_1"], f"{what}.vk_alpha_1"),
+        beta2=parse_g2(obj["vk_beta_2"], f"{what}.vk_beta_2"),
+        gamma2=parse_g2(obj["vk_gamma_2"], f"{what}.vk_gamma_2"),
+        delta2=parse_g2(obj["vk_delta_2"], f"{what}.vk_delta_2"),
+        ic=tuple(parse_g1(p, f"{what}.IC[{i}]") for i, p in enumerate(ic_list)),
+    )
+    if "vk_alphabeta_12" in obj:
+        _check_alphabeta_shape(obj["vk_alphabeta_12"], f"{what}.vk_alphabeta_12")
+    problem = vk_problem(vk)
+    if problem:
+        raise SetupRefused(problem)
+    return vk
+
+
+def _check_alphabeta_shape(value: object, what: str) -> None:
+    """vk_alphabeta_12 is informational (verifiers recompute it); only its shape is checked."""
+    if not isinstance(value, list) or len(value) != 2:
+        raise MalformedInput(what, "expected 2 x 3 x 2 decimal strings")
+    for i, half in enumerate(value):
+        if not isinstance(half, list) or len(half) != 3:
+            raise MalformedInput(what, "expected 2 x 3 x 2 decimal strings")
+        for j, pair in enumerate(half):
+            if not isinstance(pair, list) or len(pair) != 2:
+                raise MalformedInput(what, "expected 2 x 3 x 2 decimal strings")
+            for k, c in enumerate(pair):
+                parse_decimal(c, f"{what}[{i}][{j}][{k}]", Q)
+
+
+def _fq12_snarkjs(f: Any) -> list[list[list[str]]]:
+    """py_ecc's FQ12 (Fq[w]/(w^12 - 18 w^6 + 82)) in snarkjs's tower Fq2[v][w] with u = w^6 - 9, v = w^2."""
+    p = [int(c) % Q for c in f.coeffs]
+    out = [[[None, None] for _ in range(3)] for _ in range(2)]
+    for k in range(6):
+        c1 = p[k + 6] % Q
+        c0 = (p[k] + 9 * c1) % Q
+        out[k % 2][k // 2] = [str(c0), str(c1)]
+    return out
+
+
+def vk_to_json(vk: VerifyingKey) -> dict[str, Any]:
+    """verification_key.json as snarkjs writes it (vk_alphabeta_12 = e(alpha, beta), one pairing)."""
+    alphabeta = bn.pairing(to_ecc_g2(vk.beta2), to_ecc_g1(vk.alpha1))
+    return {
+        "protocol": "groth16", "curve": "bn128", "nPublic": vk.n_public,
+        "vk_alpha_1": g1_json(vk.alpha1), "vk_beta_2": g2_json(vk.beta2),
+        "vk_gamma_2": g2_json(vk.gamma2), "vk_delta_2": g2_json(vk.delta2),
+        "vk_alphabeta_12": _fq12_snarkjs(alphabeta),
+        "IC": [g1_json(p) for p in vk.ic],
+    }
+
+
+# --- proof and public inputs ------------------------------------------------------------
+
+def parse_proof(value: object, what: str = "proof") -> Proof:
+    """Decode a parsed proof.json: on-curve, subgroup, no identity points."""
+    obj = _object(value, {"pi_a", "pi_b", "pi_c", "protocol", "curve"}, set(), what)
+    _protocol(obj, what)
+    return Proof(a=parse_g1(obj["pi_a"], f"{what}.pi_a"), b=parse_g2(obj["pi_b"], f"{what}.pi_b"),
+                 c=parse_g1(obj["pi_c"], f"{what}.pi_c"))
+
+
+def proof_to_json(proof: Proof) -> dict[str, Any]:
+    return {"pi_a": g1_json(proof.a), "pi_b": g2_json(proof.b), "pi_c": g1_json(proof.c),
+            "protocol": "groth16", "curve": "bn128"}
+
+
+def parse_public(value: object, what: str = "public") -> list[int]:
+    """Decode a parsed public.json: an array of canonical decimal strings below r."""
+    if not isinstance(value, list):
+        raise MalformedInput(what, "expected a JSON array of decimal strings")
+    if len(value) > MAX_PUBLIC:
+        raise MalformedInput(what, "too many public signals")
+    return [parse_decimal(v, f"{what}[{i}]", R) for i, v in enumerate(value)]
+
+
+def public_to_json(public: list[int]) -> list[str]:
+    return [str(v) for v in public]
+
+
+def dumps(value: Any) -> str:
+    """JSON text as the CLI writes it (indented, trailing newline)."""
+    return json.dumps(value, indent=1) + "\n"

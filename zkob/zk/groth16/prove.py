@@ -1,0 +1,94 @@
+"""Groth16 prover.
+
+Symbols (paper -> code): witness a_0..a_m -> ``w`` (w_0 = 1); r, s -> ``r``,
+``s`` (fresh per proof, so two proofs of one statement differ and reveal
+nothing beyond it); h(X) -> ``h``; the proof
+
+    A = alpha + sum w_i u_i(tau) + r delta                       (G1)
+    B = beta  + sum w_i v_i(tau) + s delta                       (G2; also in G1 as B1)
+    C = sum_{private} w_i (beta u_i + alpha v_i + w_i)/delta
+        + sum h_j tau^j t(tau)/delta + s A + r B1 - r s delta    (G1)
+
+Cost: 7 NTTs of the domain size, G1 MSMs of n_wires (A, B1), private wires
+(C) and domain size - 1 (H), one G2 MSM of n_wires, all on the backend;
+the Python work outside the backend is the sparse R1CS product (one pass
+over the non-zero entries) and the satisfaction check.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+
+from ..backends.base import Backend
+from ..backends.pure import PureBackend
+from ..curve import g1_neg
+from ..errors import MalformedInput, ZkError
+from ..field import R
+from ..formats.snarkjs_json import Proof
+from ..qap import h_coefficients, row_evaluations
+from ..r1cs import R1CS
+from .keys import ProvingKey, g1_points, g2_points
+from .setup import RandomSource
+
+_SMALL = PureBackend()  # stateless; used for the handful of fixed points
+
+
+def _table_g1(backend: Backend, raw: bytes, what: str):
+    loader = getattr(backend, "g1_table_bytes", None)
+    return loader(raw) if loader else backend.g1_table(g1_points(raw, what))
+
+
+def _table_g2(backend: Backend, raw: bytes, what: str):
+    loader = getattr(backend, "g2_table_bytes", None)
+    return loader(raw) if loader else backend.g2_table(g2_points(raw, what))
+
+
+def check_statement(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int]) -> None:
+    """Refuse a key made for another circuit (digest) or a witness that does not satisfy (names the constraint)."""
+    if pk.digest != r1cs.digest():
+        raise MalformedInput("proving_key.digest",
+                             f"key was made for circuit {pk.digest[:16]}..., this circuit is {r1cs.digest()[:16]}...")
+    if (pk.n_wires, pk.n_public) != (r1cs.n_wires, r1cs.n_public):
+        raise MalformedInput("proving_key.counts", "wire counts differ from the circuit")
+    r1cs.check(witness)
+
+
+def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource | None = None,
+          backend: Backend | None = None) -> Proof:
+    """Make a Groth16 proof that ``witness`` satisfies ``r1cs`` (public inputs = witness[1..n_public]).
+
+    Raises MalformedInput on a key/circuit mismatch and Unsatisfied (naming
+    the first failing constraint) on a bad witness, before any curve work.
+    ``rng`` (default secrets.SystemRandom()) draws r and s.
+    """
+    check_statement(pk, r1cs, witness)
+    backend = backend or _SMALL
+    rng = rng or secrets.SystemRandom()
+    r, s = rng.randrange(0, R), rng.randrange(0, R)
+    n = pk.domain_size
+    a_rows, b_rows, c_rows = row_evaluations(r1cs, witness, n)
+    h = backend.fr_list(h_coefficients(backend, a_rows, b_rows, c_rows))
+    if h[n - 1] != 0:
+        raise ZkError("internal: quotient polynomial has full degree although the witness satisfies")
+    w_all = backend.fr_vec(witness)
+    w_priv = backend.fr_vec(witness[pk.n_public + 1:])
+    a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A"), w_all)
+    b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1"), w_all)
+    b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2"), w_all)
+    c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C"), w_priv)
+    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H"), backend.fr_vec(h[:n - 1]))
+
+    vk = pk.vk
+    a = _SMALL.msm_g1([vk.alpha1, a_sum, pk.delta1], [1, 1, r])
+    b = _SMALL.msm_g2([vk.beta2, b2_sum, vk.delta2], [1, 1, s])
+    b1 = _SMALL.msm_g1([pk.beta1, b1_sum, pk.delta1], [1, 1, s])
+    c = _SMALL.msm_g1([c_sum, h_sum, a, b1, g1_neg(pk.delta1)], [1, 1, s, r, r * s % R])
+    if a is None or b is None or c is None:  # probability ~ 1/r; a retry draws fresh r, s
+        return prove(pk, r1cs, witness, rng, backend)
+    return Proof(a=a, b=b, c=c)
+
+
+def public_inputs(r1cs: R1CS, witness: Sequence[int]) -> list[int]:
+    """The statement's public inputs: wires 1..n_public (public.json)."""
+    return [int(v) % R for v in witness[1:r1cs.n_public + 1]]
