@@ -1,0 +1,159 @@
+"""Batch files parse strictly (DESIGN sections 4 and 8); encoding, op_hash, commitment, bridge."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from state_helpers import cancel, deposit, fill, place, withdraw
+
+from zkob.state.batchfile import Batch, loads_batch, parse_batch, parse_op
+from zkob.state.digest import bridge_digest, commitment, commitment_chain
+from zkob.state.ops import Cancel, Deposit, Fill, Noop, Place, Withdraw, encode, op_hash, to_json
+from zkob.zk.errors import MalformedInput
+from zkob.zk.field import R
+from zkob.zk.poseidon import poseidon
+
+PLACE = place(4, 1, 2, 1, "buy", 12, 5)
+
+
+def test_design_example_parses_to_the_expected_op():
+    assert parse_op(PLACE, 0) == Place(order=4, account=1, base=2, quote=1, side=0, price=12, qty=5)
+    assert parse_op(dict(PLACE, side="sell"), 0).side == 1
+
+
+def test_numbers_as_decimal_strings_equal_json_integers():
+    as_strings = {k: (str(v) if isinstance(v, int) else v) for k, v in PLACE.items()}
+    assert parse_op(as_strings, 0) == parse_op(PLACE, 0)
+
+
+@pytest.mark.parametrize("op, field", [
+    ({"op": "teleport", "account": 1}, "ops[2].op"),
+    ({"account": 1}, "ops[2].op"),
+    ({"op": 3}, "ops[2].op"),
+    (dict(PLACE, colour="red"), "ops[2] (place).colour"),
+    ({k: v for k, v in PLACE.items() if k != "qty"}, "ops[2] (place).qty"),
+    (dict(PLACE, price=True), "ops[2] (place).price"),
+    (dict(PLACE, price=12.0), "ops[2] (place).price"),
+    (dict(PLACE, price="012"), "ops[2] (place).price"),
+    (dict(PLACE, price="1_2"), "ops[2] (place).price"),
+    (dict(PLACE, price="0x0c"), "ops[2] (place).price"),
+    (dict(PLACE, price="-12"), "ops[2] (place).price"),
+    (dict(PLACE, price=-12), "ops[2] (place).price"),
+    (dict(PLACE, price=" 12"), "ops[2] (place).price"),
+    (dict(PLACE, price="١٢"), "ops[2] (place).price"),
+    (dict(PLACE, price=None), "ops[2] (place).price"),
+    (dict(PLACE, price=str(R)), "ops[2] (place).price"),
+    (dict(PLACE, price=2**53), "ops[2] (place).price"),
+    (dict(PLACE, side="BUY"), "ops[2] (place).side"),
+    (dict(PLACE, side=0), "ops[2] (place).side"),
+    (dict(PLACE, side=3), "ops[2] (place).side"),
+    (dict(PLACE, side=["buy"]), "ops[2] (place).side"),
+    (deposit(1, 1, 5, (0, 0)), "ops[2] (deposit).pubkey"),
+    (dict(deposit(1, 1, 5), pubkey=[1]), "ops[2] (deposit).pubkey"),
+    (dict(deposit(1, 1, 5), pubkey=[1, 2, 3]), "ops[2] (deposit).pubkey"),
+    (dict(deposit(1, 1, 5), pubkey={"x": 1, "y": 2}), "ops[2] (deposit).pubkey"),
+    (dict(deposit(1, 1, 5), pubkey=[1, "02"]), "ops[2] (deposit).pubkey[1]"),
+    (dict(withdraw(1, 1, 5), pubkey=[1, 2]), "ops[2] (withdraw).pubkey"),
+    ({"op": "noop", "account": 0}, "ops[2] (noop).account"),
+    (dict(fill(1, 2, 3), price=1), "ops[2] (fill).price"),
+    ([1, 2], "ops[2]"),
+])
+def test_malformed_ops_are_refused_naming_index_and_field(op, field):
+    ops = [deposit(1, 1, 5, (1, 2)), cancel(0, 1), op]
+    with pytest.raises(MalformedInput) as info:
+        parse_batch({"ops": ops, "salt": "1"}, 4)
+    assert info.value.field == field
+
+
+def test_large_values_parse_as_decimal_strings():
+    op = parse_op(deposit("1", "1", str(2**64 - 1), (str(R - 1), "5")), 0)
+    assert op == Deposit(1, 1, 2**64 - 1, (R - 1, 5))
+    assert parse_op(deposit(1, 1, 2**53 - 1), 0).amount == 2**53 - 1
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"ops": []}, "ops"),
+    ({"ops": [deposit(1, 1, 1)] * 5}, "ops"),
+    ({}, "ops"),
+    ({"ops": {"op": "noop"}}, "ops"),
+    ({"ops": [deposit(1, 1, 1)], "salt": "01"}, "salt"),
+    ({"ops": [deposit(1, 1, 1)], "salt": str(R)}, "salt"),
+    ({"ops": [deposit(1, 1, 1)], "salt": 1.5}, "salt"),
+    ({"ops": [deposit(1, 1, 1)], "extra": 1}, "batch.extra"),
+    ([deposit(1, 1, 1)], "batch"),
+])
+def test_malformed_batches_are_refused(data, field):
+    with pytest.raises(MalformedInput) as info:
+        parse_batch(data, 4)
+    assert info.value.field == field
+
+
+@pytest.mark.parametrize("text", [
+    '{"ops": [{"op": "noop"}], "ops": [{"op": "noop"}]}',
+    '{"ops": [{"op": "cancel", "order": 1, "order": 2, "account": 1}]}',
+    '{"ops": [{"op": "cancel", "order": NaN, "account": 1}]}',
+    '{"ops": [{"op": "cancel", "order": 1e3, "account": 1}]}',
+    '{"ops": [',
+    b'\xff\xfe',
+])
+def test_malformed_json_text_is_refused(text):
+    with pytest.raises(MalformedInput):
+        loads_batch(text, 4)
+
+
+def test_salt_is_drawn_when_absent_and_kept_when_given():
+    a = parse_batch({"ops": [cancel(1, 1)]}, 4)
+    b = parse_batch({"ops": [cancel(1, 1)]}, 4)
+    assert not a.salt_given and 0 <= a.salt < R and a.salt != b.salt
+    assert parse_batch({"ops": [cancel(1, 1)]}, 4, draw_salt=lambda: 42).salt == 42
+    given = parse_batch({"ops": [cancel(1, 1)], "salt": "77"}, 4)
+    assert given.salt == 77 and given.salt_given
+
+
+def test_canonical_json_round_trips():
+    ops = [deposit(1, 2, 3, (4, 5)), deposit(1, 2, 3), withdraw(1, 2, 3), PLACE, cancel(4, 1), fill(1, 2, 3),
+           {"op": "noop"}]
+    b = parse_batch({"ops": ops, "salt": "9"}, 8)
+    again = loads_batch(b.dumps(), 8)
+    assert again == b
+    assert [to_json(op)["op"] for op in b.ops] == [op["op"] for op in ops]
+
+
+def test_encodings_follow_the_table():
+    assert encode(Noop()) == (0,) * 8
+    assert encode(Deposit(1, 2, 3, (4, 5))) == (1, 1, 2, 3, 4, 5, 0, 0)
+    assert encode(Deposit(1, 2, 3)) == (1, 1, 2, 3, 0, 0, 0, 0)
+    assert encode(Withdraw(1, 2, 3)) == (2, 1, 2, 3, 0, 0, 0, 0)
+    assert encode(Place(4, 1, 2, 1, 1, 12, 5)) == (3, 4, 1, 2, 1, 1, 12, 5)
+    assert encode(Cancel(4, 1)) == (4, 4, 1, 0, 0, 0, 0, 0)
+    assert encode(Fill(1, 2, 3)) == (5, 1, 2, 3, 0, 0, 0, 0)
+    assert op_hash(Fill(1, 2, 3)) == poseidon([5, 1, 2, 3, 0, 0, 0, 0])
+
+
+def test_padding_and_commitment_chain():
+    b = Batch((Cancel(1, 1),), salt=3)
+    padded = b.padded(4)
+    assert padded == (Cancel(1, 1), Noop(), Noop(), Noop())
+    hashes = [op_hash(op) for op in padded]
+    c = 3
+    for h in hashes:
+        c = poseidon([c, h])
+    assert commitment(3, hashes) == c
+    assert commitment_chain(3, hashes)[0] == 3 and len(commitment_chain(3, hashes)) == 5
+    with pytest.raises(MalformedInput):
+        b.padded(0)
+
+
+def test_bridge_digest_covers_only_deposits_and_withdrawals():
+    ops = [Deposit(1, 1, 5, (1, 2)), Place(1, 1, 2, 1, 0, 1, 1), Withdraw(1, 1, 2), Noop()]
+    hashes = [op_hash(op) for op in ops]
+    expected = poseidon([poseidon([0, hashes[0]]), hashes[2]])
+    assert bridge_digest([op.TYPE for op in ops], hashes) == expected
+    assert bridge_digest([0, 3, 4, 5], hashes) == 0
+
+
+def test_batch_json_is_text_with_decimal_strings():
+    b = parse_batch({"ops": [deposit(1, 1, 2**53 - 1, (3, 4))], "salt": 1}, 4)
+    data = json.loads(b.dumps())
+    assert data["ops"][0]["amount"] == str(2**53 - 1) and data["salt"] == "1"
