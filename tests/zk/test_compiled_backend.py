@@ -11,7 +11,7 @@ import random
 import numpy as np
 import pytest
 
-from helpers_compiled import g1, g2, naive_msm, neg1, neg2
+from test_compiled_support import g1, g2, naive_msm, neg1, neg2
 from zkob.zk.backends.compiled import backend as compiled_backend
 from zkob.zk.backends.compiled.msm import SCALAR_BITS, signed_digits, window_bits
 from zkob.zk.backends.compiled.ntt import root_of_unity
