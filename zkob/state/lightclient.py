@@ -1,0 +1,260 @@
+"""A light client: follows a chain of batch proofs from a trusted root.
+
+It holds a verification key (by digest), the root it trusts and its
+height. Each step is a (public, proof) pair, optionally with the batch's
+public bridge record (its deposits and withdrawals). A step is accepted
+when, in this order:
+
+1. the public inputs are four canonical field elements
+   [old_root, new_root, commitment, bridge];
+2. they were not applied before (a *replay*). Groth16 proofs are
+   malleable ((-A, -B, C) verifies too), so replays are recognised by the
+   statement, never by proof bytes;
+3. old_root is the current root (else a *fork* when it is a root this
+   client passed earlier, a *gap* when it has never seen it);
+4. the bridge record, when given, hashes to the public bridge digest;
+5. the proof verifies under the key.
+
+A refused step leaves the client exactly where it was. ``advance`` is a
+pure function over ``ClientState``; ``LightClient`` persists the state as
+one JSON file written atomically. Imports: py_ecc and the standard
+library only (no numpy), so a light client can vendor it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from ..zk.errors import MalformedInput
+from ..zk.field import R, parse_decimal
+from ..zk.files import write_atomic
+from ..zk.formats.snarkjs_json import Proof, VerifyingKey, vk_to_json
+from ..zk.groth16.batch import verify_batch
+from ..zk.verifier import verify
+from .batchfile import parse_op
+from .digest import bridge_digest
+from .ops import BRIDGE_TYPES, Op, op_hash, to_json
+
+FORMAT = "zkob-light-client-1"
+N_PUBLIC = 4
+
+
+def vk_digest(vk: VerifyingKey) -> str:
+    """SHA-256 of the key's canonical snarkjs JSON (sorted keys, no spaces)."""
+    text = json.dumps(vk_to_json(vk), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def statement_id(public: Sequence[int]) -> str:
+    """The identity of a statement: SHA-256 of its public inputs (never of the proof)."""
+    return hashlib.sha256(",".join(str(x) for x in public).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class ClientState:
+    """What a light client knows: key digest, the trusted genesis root, where it is now."""
+
+    vk_digest: str
+    genesis: int
+    root: int
+    height: int
+    roots: tuple[int, ...]          # roots reached, genesis first (to tell forks from gaps)
+    statements: frozenset[str]      # statement ids of applied steps
+
+    @classmethod
+    def start(cls, vk: VerifyingKey, root: int) -> ClientState:
+        return cls(vk_digest(vk), root, root, 0, (root,), frozenset())
+
+    def to_json(self) -> str:
+        return json.dumps({
+            "format": FORMAT, "vk_digest": self.vk_digest, "genesis": str(self.genesis),
+            "root": str(self.root), "height": self.height, "roots": [str(r) for r in self.roots],
+            "statements": sorted(self.statements),
+        }, indent=1) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> ClientState:
+        """Strict parse of a saved state; raises MalformedInput naming the field."""
+        try:
+            data = json.loads(text)
+        except ValueError as exc:
+            raise MalformedInput("light client state", f"not JSON: {exc}") from None
+        keys = {"format", "vk_digest", "genesis", "root", "height", "roots", "statements"}
+        if not isinstance(data, dict) or set(data) != keys or data["format"] != FORMAT:
+            raise MalformedInput("light client state", f"not a {FORMAT} file")
+        height, roots = data["height"], data["roots"]
+        if not isinstance(height, int) or isinstance(height, bool) or height < 0:
+            raise MalformedInput("light client state.height", "not a non-negative integer")
+        if not isinstance(roots, list) or len(roots) != height + 1:
+            raise MalformedInput("light client state.roots", "must list height + 1 roots")
+        statements = data["statements"]
+        if not isinstance(statements, list) or not all(isinstance(s, str) and len(s) == 64 for s in statements):
+            raise MalformedInput("light client state.statements", "must be a list of SHA-256 hex digests")
+        if not isinstance(data["vk_digest"], str) or len(data["vk_digest"]) != 64:
+            raise MalformedInput("light client state.vk_digest", "not a SHA-256 hex digest")
+        parsed_roots = tuple(parse_decimal(r, f"light client state.roots[{i}]") for i, r in enumerate(roots))
+        state = cls(
+            data["vk_digest"], parse_decimal(data["genesis"], "light client state.genesis"),
+            parse_decimal(data["root"], "light client state.root"), height, parsed_roots, frozenset(statements),
+        )
+        if state.roots[0] != state.genesis or state.roots[-1] != state.root:
+            raise MalformedInput("light client state.roots", "must run from genesis to the current root")
+        return state
+
+
+@dataclass(frozen=True)
+class Step:
+    """One batch as a light client sees it."""
+
+    public: tuple[int, ...]
+    proof: Proof
+    bridge_record: tuple[Op, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """An applied step: the height it reached and the bridge ops it carried (when given)."""
+
+    height: int
+    old_root: int
+    new_root: int
+    bridge_ops: tuple[Op, ...] | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Result of a run of steps: the accepted prefix, and the first refusal (if any)."""
+
+    accepted: tuple[Accepted, ...]
+    refused_index: int | None = None
+    reason: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.refused_index is None
+
+
+def parse_bridge_record(data: object) -> tuple[Op, ...]:
+    """A bridge.json object {"ops": [...], "bridge": "..."} -> its ops (deposits/withdrawals only)."""
+    if not isinstance(data, dict) or set(data) != {"ops", "bridge"} or not isinstance(data["ops"], list):
+        raise MalformedInput("bridge record", 'expected {"ops": [...], "bridge": "<decimal>"}')
+    ops = tuple(parse_op(obj, i) for i, obj in enumerate(data["ops"]))
+    for i, op in enumerate(ops):
+        if op.TYPE not in BRIDGE_TYPES:
+            raise MalformedInput(f"bridge record ops[{i}]", f"{op.NAME} is not a deposit or withdraw")
+    claimed = parse_decimal(data["bridge"], "bridge record.bridge")
+    if claimed != record_digest(ops):
+        raise MalformedInput("bridge record.bridge", "does not match the digest of its ops")
+    return ops
+
+
+def record_digest(ops: Sequence[Op]) -> int:
+    """The bridge digest of a record: noops between them do not change it."""
+    return bridge_digest([op.TYPE for op in ops], [op_hash(op) for op in ops])
+
+
+def bridge_record_json(ops: Sequence[Op]) -> dict:
+    """The public bridge record of a batch (what the prover writes to bridge.json)."""
+    bridge_ops = [op for op in ops if op.TYPE in BRIDGE_TYPES]
+    return {"ops": [to_json(op) for op in bridge_ops], "bridge": str(record_digest(bridge_ops))}
+
+
+def _statement_problem(state: ClientState, step: Step) -> str | None:
+    public = step.public
+    if len(public) != N_PUBLIC or not all(isinstance(x, int) and 0 <= x < R for x in public):
+        return f"expected {N_PUBLIC} public inputs [old_root, new_root, commitment, bridge]"
+    old_root, _new_root, _commitment, bridge = public
+    if statement_id(public) in state.statements:
+        return "replay: this statement (same public inputs) was already applied"
+    if old_root != state.root:
+        if old_root in state.roots:
+            return f"fork: old_root is the root at height {state.roots.index(old_root)}, not the current root"
+        return "gap: old_root is not a root this client has reached"
+    if step.bridge_record is not None and record_digest(step.bridge_record) != bridge:
+        return "bridge record does not match the public bridge digest"
+    return None
+
+
+def _apply(state: ClientState, step: Step) -> tuple[ClientState, Accepted]:
+    old_root, new_root = step.public[0], step.public[1]
+    state = replace(
+        state, root=new_root, height=state.height + 1, roots=state.roots + (new_root,),
+        statements=state.statements | {statement_id(step.public)},
+    )
+    return state, Accepted(state.height, old_root, new_root, step.bridge_record)
+
+
+def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
+            batch: bool = True) -> tuple[ClientState, Outcome]:
+    """Apply ``steps`` in order; stops at the first refusal. Pure: returns the new state.
+
+    With ``batch`` the proofs of the statement-valid prefix are checked in
+    one batch verification (k + 3 Miller loops, one final exponentiation);
+    when that fails each is checked alone to name the bad one.
+    """
+    if vk_digest(vk) != state.vk_digest:
+        return state, Outcome((), 0, "verification key differs from the one this client follows")
+    # Statement checks first (cheap), on the states the chain would pass through.
+    staged: list[tuple[ClientState, Accepted]] = []
+    current = state
+    refused: tuple[int, str] | None = None
+    for i, step in enumerate(steps):
+        problem = _statement_problem(current, step)
+        if problem:
+            refused = (i, problem)
+            break
+        current, accepted = _apply(current, step)
+        staged.append((current, accepted))
+    checked = steps[: len(staged)]
+    first_bad = _first_bad_proof(vk, checked, batch)
+    if first_bad is not None:
+        index, reason = first_bad
+        refused = (index, f"invalid proof: {reason}")
+        staged = staged[:index]
+    final = staged[-1][0] if staged else state
+    outcome = Outcome(tuple(a for _, a in staged), *(refused or (None, "")))
+    return final, outcome
+
+
+def _first_bad_proof(vk: VerifyingKey, steps: Sequence[Step], batch: bool) -> tuple[int, str] | None:
+    if not steps:
+        return None
+    if batch and len(steps) > 1:
+        verdict = verify_batch(vk, [(list(s.public), s.proof) for s in steps])
+        if verdict.ok:
+            return None
+        return min(verdict.failed) if verdict.failed else (0, verdict.reason)
+    for i, step in enumerate(steps):
+        verdict = verify(vk, list(step.public), step.proof)
+        if not verdict.ok:
+            return i, verdict.reason
+    return None
+
+
+class LightClient:
+    """A ClientState kept in one JSON file, rewritten atomically after each accepted run."""
+
+    def __init__(self, path: str | Path, state: ClientState):
+        self.path = Path(path)
+        self.state = state
+
+    @classmethod
+    def create(cls, path: str | Path, vk: VerifyingKey, root: int) -> LightClient:
+        client = cls(path, ClientState.start(vk, root))
+        write_atomic(client.path, client.state.to_json(), overwrite=False)
+        return client
+
+    @classmethod
+    def load(cls, path: str | Path) -> LightClient:
+        return cls(path, ClientState.from_json(Path(path).read_text()))
+
+    def follow(self, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True) -> Outcome:
+        new_state, outcome = advance(self.state, vk, steps, batch)
+        if new_state != self.state:
+            write_atomic(self.path, new_state.to_json())
+            self.state = new_state
+        return outcome
