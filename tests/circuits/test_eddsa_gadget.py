@@ -110,7 +110,7 @@ def test_subgroup_witness_is_checked():
 
 def test_intermediate_point_cannot_be_swapped():
     # A prover substituting another point for a step of h*(8A) breaks that step's addition law.
-    assert_unsat(circuit(inputs()), set={"eddsa/right/mul/bit[5]/x": 7}, fails="eddsa/right/mul/bit[5]/x")
+    assert_unsat(circuit(inputs()), set={"eddsa/right/mul/w[5]/add/x": 7}, fails="eddsa/right/mul/w[5]/add/x")
 
 
 def test_disabled_slot_accepts_junk_and_enabled_refuses_it():

@@ -19,10 +19,11 @@ every slot: when it is 0, A, R8 and S are replaced by B8, the identity and
 0 (so any junk in an unsigned slot satisfies the curve checks) and the
 final equality is not enforced. When it is 1 nothing changes.
 
-Cost: 5,503 constraints (5,508 with ``enabled``): variable-base h*(8A)
-3,291 and its three doublings 15, fixed-base S*B8 831, Poseidon(5) 321,
-h bits 508 (255 + canonicity 253), S bits and range 502, A checks 24
-(curve 3, subgroup 20, nonzero 1), R8 on curve 3, final add 6, check 2. circomlib's verifier uses Montgomery-form ladders
+Cost: 5,001 constraints (5,006 with ``enabled``): variable-base h*(8A)
+2,789 (2-bit windows) and the three doublings of A 15, fixed-base S*B8 831
+(3-bit windows), Poseidon(5) 321, h bits 508 (255 + canonicity 253), S bits
+and range 502, A checks 24 (curve 3, subgroup 20, nonzero 1), R8 on curve
+3, final add 6, check 2. circomlib's verifier uses Montgomery-form ladders
 for fewer; the complete Edwards law here has no exceptional cases to argue.
 """
 
@@ -38,8 +39,8 @@ from .poseidon import poseidon
 
 S_BITS = bj.L.bit_length()  # 251: l < 2^251
 INV8 = pow(8, -1, bj.L)
-COST = 5503
-COST_ENABLED = 5508
+COST = 5001
+COST_ENABLED = 5006
 
 
 def _gate_point(cs: ConstraintSystem, enabled: LC, p: PointLC, default: bj.Point, name: str) -> PointLC:
