@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import random
+
 from zkob.zk.field import R
 from zkob.zk.r1cs import R1CS, Constraint
 
@@ -44,3 +47,38 @@ def several_public(a: int = 11, b: int = 13, c: int = 17) -> tuple[R1CS, list[in
         Constraint({1: 1, 2: 1}, {3: 1}, {1: c % R, 2: c % R}, "linear_mix"),
     ])
     return r1cs, [1, a % R, b % R, c % R, (a * b + c) % R, a * b % R]
+
+
+def with_zero_public() -> tuple[R1CS, list[int]]:
+    """cubic plus a second public wire forced to 0 (wire 2): public.json ends in "0".
+
+    Dropping that trailing "0" leaves IC(x) unchanged, which is how snarkjs
+    (it does not count public signals) accepts a short public.json.
+    Wires: 1 = y, 2 = zero, 3 = x, 4 = x^2, 5 = x^3.
+    """
+    x = 3
+    r1cs = R1CS(n_wires=6, n_public=2, constraints=[
+        Constraint({3: 1}, {3: 1}, {4: 1}, "x_squared"),
+        Constraint({4: 1}, {3: 1}, {5: 1}, "x_cubed"),
+        Constraint({5: 1, 3: 1, 0: 5}, {0: 1}, {1: 1}, "sum_is_y"),
+        Constraint({2: 1}, {0: 1}, {}, "zero_is_zero"),
+    ])
+    return r1cs, [1, x ** 3 + x + 5, 0, x, x * x, x ** 3]
+
+
+@functools.lru_cache(maxsize=None)
+def keys_and_proof(name: str):
+    """(r1cs, witness, pk, vk, proof, public) for a named sample, made once per test session.
+
+    Seeded randomness keeps failures reproducible; randomization itself is
+    tested with fresh OS randomness elsewhere.
+    """
+    from zkob.zk.groth16.prove import prove, public_inputs
+    from zkob.zk.groth16.setup import setup
+
+    makers = {"cubic": cubic, "chain": lambda: mul_chain(6), "several": several_public,
+              "zero_tail": with_zero_public}
+    r1cs, w = makers[name]()
+    pk, vk = setup(r1cs, random.Random(f"setup-{name}"))
+    proof = prove(pk, r1cs, w, random.Random(f"prove-{name}"))
+    return r1cs, w, pk, vk, proof, public_inputs(r1cs, w)

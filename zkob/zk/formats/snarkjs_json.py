@@ -17,9 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from py_ecc import optimized_bn128 as bn
-
-from ..curve import G1, G2, G2_GEN, g1_json, g2_json, parse_g1, parse_g2, to_ecc_g1, to_ecc_g2
+from ..curve import G1, G2, G2_GEN, g1_json, g2_json, parse_g1, parse_g2
 from ..errors import MalformedInput, SetupRefused
 from ..field import Q, R, parse_decimal
 
@@ -158,25 +156,17 @@ def _check_alphabeta_shape(value: object, what: str) -> None:
                 parse_decimal(c, f"{what}[{i}][{j}][{k}]", Q)
 
 
-def _fq12_snarkjs(f: Any) -> list[list[list[str]]]:
-    """py_ecc's FQ12 (Fq[w]/(w^12 - 18 w^6 + 82)) in snarkjs's tower Fq2[v][w] with u = w^6 - 9, v = w^2."""
-    p = [int(c) % Q for c in f.coeffs]
-    out = [[[None, None] for _ in range(3)] for _ in range(2)]
-    for k in range(6):
-        c1 = p[k + 6] % Q
-        c0 = (p[k] + 9 * c1) % Q
-        out[k % 2][k // 2] = [str(c0), str(c1)]
-    return out
-
-
 def vk_to_json(vk: VerifyingKey) -> dict[str, Any]:
-    """verification_key.json as snarkjs writes it (vk_alphabeta_12 = e(alpha, beta), one pairing)."""
-    alphabeta = bn.pairing(to_ecc_g2(vk.beta2), to_ecc_g1(vk.alpha1))
+    """verification_key.json in snarkjs's shape, without ``vk_alphabeta_12``.
+
+    That field is informational (snarkjs's verifier recomputes from alpha and
+    beta); py_ecc's pairing is a fixed power of ffjavascript's, so we could
+    not write the same value and write none rather than a different one.
+    """
     return {
         "protocol": "groth16", "curve": "bn128", "nPublic": vk.n_public,
         "vk_alpha_1": g1_json(vk.alpha1), "vk_beta_2": g2_json(vk.beta2),
         "vk_gamma_2": g2_json(vk.gamma2), "vk_delta_2": g2_json(vk.delta2),
-        "vk_alphabeta_12": _fq12_snarkjs(alphabeta),
         "IC": [g1_json(p) for p in vk.ic],
     }
 

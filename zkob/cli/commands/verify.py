@@ -1,0 +1,41 @@
+"""``zkob verify VERIFICATION_KEY PUBLIC PROOF``: check a Groth16 proof (snarkjs's argument order).
+
+Exit 0 and "valid" when the proof verifies; exit 1 and the reason when it
+does not; exit 2 and one line when a file is unreadable or malformed
+(including an unsafe key). Uses only the light-client verifier.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..console import EXIT_BAD_INPUT, EXIT_INVALID, fail, out
+
+
+def _read(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        fail(f"cannot read {what} {path}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+
+
+@click.command("verify")
+@click.argument("verification_key", default="verification_key.json", required=False)
+@click.argument("public", default="public.json", required=False)
+@click.argument("proof", default="proof.json", required=False)
+def command(verification_key: str, public: str, proof: str) -> None:
+    """Verify PROOF of PUBLIC under VERIFICATION_KEY (snarkjs JSON, Groth16 on bn128)."""
+    from ...zk.errors import ZkError
+    from ...zk.verifier import parse_all, verify
+
+    texts = [_read(verification_key, "verification key"), _read(public, "public inputs"), _read(proof, "proof")]
+    try:
+        vk, inputs, parsed = parse_all(*texts)
+    except ZkError as exc:
+        fail(f"malformed input: {exc}", EXIT_BAD_INPUT)
+    verdict = verify(vk, inputs, parsed)
+    if not verdict.ok:
+        fail(f"invalid proof: {verdict.reason}", EXIT_INVALID)
+    out.print("valid", markup=False)
