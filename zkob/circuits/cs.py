@@ -9,7 +9,9 @@ two modes (STYLE.md rule 4):
   ``alloc``'s value function as it goes, so every witness value is computed
   beside the constraint that checks it. ``overrides={name: value}`` replaces
   the value of a named allocation (its dependants are then computed from
-  it): the tool of soundness tests (STYLE.md rule 8).
+  it): the tool of soundness tests (STYLE.md rule 8). ``record=False``
+  computes the witness and checks each constraint as it goes without
+  keeping the constraints (less memory for large circuits).
 
 Values are linear combinations (``LC``): sparse ``{wire: coeff}`` with wire
 0 the constant one. ``+``, ``-`` and ``* int`` fold into an LC for free;
@@ -126,14 +128,17 @@ def linear_sum(pairs: list[tuple[int, LC]]) -> LC:
 class ConstraintSystem:
     """Builds an R1CS and, in prove mode, its witness, from one circuit code path."""
 
-    def __init__(self, prove: bool = False, overrides: Mapping[str, int] | None = None):
+    def __init__(self, prove: bool = False, overrides: Mapping[str, int] | None = None,
+                 record: bool = True):
         self.proving = prove
+        self.record = record or not prove
         self.overrides = dict(overrides or {})
         self.values: list[int] = [1]
         self.names: list[str] = ["one"]
         self.index: dict[str, int] = {"one": 0}
         self.n_public = 0
         self.constraints: list[Constraint] = []
+        self.n_constraints = 0
         self.kinds: Counter[str] = Counter()
         self.first_failure: tuple[int, str] | None = None
         self._path: list[str] = []
@@ -201,12 +206,13 @@ class ConstraintSystem:
     def enforce(self, a: Operand, b: Operand, c: Operand, label: str) -> None:
         """Add <a> * <b> = <c>, labelled ``namespace/label``; in prove mode note the first failure."""
         a, b, c = as_lc(a), as_lc(b), as_lc(c)
-        full = self._full(label)
-        self.constraints.append(Constraint(a.terms, b.terms, c.terms, full))
+        if self.record:
+            self.constraints.append(Constraint(a.terms, b.terms, c.terms, self._full(label)))
         self.kinds[self._kind[-1]] += 1
+        self.n_constraints += 1
         if self.proving and self.first_failure is None:
             if self.value(a) * self.value(b) % R != self.value(c):
-                self.first_failure = (len(self.constraints) - 1, full)
+                self.first_failure = (self.n_constraints - 1, self._full(label))
 
     def mul(self, a: Operand, b: Operand, name: str) -> LC:
         """A new wire equal to a * b. Costs 1 constraint."""
@@ -220,6 +226,8 @@ class ConstraintSystem:
         return len(self.names)
 
     def r1cs(self) -> R1CS:
+        if not self.record:
+            raise RuntimeError("constraints were not recorded (record=False)")
         return R1CS(self.n_wires, self.n_public, list(self.constraints))
 
     def witness(self) -> list[int]:

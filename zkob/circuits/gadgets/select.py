@@ -15,7 +15,7 @@ def select(cs: ConstraintSystem, cond: Operand, a: Operand, b: Operand, name: st
     const = as_lc(cond).constant_value()
     if const is not None:  # a constant condition needs no constraint
         return a if const == 1 else b
-    out = cs.alloc(name, lambda: cs.value(a) if cs.value(cond) == 1 else cs.value(b))
+    out = cs.alloc(name, lambda: cs.value(b) + cs.value(cond) * (cs.value(a) - cs.value(b)))
     cs.enforce(cond, a - b, out - b, name)
     return out
 
