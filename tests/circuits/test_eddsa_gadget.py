@@ -159,3 +159,27 @@ def test_curve_gadgets_match_native():
     got = [(cs.value(x), cs.value(y)) for x, y in fn(cs)]
     assert cs.first_failure is None
     assert got == [bj.add(p, q), bj.add(q, q), bj.mul(q, k), bj.mul(p, k)]
+
+
+@pytest.mark.parametrize("key, fails", [
+    (A, None),
+    (bj.IDENTITY, "pk/nonzero"),
+    (ORDER2, "pk/subgroup"),
+    (bj.add(A, ORDER2), "pk/subgroup"),
+    (bj.GENERATOR, "pk/subgroup"),
+    ((1, 2), "pk/on_curve"),
+])
+def test_public_key_gadget_matches_native_check(key, fails):
+    from zkob.circuits.gadgets.eddsa import assert_public_key
+
+    def fn(cs):
+        with cs.namespace("in"):
+            w = (cs.alloc("x", lambda: key[0]), cs.alloc("y", lambda: key[1]))
+        with cs.namespace("pk"):
+            assert_public_key(cs, w)
+
+    cs = build(fn)
+    failure = cs.r1cs().first_failure(cs.witness())
+    assert (failure is None) == (bj.public_key_problem(key) is None)
+    if fails:
+        assert failure is not None and fails in failure[1]

@@ -23,6 +23,7 @@ from ...zk.field import R
 from ..cs import LC, ConstraintSystem, Operand, as_lc
 
 PointLC = tuple[LC, LC]
+Term = tuple[tuple[int, ...], int, int]  # (bit subset, x coefficient, y coefficient)
 WINDOW = 3
 
 
@@ -83,7 +84,7 @@ def double(cs: ConstraintSystem, p: PointLC) -> PointLC:
 
 
 @lru_cache(maxsize=None)
-def _fixed_windows(base: bj.Point, n: int) -> tuple[tuple[tuple[tuple[int, ...], int, int], ...], ...]:
+def _fixed_windows(base: bj.Point, n: int) -> tuple[tuple[Term, ...], ...]:
     """Per 3-bit window of an n-bit scalar: (bit subset, x coeff, y coeff) of the lookup polynomial.
 
     Window j selects k * 8^j * base for k = its bits; the polynomial in the
@@ -110,7 +111,7 @@ def _fixed_windows(base: bj.Point, n: int) -> tuple[tuple[tuple[tuple[int, ...],
     return tuple(windows)
 
 
-def _window_lookup(cs: ConstraintSystem, bits: Sequence[LC], terms) -> PointLC:
+def _window_lookup(cs: ConstraintSystem, bits: Sequence[LC], terms: Sequence[Term]) -> PointLC:
     """The constant point a window's bits select, as a polynomial in the bits.
 
     Costs one constraint per product of two or more bits (4 for 3 bits);

@@ -72,6 +72,21 @@ def assert_in_subgroup(cs: ConstraintSystem, p: PointLC) -> None:
         assert_equal(cs, q8[1], p[1], "y")
 
 
+def assert_public_key(cs: ConstraintSystem, a: tuple[Operand, Operand]) -> None:
+    """A usable public key (DESIGN.md section 9): on the curve, in the subgroup, not the identity.
+
+    Labels ``on_curve``, ``subgroup``, ``nonzero``. Costs 24 constraints.
+    Matches ``zkob.zk.babyjub.public_key_problem(a) is None``. For a slot
+    where the check must not apply, pass a point selected with the
+    condition (e.g. ``B8`` when off), as ``assert_eddsa_poseidon`` does.
+    """
+    p: PointLC = (as_lc(a[0]), as_lc(a[1]))
+    assert_on_curve(cs, p)
+    assert_in_subgroup(cs, p)
+    inv = cs.alloc("x_inv", lambda: pow(cs.value(p[0]), -1, R) if cs.value(p[0]) else 0)
+    cs.enforce(p[0], inv, 1, "nonzero")
+
+
 def assert_eddsa_poseidon(cs: ConstraintSystem, msg: Operand, a: tuple[Operand, Operand],
                           r8: tuple[Operand, Operand], s: Operand,
                           enabled: Operand | None = None, name: str = "eddsa") -> None:
@@ -90,10 +105,7 @@ def assert_eddsa_poseidon(cs: ConstraintSystem, msg: Operand, a: tuple[Operand, 
                 r_pt = _gate_point(cs, on, r_pt, bj.IDENTITY, "R8")
                 s_lc = cs.mul(on, s_lc, "S")
         with cs.namespace("A"):
-            assert_on_curve(cs, a_pt)
-            assert_in_subgroup(cs, a_pt)
-            inv = cs.alloc("x_inv", lambda: pow(cs.value(a_pt[0]), -1, R) if cs.value(a_pt[0]) else 0)
-            cs.enforce(a_pt[0], inv, 1, "nonzero")
+            assert_public_key(cs, a_pt)
         with cs.namespace("R8"):
             assert_on_curve(cs, r_pt)
         with cs.namespace("S"):
