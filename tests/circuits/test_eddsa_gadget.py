@@ -13,7 +13,7 @@ import pytest
 
 from zkob.circuits.cs import ConstraintSystem
 from zkob.circuits.gadgets.babyjub import add, assert_on_curve, constant_point, double, mul_fixed, mul_var
-from zkob.circuits.gadgets.eddsa import COST, COST_ENABLED, assert_eddsa_poseidon
+from zkob.circuits.gadgets.eddsa import COST, COST_ENABLED, assert_eddsa_poseidon, assert_public_key
 from zkob.zk import babyjub as bj
 from zkob.zk.eddsa import Signature, private_to_public, sign_poseidon, verify_poseidon
 from zkob.zk.field import R
@@ -170,8 +170,6 @@ def test_curve_gadgets_match_native():
     ((1, 2), "pk/on_curve"),
 ])
 def test_public_key_gadget_matches_native_check(key, fails):
-    from zkob.circuits.gadgets.eddsa import assert_public_key
-
     def fn(cs):
         with cs.namespace("in"):
             w = (cs.alloc("x", lambda: key[0]), cs.alloc("y", lambda: key[1]))
