@@ -7,6 +7,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from zkob.zk import babyjub as bj
 from zkob.zk.eddsa import (Signature, private_to_public, public_key_from_json, public_key_to_json,
@@ -177,3 +179,13 @@ def test_interop_with_circomlibjs(node):
             assert verdict is True, t["tcId"]  # circomlibjs accepts what we refuse
         else:
             assert verdict == (t["result"] == "valid"), t["tcId"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(prv=st.binary(min_size=32, max_size=32), msg=st.integers(0, R - 1), other=st.integers(0, R - 1))
+def test_property_sign_then_verify(prv, msg, other):
+    a = private_to_public(prv)
+    sig = sign_poseidon(prv, msg)
+    assert bj.public_key_problem(a) is None and 0 <= sig.S < bj.L
+    assert verify_poseidon(msg, sig, a)
+    assert verify_poseidon(other, sig, a) == (other == msg)
