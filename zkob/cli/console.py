@@ -37,3 +37,55 @@ def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 def warn(message: str) -> None:
     err.print(f"[bold yellow]warning:[/] {message}")
+
+
+class Phases:
+    """Progress for multi-step work: a spinner on the running phase, its time when it ends.
+
+    Used as ``with Phases(quiet) as report: report("proving")``; each call
+    ends the previous phase. Everything goes to stderr, so stdout stays
+    clean for results and ``--json``.
+    """
+
+    def __init__(self, quiet: bool = False):
+        self.quiet = quiet
+        self.timings: list[tuple[str, float]] = []
+        self._status = None
+        self._name: str | None = None
+        self._start = 0.0
+
+    def __enter__(self) -> "Phases":
+        return self
+
+    def __call__(self, name: str) -> None:
+        import time
+
+        self._finish()
+        self._name, self._start = name, time.perf_counter()
+        if not self.quiet:
+            if self._status is None:
+                self._status = err.status(name)
+                self._status.start()
+            else:
+                self._status.update(name)
+
+    def _finish(self) -> None:
+        import time
+
+        if self._name is None:
+            return
+        elapsed = time.perf_counter() - self._start
+        self.timings.append((self._name, elapsed))
+        if not self.quiet:
+            err.print(f"[green]✓[/] {self._name} [dim]({elapsed:.2f} s)[/]", highlight=False)
+        self._name = None
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self._finish()
+        if self._status is not None:
+            self._status.stop()
+
+    @property
+    def total(self) -> float:
+        return sum(t for _, t in self.timings)

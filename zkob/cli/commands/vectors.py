@@ -12,6 +12,7 @@ from ..console import err, fail, out
 
 #: topic -> module with a deterministic ``build() -> dict`` (Wycheproof layout).
 TOPICS = {
+    "eddsa": "zkob.zk.eddsa_vectors",
     "poseidon": "zkob.zk.poseidon_vectors",
 }
 

@@ -1,0 +1,57 @@
+"""``zkob prove DIR BATCH.json --keys KEYS -o OUT``: apply a batch and prove it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..console import Phases, fail, out
+
+
+@click.command("prove")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("batch_file", metavar="BATCH.json", type=click.Path(path_type=Path))
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory made by `zkob setup` for this state's parameters.")
+@click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for proof.json, public.json, bridge.json and batch.json.")
+@click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True,
+              help="Prover arithmetic: numba kernels or the pure-Python reference.")
+@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (public inputs, timings).")
+def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, backend: str,
+            quiet: bool, as_json: bool) -> None:
+    """Prove that BATCH.json moves DIRECTORY's state from its root to a new one.
+
+    The state advances only when the proof was made, checked and written;
+    a rejected batch or a failed proof leaves it untouched (exit 2).
+    """
+    from ...state.api import close_state, open_state
+    from ...state.batchfile import load_batch
+    from ...state.errors import Rejected, StoreError
+    from ...zk.errors import ZkError
+    from ..pipeline import prove_batch
+
+    try:
+        state = open_state(directory)
+    except StoreError as exc:
+        fail(exc)
+    try:
+        batch = load_batch(batch_file, state.params.batch_size)
+        with Phases(quiet or as_json) as report:
+            result = prove_batch(state, batch, keys_dir, out_dir, backend, report)
+    except (Rejected, ZkError, StoreError, OSError) as exc:
+        fail(exc)
+    finally:
+        close_state(state)
+    names = ("old_root", "new_root", "commitment", "bridge")
+    if as_json:
+        record = {n: str(v) for n, v in zip(names, result.public)}
+        record["timings"] = {name: round(t, 3) for name, t in report.timings}
+        out.print(json.dumps(record), markup=False)
+        return
+    for name, value in zip(names, result.public):
+        out.print(f"{name:<10} {value}", markup=False)
+    out.print(f"wrote {out_dir}/{{proof,public,bridge,batch}}.json in {report.total:.1f} s", markup=False)

@@ -1,0 +1,57 @@
+"""``zkob replay DIR BATCH.json ...``: a replica re-executes private batches."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..console import EXIT_INVALID, err, fail, out
+
+
+@click.command("replay")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("batch_files", metavar="OUT/batch.json...", nargs=-1, required=True,
+                type=click.Path(dir_okay=False, path_type=Path))
+def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
+    """Apply each batch.json to the replica in DIRECTORY and check its roots against public.json beside it.
+
+    A batch whose old root, new root, commitment or bridge digest differs
+    from its public.json is not applied (exit 1); the ones before it stay.
+    """
+    from ...state.api import close_state, open_state
+    from ...state.batchfile import load_batch
+    from ...state.errors import Rejected, StoreError
+    from ...state.transition import apply_batch, trace_batch
+    from ...zk.errors import ZkError
+    from ...zk.formats.snarkjs_json import load_json, parse_public
+
+    try:
+        state = open_state(directory)
+    except StoreError as exc:
+        fail(exc)
+    try:
+        for path in batch_files:
+            public_path = path.with_name("public.json")
+            try:
+                expected = parse_public(load_json(public_path.read_bytes(), str(public_path)))
+            except OSError as exc:
+                fail(f"{public_path}: {exc.strerror}")
+            batch = load_batch(path, state.params.batch_size)
+            if not batch.salt_given:
+                fail(f"{path}: a replayed batch must carry its salt")
+            trace = trace_batch(state, batch)
+            got = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
+            if got != expected:
+                names = ("old_root", "new_root", "commitment", "bridge")
+                wrong = next(n for n, a, b in zip(names, got, expected) if a != b)
+                err.print(f"{path}: {wrong} differs from {public_path}", markup=False)
+                raise SystemExit(EXIT_INVALID)
+            apply_batch(state, batch)
+            err.print(f"[green]✓[/] {path}")
+        root = state.root
+    except (Rejected, ZkError, StoreError) as exc:
+        fail(exc)
+    finally:
+        close_state(state)
+    out.print(str(root), markup=False)

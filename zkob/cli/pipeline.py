@@ -1,0 +1,139 @@
+"""End-to-end steps shared by the CLI commands and the demo: keys, proving, replay.
+
+Glue only: the state machine (state/), the batch circuit (circuits/) and
+Groth16 (zk/) do the work. Each step reports its phases through an
+optional ``report(phase)`` callback so the CLI can show progress and
+timings; nothing here prints.
+
+Files (snarkjs's names where snarkjs has one):
+
+    KEYS/verification_key.json   snarkjs verification key
+    KEYS/proving_key.zkpk        zkob proving key (parameters + circuit digest inside)
+    OUT/proof.json, OUT/public.json   snarkjs proof and [old_root, new_root, commitment, bridge]
+    OUT/bridge.json              the batch's deposits and withdrawals (public)
+    OUT/batch.json               all ops and the salt (private, for replicas)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..circuits.batch import build_circuit, witness_for
+from ..state.api import State
+from ..state.batchfile import Batch
+from ..state.lightclient import bridge_record_json
+from ..state.params import Params
+from ..state.transition import apply_batch, trace_batch
+from ..zk.backends import get_backend
+from ..zk.errors import MalformedInput
+from ..zk.files import write_atomic
+from ..zk.formats.snarkjs_json import VerifyingKey, dumps, parse_vk, load_json, proof_to_json, public_to_json, vk_to_json
+from ..zk.groth16.keys import ProvingKey, pk_from_bytes, pk_to_bytes
+from ..zk.groth16.prove import prove
+from ..zk.groth16.setup import setup
+from ..zk.verifier import verify
+
+VK_FILE = "verification_key.json"
+PK_FILE = "proving_key.zkpk"
+OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
+
+Report = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def params_meta(params: Params) -> dict:
+    """The parameter set as stored in a proving key."""
+    return {"zkob_params": asdict(params)}
+
+
+def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet) -> VerifyingKey:
+    """Development ceremony for ``params``: writes KEYS/verification_key.json and KEYS/proving_key.zkpk.
+
+    The toxic waste comes from this machine's randomness (``rng``, default
+    the OS); keys made this way are for development, never production.
+    """
+    report("building the circuit")
+    r1cs, _ = build_circuit(params)
+    report(f"setup ({r1cs.n_constraints} constraints, {r1cs.n_wires} wires)")
+    pk, vk = setup(r1cs, rng, params=params_meta(params))
+    report("writing keys")
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(keys_dir / PK_FILE, pk_to_bytes(pk))
+    write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
+    return vk
+
+
+def load_vk(path: Path) -> VerifyingKey:
+    """Strictly parse a snarkjs verification_key.json (MalformedInput / SetupRefused on bad input)."""
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        raise MalformedInput(str(path), f"cannot read: {exc.strerror}") from None
+    return parse_vk(load_json(text, str(path)))
+
+
+def load_proving_key(keys_dir: Path, params: Params) -> ProvingKey:
+    """Load KEYS/proving_key.zkpk and refuse keys made for other parameters."""
+    path = keys_dir / PK_FILE
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise MalformedInput(str(path), f"cannot read proving key: {exc.strerror}") from None
+    pk = pk_from_bytes(data)
+    theirs = pk.params.get("zkob_params")
+    if theirs != asdict(params):
+        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
+    return pk
+
+
+@dataclass(frozen=True)
+class ProveResult:
+    public: list[int]
+    out_dir: Path
+    constraints: int
+
+
+def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backend: str = "auto",
+                report: Report = _quiet) -> ProveResult:
+    """Prove ``batch`` on ``state``, write OUT/*, then advance the state.
+
+    The state advances only after the proof was made, checked against the
+    verification key and written; a rejected batch (Rejected) or a failed
+    proof leaves it untouched. Raises Rejected, MalformedInput or ZkError.
+    """
+    report("checking the batch against the state")
+    trace = trace_batch(state, batch)
+    report("loading the proving key")
+    pk = load_proving_key(keys_dir, state.params)
+    report("building the circuit")
+    r1cs, _ = build_circuit(state.params)
+    report("computing the witness")
+    witness = witness_for(state.params, trace)
+    public = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
+    report(f"proving ({r1cs.n_constraints} constraints)")
+    proof = prove(pk, r1cs, witness, backend=get_backend(backend))
+    report("verifying the proof")
+    verdict = verify(pk.vk, public, proof)
+    if not verdict.ok:
+        raise MalformedInput("proof", f"the new proof does not verify: {verdict.reason}")
+    report("writing the outputs")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    contents = {
+        "proof.json": dumps(proof_to_json(proof)),
+        "public.json": dumps(public_to_json(public)),
+        "bridge.json": json.dumps(bridge_record_json(batch.ops), indent=1) + "\n",
+        "batch.json": json.dumps(batch.to_json(), indent=1) + "\n",
+    }
+    for name, text in contents.items():
+        write_atomic(out_dir / name, text)
+    report("advancing the state")
+    applied = apply_batch(state, batch)
+    if (applied.old_root, applied.new_root) != (trace.old_root, trace.new_root):
+        raise MalformedInput("state", "the state changed while proving; outputs describe the old state")
+    return ProveResult(public, out_dir, r1cs.n_constraints)
