@@ -141,6 +141,7 @@ class ConstraintSystem:
         self.n_constraints = 0
         self.kinds: Counter[str] = Counter()
         self.first_failure: tuple[int, str] | None = None
+        self._cache: dict[int, tuple[LC, int]] = {}
         self._path: list[str] = []
         self._kind: list[str] = ["rule"]
 
@@ -199,8 +200,19 @@ class ConstraintSystem:
             raise RuntimeError("witness values are not available in setup mode")
         if isinstance(x, int):
             return x % R
+        terms = x.terms
+        if len(terms) <= 4:
+            vals = self.values
+            return sum(c * vals[w] for w, c in terms.items()) % R
+        hit = self._cache.get(id(x))  # dense LCs (Poseidon states) are read several times
+        if hit is not None and hit[0] is x:
+            return hit[1]
         vals = self.values
-        return sum(c * vals[w] for w, c in x.terms.items()) % R
+        value = sum(c * vals[w] for w, c in terms.items()) % R
+        if len(self._cache) > 64:
+            self._cache.clear()
+        self._cache[id(x)] = (x, value)
+        return value
 
     # -- constraints --------------------------------------------------------
     def enforce(self, a: Operand, b: Operand, c: Operand, label: str) -> None:

@@ -132,14 +132,18 @@ def place_values(cs: ConstraintSystem, s: Slot) -> None:
     assert_nonzero_if(cs, place, s.f[7], "qty_positive")
 
 
+def escrow_range(cs: ConstraintSystem, s: Slot) -> None:
+    """place: escrow (price*qty quote for a buy, qty base for a sell) < 2^64. Costs 66."""
+    gated = cs.mul(s.sel["place"], s.t["escrow"], "escrow_gated")
+    range_check(cs, gated, AMOUNT_BITS, "escrow_overflow")
+
+
 def place_escrow(cs: ConstraintSystem, s: Slot) -> None:
-    """place: escrow (price*qty quote for a buy, qty base for a sell) < 2^64, debited. Costs 69.
+    """place: the escrow leaves account f2's balance of the escrow asset. Costs 3.
 
     The debit's new amount is range-checked, so the balance covers it.
     """
     b, place = s.bal[0], s.sel["place"]
-    gated = cs.mul(place, s.t["escrow"], "escrow_gated")
-    range_check(cs, gated, AMOUNT_BITS, "escrow_overflow")
     assert_equal_if(cs, place, b.account, s.f[2], "place/debit_account")
     assert_equal_if(cs, place, b.asset, s.t["escrow_asset"], "place/debit_asset")
     assert_equal_if(cs, place, b.new, b.old - s.t["escrow"], "place/debit")

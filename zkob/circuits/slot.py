@@ -110,6 +110,7 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
     rules.fill_match(cs, s)
     rules.fill_orders(cs, s, live)
     _escrow_terms(cs, s)
+    rules.escrow_range(cs, s)
     for j, new_live in enumerate((s.sel["place"] + live[0], live[1])):
         with cs.namespace(f"ord[{j}]"):
             orders_root = apply_order(cs, s.ord[j], new_live, orders_root)
