@@ -87,6 +87,14 @@ class State:
         for (account, asset), amount in self.source.items("balance"):  # type: ignore[misc]
             yield account, asset, amount
 
+    def refresh(self) -> None:
+        """See batches committed by other handles on the same store since our last batch.
+
+        A handle refreshes by itself at the start of each batch; call this
+        before reading if another process may have written meanwhile.
+        """
+        self.source.refresh()
+
     def log(self) -> list[LogEntry]:
         return self.source.log()
 

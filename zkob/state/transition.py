@@ -23,7 +23,8 @@ from .state import State
 from .trace import BatchTrace, OpTrace
 
 
-def _run(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
+def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
+    """The trace and the uncommitted overlay of writes; the state is not changed."""
     state.source.refresh()
     overlay = Overlay(state.source)
     view = State(state.params, overlay)  # type: ignore[arg-type]
@@ -57,7 +58,7 @@ def trace_batch(state: State, batch: Batch) -> BatchTrace:
     Raises ``Rejected`` (rule, op index, op type) if any op breaks a rule,
     and MalformedInput if the batch has more than K ops.
     """
-    return _run(state, batch)[0]
+    return run_batch(state, batch)[0]
 
 
 def apply_batch(state: State, batch: Batch) -> BatchTrace:
@@ -65,7 +66,7 @@ def apply_batch(state: State, batch: Batch) -> BatchTrace:
 
     On ``Rejected`` (or any error) nothing is written.
     """
-    trace, overlay = _run(state, batch)
+    trace, overlay = run_batch(state, batch)
     entry = LogEntry(
         seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
         commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
