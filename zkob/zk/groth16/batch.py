@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from py_ecc import optimized_bn128 as bn
 
 from ..curve import g1_neg, to_ecc_g1, to_ecc_g2
-from ..formats.snarkjs_json import Proof, VerifyingKey
+from ..formats.snarkjs_json import Proof, VerifyingKey, vk_problem
 from ..verifier import Verdict, input_problem, pairing_product_is_one, public_combination, verify
 
 WEIGHT_BITS = 128
@@ -56,6 +56,11 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
 
 
 def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
+    if not isinstance(vk, VerifyingKey) or vk_problem(vk):
+        return BatchVerdict(False, ((-1, "not a safe VerifyingKey"),))
+    if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) \
+            or not all(isinstance(it, tuple) and len(it) == 2 for it in items):
+        return BatchVerdict(False, ((-1, "items must be a sequence of (public, proof) pairs"),))
     if not items:
         return BatchVerdict(True)
     bad = []
