@@ -1,0 +1,279 @@
+"""One cheating witness per rule of DESIGN.md section 4: the R1CS must reject it, at that rule.
+
+Each test starts from a valid trace (scenario.py) and overrides named free
+inputs of the witness (op fields, leaves found, siblings); everything the
+circuit computes is then recomputed from them, so the witness is what a
+cheating prover would build, and the first failing constraint names the
+rule that stops it.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from zkob.zk.field import R
+
+from .scenario import VALID, assert_batch_unsat, book, honest_value
+
+U64 = 1 << 64
+
+
+def op0(**fields):
+    """Overrides of slot 0's encoding fields f1..f7."""
+    return {f"op[0]/{k}": v for k, v in fields.items()}
+
+
+# -- every slot -------------------------------------------------------------------
+def test_op_type_must_be_one_hot():
+    assert_batch_unsat(VALID["deposit"](), {"op[1]/sel[deposit]": 1}, "op[1]/op_type/one_hot")
+    assert_batch_unsat(VALID["deposit"](), {"op[0]/sel[deposit]": 2}, "op[0]/op_type/deposit")
+
+
+def test_unused_fields_must_be_zero():
+    assert_batch_unsat(VALID["deposit"](), {"op[1]/f1": 3}, "op[1]/canonical_encoding/f1")
+    assert_batch_unsat(VALID["withdraw"](), op0(f4=1), "op[0]/canonical_encoding/f4")
+
+
+# -- ids in range -----------------------------------------------------------------
+def test_account_id_in_range():
+    assert_batch_unsat(VALID["deposit"](), op0(f1=4), "op[0]/bal[0]/account_bits/sum")
+
+
+def test_asset_id_in_range():
+    assert_batch_unsat(VALID["withdraw"](), op0(f2=4), "op[0]/bal[0]/asset_bits/sum")
+
+
+def test_order_id_in_range():
+    assert_batch_unsat(VALID["cancel"](), op0(f1=4), "op[0]/ord[0]/index/sum")
+
+
+def test_place_base_and_quote_in_range():
+    assert_batch_unsat(VALID["place"](), op0(f3=4), "op[0]/ord[0]/new/base_range")
+    assert_batch_unsat(VALID["place_sell"](), op0(f4=R - 1), "op[0]/ord[0]/new/quote_range")
+
+
+# -- deposit ------------------------------------------------------------------------
+def test_deposit_amount_positive():
+    assert_batch_unsat(VALID["deposit"](), op0(f3=0), "op[0]/amount_positive")
+
+
+def test_deposit_amount_below_2_64():
+    assert_batch_unsat(VALID["deposit"](), op0(f3=U64), "op[0]/f3_range")
+
+
+def test_deposit_cannot_overflow_a_balance():
+    assert_batch_unsat(VALID["deposit"](), op0(f3=U64 - 1), "op[0]/bal[0]/new_range")
+
+
+def test_new_account_needs_a_pubkey():
+    assert_batch_unsat(VALID["deposit_new"](), op0(f4=0, f5=0), "op[0]/pubkey/pubkey_required")
+
+
+def test_existing_account_takes_no_other_pubkey():
+    assert_batch_unsat(VALID["deposit"](), op0(f4=9, f5=6), "op[0]/pubkey/pubkey_mismatch/x")
+    assert_batch_unsat(VALID["deposit"](), op0(f4=5, f5=9), "op[0]/pubkey/pubkey_mismatch/y")
+
+
+def test_new_account_starts_empty():
+    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/bal[0]/old_amount": 50}, "op[0]/bal[0]/new_account_empty")
+
+
+def test_new_account_nonce_is_zero():
+    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/bal[0]/nonce": 3}, "op[0]/bal[0]/pin_no_account")
+
+
+def test_existing_account_cannot_be_recreated():
+    """Claiming account 1 is new (to install another key) needs its leaf to be 0: it is not."""
+    sets = {"op[0]/bal[0]/dep_exists": 0, "op[0]/f4": 9, "op[0]/f5": 9,
+            "op[0]/bal[0]/pk_x": 0, "op[0]/bal[0]/pk_y": 0}
+    assert_batch_unsat(VALID["deposit"](), sets, "op[0]/bal[0]/new_account_empty")
+
+
+def test_deposit_credits_exactly_the_amount():
+    tr = VALID["deposit"]()
+    new = honest_value(tr, "op[0]/bal[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/deposit/credit")
+
+
+# -- withdraw -------------------------------------------------------------------------
+def test_withdraw_needs_an_existing_account():
+    assert_batch_unsat(VALID["withdraw"](), op0(f1=3), "op[0]/bal[0]/old_root")
+    assert_batch_unsat(VALID["withdraw"](), {"op[0]/bal[0]/dep_exists": 1}, "op[0]/bal[0]/pin_dep_exists")
+
+
+def test_withdraw_amount_positive_and_covered():
+    assert_batch_unsat(VALID["withdraw"](), op0(f3=0), "op[0]/amount_positive")
+    assert_batch_unsat(VALID["withdraw"](), op0(f3=1001), "op[0]/bal[0]/new_range")
+
+
+def test_withdraw_debits_exactly_the_amount():
+    tr = VALID["withdraw"]()
+    new = honest_value(tr, "op[0]/bal[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/withdraw/debit")
+
+
+# -- place --------------------------------------------------------------------------------
+def test_place_needs_a_free_slot():
+    siblings = book().orders_tree.path(0).siblings
+    sets = {"op[0]/f1": 0, **{f"op[0]/ord[0]/sib[{k}]": s for k, s in enumerate(siblings)}}
+    assert_batch_unsat(VALID["place"](), sets, "op[0]/ord[0]/old_root")
+
+
+def test_place_needs_an_existing_account():
+    assert_batch_unsat(VALID["place"](), op0(f2=3), "op[0]/bal[0]/old_root")
+
+
+def test_place_side_is_a_bit():
+    assert_batch_unsat(VALID["place"](), op0(f5=2), "op[0]/ord[0]/new/side_bool")
+
+
+def test_place_distinct_assets():
+    assert_batch_unsat(VALID["place"](), op0(f3=0), "op[0]/distinct_assets")
+
+
+def test_place_price_and_qty_positive():
+    assert_batch_unsat(VALID["place"](), op0(f6=0), "op[0]/price_positive")
+    assert_batch_unsat(VALID["place"](), op0(f7=0), "op[0]/qty_positive")
+
+
+def test_place_price_below_2_64():
+    assert_batch_unsat(VALID["place"](), op0(f6=U64), "op[0]/f6_range")
+
+
+def test_place_escrow_below_2_64():
+    assert_batch_unsat(VALID["place"](), op0(f6=1 << 40, f7=1 << 30), "op[0]/escrow_overflow")
+
+
+def test_place_escrow_covered_by_balance():
+    # account 1 holds 1000 of asset 0: a buy of 3 at 400 needs 1200
+    assert_batch_unsat(VALID["place"](), op0(f6=400), "op[0]/bal[0]/new_range")
+
+
+def test_place_debits_the_escrow_asset():
+    assert_batch_unsat(VALID["place"](), {"op[0]/bal[0]/asset": 1}, "op[0]/place/debit_asset")
+
+
+def test_place_writes_the_op_into_the_leaf():
+    assert_batch_unsat(VALID["place"](), {"op[0]/ord[0]/new/price": 11}, "op[0]/place/price")
+
+
+# -- cancel ---------------------------------------------------------------------------------
+def test_cancel_needs_a_live_order():
+    assert_batch_unsat(VALID["cancel"](), op0(f1=2), "op[0]/ord[0]/old_root")
+
+
+def test_cancel_only_by_the_owner():
+    assert_batch_unsat(VALID["cancel"](), op0(f2=2), "op[0]/order_owner")
+
+
+def test_cancel_refunds_exactly_the_remainder_escrow():
+    tr = VALID["cancel"]()
+    new = honest_value(tr, "op[0]/bal[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/cancel/refund")
+
+
+def test_cancel_frees_the_slot():
+    assert_batch_unsat(VALID["cancel"](), {"op[0]/ord[0]/new/remaining": 20}, "op[0]/ord[0]/pin_free_new")
+
+
+def test_cancel_refund_cannot_overflow():
+    assert_batch_unsat(VALID["cancel"](), {"op[0]/bal[0]/old_amount": U64 - 1}, "op[0]/bal[0]/new_range")
+
+
+# -- fill ------------------------------------------------------------------------------------
+def test_fill_distinct_orders():
+    assert_batch_unsat(VALID["fill"](), op0(f2=1), "op[0]/distinct_orders")
+
+
+def test_fill_needs_live_orders():
+    # a made-up matching buy order claimed at free slot 2 is not in the tree
+    leaf = dict(account=1, base=1, quote=0, side=0, price=10, remaining=5)
+    sets = {"op[0]/f2": 2, **{f"op[0]/ord[1]/old/{k}": v for k, v in leaf.items()}}
+    assert_batch_unsat(VALID["fill"](), sets, "op[0]/ord[1]/old_root")
+
+
+def test_fill_same_market():
+    assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/base": 2}, "op[0]/same_market/base")
+    assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/quote": 2}, "op[0]/same_market/quote")
+
+
+def test_fill_opposite_sides():
+    assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/side": 1}, "op[0]/opposite_sides")
+
+
+def test_fill_prices_cross():
+    # maker (order 0) buys at 10, the taker sells at 8; a seller asking 11 does not cross
+    assert_batch_unsat(VALID["fill"](), {"op[0]/ord[0]/old/price": 11}, "op[0]/price_cross")
+
+
+def test_fill_qty_positive():
+    assert_batch_unsat(VALID["fill"](), op0(f3=0), "op[0]/amount_positive")
+
+
+def test_fill_qty_within_both_remainders():
+    assert_batch_unsat(VALID["fill"](), op0(f3=16), "op[0]/ord[0]/remaining_range")  # taker has 15
+    assert_batch_unsat(VALID["fill_buyer_takes"](), op0(f3=16), "op[0]/ord[1]/remaining_range")
+
+
+def test_fill_keeps_order_fields():
+    assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/new/price": 12}, "op[0]/fill/ord[1]/price")
+
+
+def test_fill_executes_at_the_maker_price():
+    # seller gets qty * maker.price = 5 * 10; paying at the taker's 8 instead is refused
+    tr = VALID["fill"]()
+    new = honest_value(tr, "op[0]/bal[1]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/bal[1]/new_amount": new - 10}, "op[0]/fill/bal[1]/credit")
+
+
+def test_fill_buyer_gets_the_base():
+    tr = VALID["fill"]()
+    assert_batch_unsat(tr, {"op[0]/bal[0]/account": 2}, "op[0]/fill/bal[0]/account")
+
+
+def test_fill_taking_buyer_gets_the_refund():
+    tr = VALID["fill_buyer_takes"]()
+    new = honest_value(tr, "op[0]/bal[2]/new_amount")
+    old = honest_value(tr, "op[0]/bal[2]/old_amount")
+    assert new - old == 15 * (10 - 8)
+    assert_batch_unsat(tr, {"op[0]/bal[2]/new_amount": old}, "op[0]/fill/bal[2]/credit")
+
+
+def test_fill_frees_an_exhausted_slot():
+    tr = VALID["fill_buyer_takes"]()  # the maker (order 1) is filled completely
+    assert_batch_unsat(tr, {"op[0]/ord[1]/filled/out": 0}, "op[0]/ord[1]/filled")
+    assert_batch_unsat(tr, {"op[0]/ord[1]/new/account": 2}, "op[0]/ord[1]/pin_free_new")
+
+
+def test_fill_credit_cannot_overflow():
+    assert_batch_unsat(VALID["fill"](), {"op[0]/bal[0]/old_amount": U64 - 2}, "op[0]/bal[0]/new_range")
+
+
+# -- chaining, commitment, bridge, disabled updates -----------------------------------------
+def test_roots_are_chained():
+    tr = VALID["deposit"]()
+    assert_batch_unsat(tr, {"accounts_root[0]": 1}, "old_root")
+    assert_batch_unsat(VALID["place"](), {"op[0]/bal[0]/acct_sib[0]": 1}, "op[0]/bal[0]/old_root")
+
+
+@pytest.mark.parametrize("name", ["commitment", "bridge", "new_root"])
+def test_public_inputs_are_bound(name):
+    tr = VALID["withdraw"]()
+    index = {"new_root": 1, "commitment": 2, "bridge": 3}[name]
+    assert_batch_unsat(tr, {name: (tr.public_inputs[index] + 1) % R}, name)
+
+
+def test_bridge_covers_withdrawals():
+    tr = VALID["withdraw"]()
+    assert_batch_unsat(tr, {"op[0]/bridge": 0}, "op[0]/bridge")
+
+
+def test_commitment_binds_the_salt_and_ops():
+    assert_batch_unsat(VALID["place"](), {"salt": 100}, "commitment")
+
+
+def test_disabled_updates_are_pinned_to_zero():
+    tr = VALID["deposit"]()
+    assert_batch_unsat(tr, {"op[0]/bal[1]/old_amount": 1}, "op[0]/bal[1]/pin_disabled")
+    assert_batch_unsat(tr, {"op[0]/ord[0]/sib[1]": 1}, "op[0]/ord[0]/pin_disabled")
+    assert_batch_unsat(tr, {"op[1]/bal[0]/acct_sib[0]": 1}, "op[1]/bal[0]/pin_disabled")
