@@ -140,3 +140,19 @@ def test_commitment_depends_on_salt_but_roots_do_not(salt):
     check_trace(t)
     other = trace_batch(s, batch(deposit(1, 1, 5, pk(1)), salt=salt + 1))
     assert t.new_root == other.new_root and t.commitment != other.commitment and t.bridge == other.bridge
+
+
+def test_nonce_bump_rides_on_the_balance_update_and_changes_the_account_leaf():
+    """The code path signatures will use (DESIGN section 9): same shape, nonce + 1."""
+    from zkob.state.kv import Overlay
+    from zkob.state.ops import Withdraw
+    from zkob.state.rules import Context, set_balance
+    from zkob.state.state import State
+
+    s = new_state(TINY)
+    apply_batch(s, batch(deposit(1, 1, 9, pk(1))))
+    view = State(TINY, Overlay(s.source))
+    u = set_balance(Context(view, 0, Withdraw(1, 1, 4)), 1, 1, 5, bump_nonce=True)
+    assert (u.old_account.nonce, u.new_account.nonce) == (0, 1)
+    assert u.account_path.verifies(u.new_account.hash(), view.accounts_root)
+    assert s.account(1).nonce == 0  # the overlay never reached the state

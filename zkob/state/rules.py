@@ -58,10 +58,15 @@ class Context:
 
 
 def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
-                create_pk: tuple[int, int] | None = None) -> BalanceUpdate:
+                create_pk: tuple[int, int] | None = None, bump_nonce: bool = False) -> BalanceUpdate:
     """Write one balance leaf and the account leaf above it; return the witness.
 
     ``create_pk`` creates a never-used account (nonce 0) with that key.
+    ``bump_nonce`` increments the account's nonce in the same leaf update:
+    each signed op (withdraw, place, cancel; DESIGN.md section 9) has
+    exactly one balance update on its signer's account (the debit, the
+    escrow debit, the refund), which will carry the bump once signatures
+    land, so the trace shape does not change. Until then nothing sets it.
     """
     st = ctx.state
     old_account = st.account(account)
@@ -73,7 +78,7 @@ def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
     tree = st.balances_tree(account)
     old_amount = tree.leaf(asset)
     balance_path, _, balances_root = tree.update(asset, new_amount)
-    new_account = replace(base, balances_root=balances_root)
+    new_account = replace(base, balances_root=balances_root, nonce=base.nonce + int(bump_nonce))
     accounts = st.accounts_tree
     account_path, before, after = accounts.update(account, new_account.hash())
     st.source.put("account", account, new_account)  # type: ignore[attr-defined]
