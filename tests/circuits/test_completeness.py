@@ -1,0 +1,67 @@
+"""Random valid batches (through the state machine) satisfy the circuit with the machine's publics."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from zkob.circuits.batch import build_circuit, witness_for
+from zkob.state.api import apply_batch, new_state, trace_batch
+from zkob.state.batchfile import Batch
+from zkob.state.errors import Rejected
+from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
+
+from .scenario import P
+
+ids = st.integers(0, 3)
+small = st.integers(1, 30)
+ops = st.one_of(
+    st.builds(lambda a, s, n, key: Deposit(a, s, n, (a + 5, a + 9) if key else None), ids, ids, small, st.booleans()),
+    st.builds(Withdraw, ids, ids, small),
+    st.builds(Place, ids, ids, ids, ids, st.integers(0, 1), small, small),
+    st.builds(Cancel, ids, ids),
+    st.builds(Fill, ids, ids, small),
+)
+
+
+def _check(trace, flip: int) -> None:
+    r1cs, layout = build_circuit(P)
+    w = witness_for(P, trace)
+    assert r1cs.first_failure(w) is None
+    assert tuple(w[1:5]) == trace.public_inputs
+    wire = 1 + layout.n_public + flip % (layout.n_wires - 1 - layout.n_public)
+    w[wire] += 1
+    assert r1cs.first_failure(w) is not None, f"{layout.names[wire]} changed and nothing failed"
+
+
+@given(st.lists(ops, min_size=4, max_size=14), st.integers(0, 2**32), st.integers(0, 2**32))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_valid_batches_satisfy_the_circuit(op_list, salt, flip):
+    state = new_state(P)
+    pending: list = []
+    checked = 0
+    for op in op_list:
+        try:
+            trace_batch(state, Batch(tuple(pending + [op]), salt))
+        except Rejected:
+            continue
+        pending.append(op)
+        if len(pending) == P.batch_size:
+            _check(apply_batch(state, Batch(tuple(pending), salt)), flip)
+            pending, checked = [], checked + 1
+    _check(apply_batch(state, Batch(tuple(pending), salt)) if pending else
+           trace_batch(state, Batch((), salt)), flip)
+
+
+def test_a_scripted_flow_through_every_op_type():
+    """Deposit, place both sides, partial and full fills, cancel, withdraw, batch after batch."""
+    state = new_state(P)
+    flow = [
+        (Deposit(0, 0, 500, (1, 2)), Deposit(3, 1, 300, (3, 4))),
+        (Place(1, 0, 1, 0, 0, 12, 10), Place(2, 3, 1, 0, 1, 11, 25)),
+        (Fill(2, 1, 4), Fill(1, 2, 6)),
+        (Cancel(2, 3), Withdraw(3, 0, 100)),
+        (Deposit(3, 1, 5, (3, 4)),),
+    ]
+    for i, batch_ops in enumerate(flow):
+        _check(apply_batch(state, Batch(batch_ops, 1000 + i)), i * 7919)
