@@ -21,6 +21,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from ..zk.files import write_atomic
 from .errors import StoreError
 from .kv import BALANCES_TREE_BASE, LogEntry, Writes
 from .params import Params
@@ -44,21 +45,6 @@ CREATE TABLE batches (seq INTEGER PRIMARY KEY, old_root TEXT NOT NULL, new_root 
                       commitment TEXT NOT NULL, bridge TEXT NOT NULL, salt TEXT NOT NULL,
                       ops TEXT NOT NULL);
 """
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file, fsync and rename."""
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def _connect(path: Path) -> sqlite3.Connection:
