@@ -156,3 +156,19 @@ def test_nonce_bump_rides_on_the_balance_update_and_changes_the_account_leaf():
     assert (u.old_account.nonce, u.new_account.nonce) == (0, 1)
     assert u.account_path.verifies(u.new_account.hash(), view.accounts_root)
     assert s.account(1).nonce == 0  # the overlay never reached the state
+
+
+def test_apply_with_a_failing_check_commits_nothing():
+    s = new_state(TINY)
+    before = snapshot(s)
+    seen = []
+
+    def refuse(trace):
+        seen.append(trace.new_root)
+        raise ValueError("public inputs differ")
+
+    with pytest.raises(ValueError):
+        apply_batch(s, batch(deposit(1, 1, 5, pk(1))), check=refuse)
+    assert snapshot(s) == before and len(seen) == 1
+    t = apply_batch(s, batch(deposit(1, 1, 5, pk(1))), check=lambda tr: None)
+    assert t.new_root == seen[0] == s.root

@@ -13,6 +13,8 @@ deposit at depths 20/20/8 with the pure-Python hash.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..zk.poseidon import hash2
 from .batchfile import Batch
 from .digest import bridge_digest, commitment
@@ -61,12 +63,18 @@ def trace_batch(state: State, batch: Batch) -> BatchTrace:
     return run_batch(state, batch)[0]
 
 
-def apply_batch(state: State, batch: Batch) -> BatchTrace:
+def apply_batch(state: State, batch: Batch,
+                check: Callable[[BatchTrace], None] | None = None) -> BatchTrace:
     """Apply ``batch`` and persist it with its log entry, atomically; return its trace.
 
-    On ``Rejected`` (or any error) nothing is written.
+    ``check`` (optional) sees the trace before anything is committed; if it
+    raises, nothing is written (a replica comparing the public inputs with
+    a proof's uses it to avoid computing the batch twice). On ``Rejected``
+    (or any error) nothing is written.
     """
     trace, overlay = run_batch(state, batch)
+    if check is not None:
+        check(trace)
     entry = LogEntry(
         seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
         commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
