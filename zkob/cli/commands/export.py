@@ -1,0 +1,74 @@
+"""``zkob export r1cs|wtns``: the batch circuit and a batch's witness as iden3 files for snarkjs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..console import fail, out
+
+
+@click.group("export")
+def command() -> None:
+    """Export the circuit (.r1cs) or a witness (.wtns) in circom/snarkjs binary formats."""
+
+
+@command.command("r1cs")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("out_file", metavar="OUT.r1cs", type=click.Path(dir_okay=False, path_type=Path))
+def export_r1cs(directory: Path, out_file: Path) -> None:
+    """Write the R1CS of DIRECTORY's parameters (`snarkjs r1cs info OUT.r1cs` reads it)."""
+    from ...circuits.batch import build_circuit
+    from ...state.errors import StoreError
+    from ...state.store import read_params
+    from ...zk.errors import ZkError
+    from ...zk.files import write_atomic
+    from ...zk.formats.iden3 import r1cs_to_bytes
+
+    try:
+        params = read_params(directory)
+        r1cs, _ = build_circuit(params)
+        write_atomic(out_file, r1cs_to_bytes(r1cs))
+    except (StoreError, ZkError, OSError) as exc:
+        fail(exc)
+    out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
+              f"{r1cs.n_public} public inputs, digest {r1cs.digest()}", markup=False)
+
+
+@command.command("wtns")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("batch_file", metavar="BATCH.json", type=click.Path(path_type=Path))
+@click.argument("out_file", metavar="OUT.wtns", type=click.Path(dir_okay=False, path_type=Path))
+def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
+    """Write the witness of applying BATCH.json to DIRECTORY's state (the state is not changed).
+
+    A batch the rules reject exits 2 naming the op and rule. The batch must
+    carry its salt, since the witness (and the commitment) depends on it.
+    """
+    from ...circuits.batch import witness_for
+    from ...state.api import close_state, open_state
+    from ...state.batchfile import load_batch
+    from ...state.errors import Rejected, StoreError
+    from ...state.transition import trace_batch
+    from ...zk.errors import ZkError
+    from ...zk.files import write_atomic
+    from ...zk.formats.iden3 import wtns_to_bytes
+
+    try:
+        state = open_state(directory)
+    except StoreError as exc:
+        fail(exc)
+    try:
+        batch = load_batch(batch_file, state.params.batch_size)
+        if not batch.salt_given:
+            fail(f"{batch_file} has no salt: the witness depends on it, give one")
+        trace = trace_batch(state, batch)
+        witness = witness_for(state.params, trace)
+        write_atomic(out_file, wtns_to_bytes(witness))
+    except (Rejected, StoreError, ZkError, OSError) as exc:
+        fail(exc)
+    finally:
+        close_state(state)
+    out.print(f"{out_file}: {len(witness)} wires; public inputs "
+              + " ".join(str(v) for v in trace.public_inputs), markup=False)
