@@ -123,3 +123,43 @@ def test_signed_digits_reconstruct_scalar(c):
 def test_window_bits_grow_with_size():
     sizes = [window_bits(1 << k) for k in (0, 4, 8, 12, 16, 20)]
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+
+
+def test_tables_from_key_bytes_match_tables_from_points():
+    from zkob.zk.groth16.keys import g1_bytes, g2_bytes
+
+    comp = compiled_backend()
+    p1 = [g1(3), None, g1(5), g1(3)]
+    p2 = [g2(3), None, g2(5)]
+    t1, t2 = comp.g1_table_bytes(g1_bytes(p1)), comp.g2_table_bytes(g2_bytes(p2))
+    assert (t1.points == comp.g1_table(p1).points).all() and list(t1.infinity) == [False, True, False, False]
+    assert (t2.points == comp.g2_table(p2).points).all() and list(t2.infinity) == [False, True, False]
+    sc = [R - 1, 9, 2, 3]
+    assert comp.msm_g1(t1, comp.fr_vec(sc)) == naive_msm(p1, sc, 1)
+    assert comp.msm_g2(t2, comp.fr_vec(sc[:3])) == naive_msm(p2, sc[:3], 2)
+    assert len(comp.g1_table_bytes(b"")) == 0
+
+
+def test_tables_from_key_bytes_refuse_bad_points():
+    from zkob.zk.errors import MalformedInput
+    from zkob.zk.field import Q
+    from zkob.zk.groth16.keys import g1_bytes, g2_bytes
+
+    comp = compiled_backend()
+    good = g1_bytes([g1(3), g1(4), g1(5)])
+    off_curve = bytearray(good)
+    off_curve[64 + 5] ^= 1
+    with pytest.raises(MalformedInput, match=r"H\[1\]: point is not on the curve"):
+        comp.g1_table_bytes(bytes(off_curve), "H")
+    too_big = good[:128] + Q.to_bytes(32, "little") + good[160:]
+    with pytest.raises(MalformedInput, match=r"A\[2\]: coordinate is not below q"):
+        comp.g1_table_bytes(too_big, "A")
+    with pytest.raises(MalformedInput, match="whole number"):
+        comp.g1_table_bytes(good[:-1], "A")
+    g2_good = bytearray(g2_bytes([g2(7), g2(8)]))
+    g2_good[128 + 100] ^= 4
+    with pytest.raises(MalformedInput, match=r"B2\[1\]"):
+        comp.g2_table_bytes(bytes(g2_good), "B2")
+    # a G1 point is not a G2 point: the twist equation catches it
+    with pytest.raises(MalformedInput):
+        comp.g2_table_bytes(good[:128], "B2")

@@ -7,7 +7,7 @@ import pytest
 from numba import njit
 
 from test_compiled_support import add, g1, g2, neg1, neg2
-from zkob.zk.backends.compiled.backend import CompiledBackend, _fq_ints
+from zkob.zk.backends.compiled.engine import CompiledBackend, _fq_ints
 from zkob.zk.backends.compiled.curve import (coord_at, coord_put, jac_add, jac_add_affine, jac_double, jac_eq,
                                              jac_infinity, jac_to_affine)
 from zkob.zk.backends.compiled.ops import fmul, fsqr

@@ -10,6 +10,6 @@ from __future__ import annotations
 
 def backend():
     """A CompiledBackend instance (the Backend protocol of zkob.zk.backends.base)."""
-    from .backend import CompiledBackend
+    from .engine import CompiledBackend
 
     return CompiledBackend()

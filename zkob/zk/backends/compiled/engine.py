@@ -16,6 +16,7 @@ import numpy as np
 from ...field import Q, R
 from .. import base
 from . import _arith, msm, ntt
+from .tables import table_from_bytes
 from .params import LIMBS, ints_to_limbs, limbs_to_ints
 
 
@@ -59,10 +60,8 @@ class CompiledBackend:
 
     # --- vectors over Fr ---------------------------------------------------
     def fr_vec(self, values: Sequence[int]) -> np.ndarray:
-        """(n, 8) Montgomery array of ints in [0, r) (ValueError outside)."""
-        if isinstance(values, np.ndarray) and values.ndim == 2 and values.shape[1] == LIMBS:
-            return values
-        return _arith.fr_rows_to_mont(ints_to_limbs(values, R))
+        """(n, 8) Montgomery array of the values reduced mod r (as the pure oracle does)."""
+        return _arith.fr_rows_to_mont(ints_to_limbs([v % R for v in values], R))
 
     def fr_list(self, vec: np.ndarray) -> list[int]:
         return limbs_to_ints(_arith.fr_rows_from_mont(np.ascontiguousarray(vec)))
@@ -91,6 +90,14 @@ class CompiledBackend:
         for p in points:
             flat.extend((0, 0, 0, 0) if p is None else (*p[0], *p[1]))
         return _table(flat, [p is None for p in points], (len(points), 2, 2, LIMBS))
+
+    def g1_table_bytes(self, raw: bytes, what: str = "g1") -> PointTable:
+        """Table from proving-key bytes (x||y LE, zeros = infinity); MalformedInput if off curve or >= q."""
+        return PointTable(*table_from_bytes(raw, 2, what))
+
+    def g2_table_bytes(self, raw: bytes, what: str = "g2") -> PointTable:
+        """Table from proving-key bytes (x0||x1||y0||y1 LE); MalformedInput if off the twist or >= q."""
+        return PointTable(*table_from_bytes(raw, 4, what))
 
     def msm_g1(self, table: PointTable, scalars: np.ndarray) -> base.G1:
         _check_len(table, scalars)
