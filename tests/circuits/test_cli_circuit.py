@@ -1,0 +1,110 @@
+"""`zkob circuit info` and `zkob export r1cs|wtns`, through click's runner (and snarkjs for interop)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from zkob.circuits.batch import build_circuit
+from zkob.cli.main import cli
+from zkob.state.api import apply_batch, close_state, create_state, opened
+from zkob.state.batchfile import Batch
+from zkob.state.ops import Deposit
+from zkob.zk.formats.iden3 import r1cs_from_bytes, wtns_from_bytes
+
+from .scenario import P
+
+BATCH = {"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"},
+                 {"op": "place", "order": 2, "account": 1, "base": 1, "quote": 0, "side": "buy",
+                  "price": 4, "qty": 5}], "salt": "12345"}
+
+
+@pytest.fixture
+def state_dir(tmp_path):
+    directory = tmp_path / "st"
+    state = create_state(directory, P)
+    apply_batch(state, Batch((Deposit(1, 0, 100, (5, 6)),), 3))
+    close_state(state)
+    return directory
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_circuit_info_counts(state_dir):
+    r1cs, layout = build_circuit(P)
+    result = run("circuit", "info", state_dir)
+    assert result.exit_code == 0, result.output
+    assert f"constraints  {r1cs.n_constraints}" in result.stdout
+    data = json.loads(run("circuit", "info", state_dir, "--json").stdout)
+    assert data["constraints"] == r1cs.n_constraints and data["wires"] == r1cs.n_wires
+    assert sum(data["per_slot"]) + data["outside_slots"] == r1cs.n_constraints
+    assert sum(data["by_kind"].values()) == r1cs.n_constraints
+    assert sum(data["slot0_by_part"].values()) == data["per_slot"][0]
+
+
+def test_circuit_info_refuses_a_non_state(tmp_path):
+    result = run("circuit", "info", tmp_path / "nope")
+    assert result.exit_code == 2
+    assert "not a state directory" in result.stderr and "Traceback" not in result.output
+
+
+def test_export_r1cs_round_trips(state_dir, tmp_path):
+    out = tmp_path / "c.r1cs"
+    result = run("export", "r1cs", state_dir, out)
+    assert result.exit_code == 0, result.output
+    assert r1cs_from_bytes(out.read_bytes()).digest() == build_circuit(P)[0].digest()
+
+
+def test_export_wtns_is_a_satisfying_witness_and_leaves_the_state(state_dir, tmp_path):
+    batch, out = tmp_path / "b.json", tmp_path / "w.wtns"
+    batch.write_text(json.dumps(BATCH))
+    with opened(state_dir) as state:
+        root = state.root
+    result = run("export", "wtns", state_dir, batch, out)
+    assert result.exit_code == 0, result.output
+    w = wtns_from_bytes(out.read_bytes())
+    assert build_circuit(P)[0].first_failure(w) is None
+    assert w[1] == root
+    with opened(state_dir) as state:
+        assert state.root == root
+
+
+@pytest.mark.parametrize("change,message", [
+    ({"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "101"}]}, "insufficient_balance"),
+    ({"salt": None}, "salt"),
+])
+def test_export_wtns_refuses_bad_batches(state_dir, tmp_path, change, message):
+    data = {**BATCH, **change}
+    if data["salt"] is None:
+        del data["salt"]
+    batch, out = tmp_path / "b.json", tmp_path / "w.wtns"
+    batch.write_text(json.dumps(data))
+    result = run("export", "wtns", state_dir, batch, out)
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not out.exists()
+
+
+@pytest.mark.interop
+def test_snarkjs_reads_the_r1cs_and_checks_the_witness(state_dir, tmp_path, node):
+    batch, r1cs_file, wtns_file = tmp_path / "b.json", tmp_path / "c.r1cs", tmp_path / "w.wtns"
+    batch.write_text(json.dumps(BATCH))
+    assert run("export", "r1cs", state_dir, r1cs_file).exit_code == 0
+    assert run("export", "wtns", state_dir, batch, wtns_file).exit_code == 0
+    info = node.snarkjs("r1cs", "info", str(r1cs_file))
+    assert info.returncode == 0, info.stderr
+    assert f"# of Constraints: {build_circuit(P)[0].n_constraints}" in info.stdout
+    assert "# of Public Inputs: 4" in info.stdout
+    check = node.snarkjs("wtns", "check", str(r1cs_file), str(wtns_file))
+    assert check.returncode == 0 and "WITNESS IS CORRECT" in check.stdout, check.stdout + check.stderr
+    # a witness with one private value changed is refused by snarkjs too
+    w = wtns_from_bytes(wtns_file.read_bytes())
+    w[100] = (w[100] + 1)
+    from zkob.zk.formats.iden3 import wtns_to_bytes
+    wtns_file.write_bytes(wtns_to_bytes(w))
+    bad = node.snarkjs("wtns", "check", str(r1cs_file), str(wtns_file))
+    assert "WITNESS IS CORRECT" not in bad.stdout
