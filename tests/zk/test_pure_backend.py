@@ -125,3 +125,14 @@ def test_quotient_divides_exactly_for_honest_witness_only():
     h = h_coefficients(BE, a, b, c)
     ca, cb, cc = (BE.ntt(v, inverse=True) for v in (a, b, c))
     assert (_eval(ca, x) * _eval(cb, x) - _eval(cc, x)) % R != _eval(h, x) * (pow(x, n, R) - 1) % R
+
+
+def test_tables_from_key_bytes_equal_tables_from_points():
+    from zkob.zk.groth16.keys import g1_bytes, g2_bytes
+
+    g1s = g1_fixed_base_many(G1_GEN, [3, 5]) + [None]
+    g2s = g2_fixed_base_many(G2_GEN, [7]) + [None]
+    assert BE.g1_table_bytes(g1_bytes(g1s)) == BE.g1_table(g1s)
+    assert BE.g2_table_bytes(g2_bytes(g2s)) == BE.g2_table(g2s)
+    with pytest.raises(ValueError):
+        BE.g1_table_bytes(b"\x00" * 63)

@@ -63,3 +63,14 @@ class Backend(Protocol):
 
     def msm_g2(self, table: G2Table, scalars: FrVec) -> G2:
         """sum_i scalars[i] * points[i] on G2."""
+
+    # --- tables straight from proving-key bytes (added for numpy engines) ----
+    def g1_table_bytes(self, raw: bytes) -> G1Table:
+        """Like g1_table, from the proving-key layout: 64-byte records x||y,
+        32-byte little-endian coordinates, all zeros = infinity (groth16/keys.py).
+        Coordinates are already checked by the key loader. Lets an engine
+        ``numpy.frombuffer`` a query; prove() falls back to g1_table when an
+        engine lacks it."""
+
+    def g2_table_bytes(self, raw: bytes) -> G2Table:
+        """Like g2_table, from 128-byte records x0||x1||y0||y1 (same conventions)."""

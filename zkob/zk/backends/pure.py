@@ -127,6 +127,14 @@ class PureBackend:
         acc = _pippenger(table, scalars, g1_add_affine, g1_add, g1_double, INF1)
         return g1_to_affine_many([acc])[0]
 
+    def g1_table_bytes(self, raw: bytes) -> list[G1]:
+        cs = _coords_le(raw, 2)
+        return [None if x == y == 0 else (x, y) for x, y in cs]
+
+    def g2_table_bytes(self, raw: bytes) -> list[G2]:
+        cs = _coords_le(raw, 4)
+        return [None if not any(c) else ((c[0], c[1]), (c[2], c[3])) for c in cs]
+
     def g2_table(self, points: Sequence[G2]) -> list[G2]:
         return list(points)
 
@@ -134,6 +142,14 @@ class PureBackend:
         if len(table) != len(scalars):
             raise ValueError(f"MSM of {len(table)} points with {len(scalars)} scalars")
         return g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+
+
+def _coords_le(raw: bytes, per_point: int) -> list[tuple[int, ...]]:
+    width = 32 * per_point
+    if len(raw) % width:
+        raise ValueError(f"point bytes are not a whole number of {width}-byte records")
+    return [tuple(int.from_bytes(raw[o + 32 * k:o + 32 * k + 32], "little") for k in range(per_point))
+            for o in range(0, len(raw), width)]
 
 
 def _scale_powers(a: list[int], g: int) -> list[int]:
