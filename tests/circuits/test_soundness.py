@@ -140,6 +140,16 @@ def test_place_price_below_2_64():
     assert_batch_unsat(VALID["place"](), op0(f6=U64), "op[0]/f6_range")
 
 
+def test_place_qty_below_2_64():
+    assert_batch_unsat(VALID["place_sell"](), op0(f7=U64), "op[0]/ord[0]/remaining_range")
+
+
+def test_negative_amounts_are_refused():
+    """r - x is "minus x" in the field: a deposit of it would be a debit."""
+    assert_batch_unsat(VALID["deposit"](), op0(f3=R - 5), "op[0]/f3_range")
+    assert_batch_unsat(VALID["fill"](), op0(f3=R - 5), "op[0]/f3_range")
+
+
 def test_place_escrow_below_2_64():
     assert_batch_unsat(VALID["place"](), op0(f6=1 << 40, f7=1 << 30), "op[0]/escrow_overflow")
 

@@ -77,8 +77,14 @@ def canonical_encoding(cs: ConstraintSystem, s: Slot) -> None:
 
 
 def amounts_in_range(cs: ConstraintSystem, s: Slot) -> None:
-    """f3 (amount, base or qty), f6 (price) and f7 (qty) are below 2^64. Costs 3 * 65."""
-    for j in (3, 6, 7):
+    """f3 (amount, base or qty) and f6 (price) are below 2^64. Costs 2 * 65.
+
+    f7 (a place's qty) needs no check of its own: it is the new order's
+    remaining, which the order update range-checks (and 0 for other ops).
+    Without the check on f3 a "negative" amount (r - x) would turn a
+    deposit into a debit or a fill into a refill.
+    """
+    for j in (3, 6):
         range_check(cs, s.f[j], AMOUNT_BITS, f"f{j}_range")
 
 
