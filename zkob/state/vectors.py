@@ -1,0 +1,115 @@
+"""Deterministic state-transition vectors for other implementations (Wycheproof layout).
+
+``build()`` returns the content of vectors/state.json: on tiny parameters
+(depths 3/3/2, K = 4) a history of valid batches with the roots,
+commitment and bridge digest each must produce, batches that must be
+rejected (``flags`` = the rule, plus the op index and type), the canonical
+op encodings and hashes, and the empty-tree roots. Costs about a second.
+"""
+
+from __future__ import annotations
+
+from .api import apply_batch, new_state
+from .batchfile import parse_batch
+from .errors import Rejected
+from .ops import Noop, encode, op_hash, to_json
+from .params import Params
+from .smt import zero_hashes
+
+PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
+U64 = 1 << 64
+
+
+def _d(account, asset, amount, pubkey=None):
+    op = {"op": "deposit", "account": account, "asset": asset, "amount": str(amount)}
+    if pubkey:
+        op["pubkey"] = [str(pubkey[0]), str(pubkey[1])]
+    return op
+
+
+def _place(order, account, base, quote, side, price, qty):
+    return {"op": "place", "order": order, "account": account, "base": base, "quote": quote,
+            "side": side, "price": str(price), "qty": str(qty)}
+
+
+HISTORY = [
+    ("two accounts created and funded (asset 1 quote, asset 2 base)",
+     [_d(1, 1, 1000, (11, 12)), _d(2, 2, 100, (21, 22)), _d(2, 1, 50), _d(1, 2, 10, (11, 12))]),
+    ("resting buy 5@10 and sell 4@12, a crossing sell 3@8 (escrow moves out of balances)",
+     [_place(1, 1, 2, 1, "buy", 10, 5), _place(2, 2, 2, 1, "sell", 12, 4), _place(5, 2, 2, 1, "sell", 8, 3)]),
+    ("taking buy fills 3 at the maker's 8: price improvement refunded; maker slot freed",
+     [_place(3, 1, 2, 1, "buy", 9, 3), {"op": "fill", "taker": 3, "maker": 5, "qty": 3}]),
+    ("taking sell fills 2 at the resting buy's 10; cancel refunds the rest; withdrawals",
+     [_place(4, 2, 2, 1, "sell", 10, 2), {"op": "fill", "taker": 4, "maker": 1, "qty": 2},
+      {"op": "cancel", "order": 1, "account": 1}, {"op": "withdraw", "account": 2, "asset": 1, "amount": "20"}]),
+    ("balances up to 2^64 - 1 (decimal strings), a third account on the last leaf",
+     [_d(7, 3, U64 - 1, (71, 72)), _d(1, 3, U64 - 1)]),
+]
+
+REJECTIONS = [  # (rule, op type, ops) applied after the whole history
+    ("id_range", "deposit", [_d(8, 1, 1, (1, 2))]),
+    ("amount_positive", "deposit", [_d(1, 1, 0)]),
+    ("pubkey_required", "deposit", [_d(6, 1, 1)]),
+    ("pubkey_mismatch", "deposit", [_d(1, 1, 1, (21, 22))]),
+    ("balance_overflow", "deposit", [_d(7, 3, 1)]),
+    ("account_exists", "withdraw", [{"op": "withdraw", "account": 6, "asset": 1, "amount": 1}]),
+    ("insufficient_balance", "withdraw", [{"op": "withdraw", "account": 2, "asset": 1, "amount": "10000"}]),
+    ("slot_free", "place", [_place(2, 1, 2, 1, "buy", 1, 1)]),
+    ("account_exists", "place", [_place(6, 5, 2, 1, "buy", 1, 1)]),
+    ("distinct_assets", "place", [_place(6, 1, 1, 1, "buy", 1, 1)]),
+    ("price_positive", "place", [_place(6, 1, 2, 1, "buy", 0, 1)]),
+    ("qty_positive", "place", [_place(6, 1, 2, 1, "sell", 1, 0)]),
+    ("price_range", "place", [_place(6, 7, 2, 3, "sell", U64, 1)]),
+    ("escrow_overflow", "place", [_place(6, 1, 2, 1, "buy", 2**32, 2**32)]),
+    ("insufficient_balance", "place", [_place(6, 1, 2, 1, "buy", 1000, 1000)]),
+    ("order_exists", "cancel", [{"op": "cancel", "order": 6, "account": 1}]),
+    ("order_owner", "cancel", [{"op": "cancel", "order": 2, "account": 1}]),
+    ("distinct_orders", "fill", [{"op": "fill", "taker": 2, "maker": 2, "qty": 1}]),
+    ("order_exists", "fill", [{"op": "fill", "taker": 2, "maker": 6, "qty": 1}]),
+    ("price_cross", "fill", [_place(6, 1, 2, 1, "buy", 11, 1), {"op": "fill", "taker": 6, "maker": 2, "qty": 1}]),
+    ("opposite_sides", "fill", [_place(6, 2, 2, 1, "sell", 12, 1), {"op": "fill", "taker": 6, "maker": 2, "qty": 1}]),
+    ("same_market", "fill", [_place(6, 1, 3, 1, "buy", 12, 1), {"op": "fill", "taker": 6, "maker": 2, "qty": 1}]),
+    ("qty_exceeds_remaining", "fill", [_place(6, 1, 2, 1, "buy", 12, 9), {"op": "fill", "taker": 6, "maker": 2, "qty": 5}]),
+    ("balance_overflow", "fill", [_place(6, 7, 3, 2, "sell", 1, 1), _place(0, 1, 3, 2, "buy", 1, 1),
+                                  {"op": "fill", "taker": 0, "maker": 6, "qty": 1}]),
+]
+
+
+def build() -> dict:
+    """The vectors as a JSON-ready dict (decimal strings throughout)."""
+    state = new_state(PARAMS)
+    history = []
+    for i, (comment, ops) in enumerate(HISTORY):
+        batch = parse_batch({"ops": ops, "salt": str(1000 + i)}, PARAMS.batch_size)
+        t = apply_batch(state, batch)
+        history.append({"tcId": i + 1, "comment": comment, "batch": batch.to_json(),
+                        "old_root": str(t.old_root), "new_root": str(t.new_root),
+                        "commitment": str(t.commitment), "bridge": str(t.bridge), "result": "valid", "flags": []})
+    rejections = []
+    for j, (rule, op_type, ops) in enumerate(REJECTIONS):
+        batch = parse_batch({"ops": ops, "salt": "1"}, PARAMS.batch_size)
+        try:
+            apply_batch(state, batch)
+        except Rejected as err:
+            assert (err.rule, err.op_type, err.op_index) == (rule, op_type, len(ops) - 1), err
+        else:
+            raise AssertionError(f"vector {rule} was not rejected")
+        rejections.append({"tcId": len(HISTORY) + j + 1, "comment": f"{op_type} breaking {rule}",
+                           "batch": batch.to_json(), "op_index": len(ops) - 1, "op_type": op_type,
+                           "result": "invalid", "flags": [rule]})
+    ops = [op for _, raw in HISTORY for op in parse_batch({"ops": raw}, 4, lambda: 0).ops] + [Noop()]
+    encodings = [{"tcId": len(history) + len(rejections) + k + 1, "comment": f"{op.NAME} encoding",
+                  "op": to_json(op), "encoding": [str(x) for x in encode(op)], "op_hash": str(op_hash(op)),
+                  "result": "valid", "flags": []} for k, op in enumerate(ops)]
+    return {
+        "algorithm": "zkob order-book state transition (DESIGN.md sections 3-4)",
+        "notes": {"params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
+                  "history": "apply the valid batches in order to an empty state; rejections apply to the final one",
+                  "empty_roots": [str(z) for z in zero_hashes(3)]},
+        "testGroups": [
+            {"type": "StateHistory", "tests": history},
+            {"type": "Rejection", "tests": rejections},
+            {"type": "OpEncoding", "tests": encodings},
+        ],
+    }
+
