@@ -126,3 +126,29 @@ def test_batch_weights_defeat_cancelling_pairs():
 def test_public_inputs_are_wires_one_to_n():
     r1cs, w, *_ = keys_and_proof("several")
     assert public_inputs(r1cs, w) == w[1:5]
+
+
+class _Scripted:
+    """An rng that replays given draws, to steer setup into the cases it must redraw."""
+
+    def __init__(self, values):
+        self.values = list(values)
+
+    def randrange(self, start, stop):
+        value = self.values.pop(0)
+        assert start <= value < stop
+        return value
+
+
+def test_setup_redraws_gamma_equal_delta_delta_one_and_tau_on_domain():
+    r1cs, w = cubic()
+    omega8 = pow(5, (R - 1) // 8, R)  # tau on the 8-point domain would divide by zero
+    rng = _Scripted([11, 2, 3, 7, 7,        # gamma == delta: redrawn
+                     11, 2, 3, 7, 1,        # delta == 1 (delta2 = G2 generator): redrawn
+                     omega8, 2, 3, 7, 8,    # tau on the domain: redrawn
+                     11, 2, 3, 7, 8])
+    pk, vk = setup(r1cs, rng)
+    assert rng.values == []
+    assert vk.gamma2 != vk.delta2 and vk.delta2 != G2_GEN
+    proof = prove(pk, r1cs, w, random.Random(1))
+    assert verify(vk, public_inputs(r1cs, w), proof).ok
