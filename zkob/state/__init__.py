@@ -5,5 +5,6 @@ Modules: ``params`` (deployment parameters), ``smt`` (sparse Merkle trees),
 batch-file parsing), ``digest`` (batch commitment and bridge digest),
 ``trace`` (the witness contract the circuit consumes), ``transition`` (the
 rules), ``store`` (SQLite persistence and the batch log), ``api`` (create,
-open, apply, replay). Nothing here imports above ``zkob.zk``.
+open, apply, replay), ``vectors`` (vectors/state.json content). Nothing
+here imports above ``zkob.zk``.
 """
