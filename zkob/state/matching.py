@@ -134,6 +134,31 @@ class OrderFlow:
                 del self.book[order.slot]
         return {"op": "fill", "taker": taker.slot, "maker": maker.slot, "qty": qty}
 
+    def random(self, rng: random.Random, n_ops: int) -> list[dict]:
+        """At least ``n_ops`` valid ops (a crossing order comes with its fills).
+
+        Deposits of both assets by every account first, then limit orders
+        around a mid price of 100 (some crossing, producing fills), occasional
+        cancels and withdrawals. Deterministic for a given ``rng`` state; any
+        prefix of the result is valid too, since every op is valid after its
+        predecessors.
+        """
+        ops: list[dict] = []
+        accounts = sorted(self.pubkeys)
+        for account in accounts:
+            ops.append(self.deposit(account, self.base, rng.randint(50, 200)))
+            ops.append(self.deposit(account, self.quote, rng.randint(5_000, 20_000)))
+        while len(ops) < n_ops:
+            roll = rng.random()
+            account = rng.choice(accounts)
+            if roll < 0.12 and self.book:
+                ops.append(self.cancel(rng.choice(sorted(self.book))))
+            elif roll < 0.18 and self.balance(account, self.quote) > 10:
+                ops.append(self.withdraw(account, self.quote, rng.randint(1, self.balance(account, self.quote) // 10)))
+            else:
+                ops.extend(self.limit(account, rng.choice((BUY, SELL)), rng.randint(95, 105), rng.randint(1, 10)))
+        return ops
+
 
 def random_flow(
     rng: random.Random,
@@ -143,27 +168,5 @@ def random_flow(
     base: int = 1,
     quote: int = 2,
 ) -> list[dict]:
-    """A valid random order flow of about ``n_ops`` ops.
-
-    Every account first deposits both assets; then limit orders around a
-    mid price of 100 (some crossing, producing fills), occasional cancels
-    and withdrawals. Deterministic for a given ``rng`` state.
-    """
-    flow = OrderFlow(pubkeys=pubkeys, order_slots=order_slots, base=base, quote=quote)
-    ops: list[dict] = []
-    accounts = sorted(pubkeys)
-    for account in accounts:
-        ops.append(flow.deposit(account, base, rng.randint(50, 200)))
-        ops.append(flow.deposit(account, quote, rng.randint(5_000, 20_000)))
-    while len(ops) < n_ops:
-        roll = rng.random()
-        account = rng.choice(accounts)
-        if roll < 0.12 and flow.book:
-            ops.append(flow.cancel(rng.choice(sorted(flow.book))))
-        elif roll < 0.18 and flow.balance(account, quote) > 10:
-            ops.append(flow.withdraw(account, quote, rng.randint(1, flow.balance(account, quote) // 10)))
-        else:
-            side = rng.choice((BUY, SELL))
-            price = rng.randint(95, 105)
-            ops.extend(flow.limit(account, side, price, rng.randint(1, 10)))
-    return ops[:n_ops]  # every op is valid after its predecessors, so any prefix is too
+    """A valid random order flow of at least ``n_ops`` ops (see ``OrderFlow.random``)."""
+    return OrderFlow(pubkeys=pubkeys, order_slots=order_slots, base=base, quote=quote).random(rng, n_ops)
