@@ -163,3 +163,19 @@ def test_tables_from_key_bytes_refuse_bad_points():
     # a G1 point is not a G2 point: the twist equation catches it
     with pytest.raises(MalformedInput):
         comp.g2_table_bytes(good[:128], "B2")
+
+
+@pytest.mark.parametrize("group", [1, 2])
+def test_fixed_base_many_matches_pure(group):
+    from zkob.zk.backends.pure import g1_fixed_base_many, g2_fixed_base_many
+
+    comp = compiled_backend()
+    sc = [0, 1, 2, R - 1, R - 2, 2**253 + 3, 2**128] + [random.Random(group).randrange(R) for _ in range(5)]
+    if group == 1:
+        got, want = comp.g1_fixed_base_many(g1(11), sc), g1_fixed_base_many(g1(11), sc)
+    else:
+        got, want = comp.g2_fixed_base_many(g2(11), sc), g2_fixed_base_many(g2(11), sc)
+    assert got == want
+    assert got[0] is None and got[3] == (neg1 if group == 1 else neg2)(got[1])
+    fixed = comp.g1_fixed_base_many if group == 1 else comp.g2_fixed_base_many
+    assert fixed(None, [1, 2]) == [None, None] and fixed((g1 if group == 1 else g2)(3), []) == []

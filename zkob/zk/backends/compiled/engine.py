@@ -16,6 +16,7 @@ import numpy as np
 from ...field import Q, R
 from .. import base
 from . import _arith, msm, ntt
+from .fixed_base import fixed_base_many
 from .tables import table_from_bytes
 from .params import LIMBS, ints_to_limbs, limbs_to_ints
 
@@ -98,6 +99,26 @@ class CompiledBackend:
     def g2_table_bytes(self, raw: bytes, what: str = "g2") -> PointTable:
         """Table from proving-key bytes (x0||x1||y0||y1 LE); MalformedInput if off the twist or >= q."""
         return PointTable(*table_from_bytes(raw, 4, what))
+
+    def g1_fixed_base_many(self, base: base.G1, scalars: Sequence[int]) -> list[base.G1]:
+        """[s] base for every s (setup); same contract as pure.g1_fixed_base_many."""
+        return self._fixed_base(self.g1_table([base]), scalars, 1)
+
+    def g2_fixed_base_many(self, base: base.G2, scalars: Sequence[int]) -> list[base.G2]:
+        """[s] base on G2 for every s (setup)."""
+        return self._fixed_base(self.g2_table([base]), scalars, 2)
+
+    def _fixed_base(self, table: PointTable, scalars: Sequence[int], group: int) -> list:
+        if table.infinity[0]:
+            return [None] * len(scalars)
+        out, inf = fixed_base_many(table.points, ints_to_limbs([s % R for s in scalars], R))
+        coords = _fq_ints(out) if len(scalars) else []
+        step = 2 if group == 1 else 4
+        res: list = []
+        for i in range(len(scalars)):
+            c = coords[step * i: step * i + step]
+            res.append(None if inf[i] else (tuple(c) if group == 1 else ((c[0], c[1]), (c[2], c[3]))))
+        return res
 
     def msm_g1(self, table: PointTable, scalars: np.ndarray) -> base.G1:
         _check_len(table, scalars)
