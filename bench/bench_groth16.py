@@ -80,23 +80,34 @@ def compiled_backend():
         return None
 
 
-def bench_size(log_n: int, ptau: Path, d: Path, pure_max: int, compiled) -> dict:
+def bench_size(log_n: int, ptau: Path | None, d: Path, pure_max: int, compiled) -> dict:
     r1cs, w = chain(log_n)
     row = {"log_n": log_n, "constraints": r1cs.n_constraints}
     (d / "c.r1cs").write_bytes(r1cs_to_bytes(r1cs))
     (d / "w.wtns").write_bytes(wtns_to_bytes(w))
+    if ptau is not None:
+        bench_snarkjs(row, ptau, d)
+    zkob_side(row, r1cs, w, d, log_n <= pure_max or compiled is None, compiled, ptau is not None)
+    print(row, file=sys.stderr, flush=True)
+    return row
+
+
+def bench_snarkjs(row: dict, ptau: Path, d: Path) -> None:
     row["snarkjs_setup"] = snarkjs("groth16", "setup", str(d / "c.r1cs"), str(ptau), str(d / "c.zkey"))
     snarkjs("zkey", "export", "verificationkey", str(d / "c.zkey"), str(d / "svk.json"))
     row["snarkjs_prove"] = snarkjs("groth16", "prove", str(d / "c.zkey"), str(d / "w.wtns"),
                                    str(d / "sproof.json"), str(d / "spublic.json"))
     row["snarkjs_verify"] = snarkjs("groth16", "verify", str(d / "svk.json"), str(d / "spublic.json"),
                                     str(d / "sproof.json"))
+
+
+def zkob_side(row: dict, r1cs: R1CS, w: list[int], d: Path, pure: bool, compiled, cross_check: bool) -> None:
     (pk, vk), row["zkob_setup"] = timed(lambda: setup(r1cs))
     public = public_inputs(r1cs, w)
     if compiled is not None:
         compiled_proof, row["zkob_prove_compiled"] = timed(lambda: prove(pk, r1cs, w, backend=compiled))
         assert verify(vk, public, compiled_proof).ok
-    if log_n <= pure_max or compiled is None:
+    if pure:
         proof, row["zkob_prove_pure"] = timed(lambda: prove(pk, r1cs, w, backend=PureBackend()))
     else:
         proof = compiled_proof
@@ -105,9 +116,8 @@ def bench_size(log_n: int, ptau: Path, d: Path, pure_max: int, compiled) -> dict
     (d / "vk.json").write_text(dumps(vk_to_json(vk)))
     (d / "proof.json").write_text(dumps(proof_to_json(proof)))
     (d / "public.json").write_text(dumps(public_to_json(public)))
-    snarkjs("groth16", "verify", str(d / "vk.json"), str(d / "public.json"), str(d / "proof.json"))
-    print(row, file=sys.stderr, flush=True)
-    return row
+    if cross_check:
+        snarkjs("groth16", "verify", str(d / "vk.json"), str(d / "public.json"), str(d / "proof.json"))
 
 
 def report(rows: list[dict], args, ptau_note: str) -> str:
@@ -122,7 +132,10 @@ def report(rows: list[dict], args, ptau_note: str) -> str:
         f"- Date: {datetime.date.today().isoformat()}; machine: {platform.machine()}, "
         f"{platform.processor() or 'cpu'}, 2 cores, Python {platform.python_version()}, node {args.node_version}",
         f"- Command: `python bench/bench_groth16.py --min-log {args.min_log} --max-log {args.max_log} "
-        f"--pure-max-log {args.pure_max_log}`",
+        f"--pure-max-log {args.pure_max_log}" + (f" --ptau-power {args.ptau_power}" if args.ptau_power else "")
+        + (" --ptau PREPARED.ptau" if args.ptau else "") + "`",
+        "- Rows above the ptau's power have no snarkjs columns: `powersoftau prepare phase2` grows "
+        "fastest of all steps on this machine (DESIGN section 7).",
         "- Circuit: squaring chain exported as .r1cs/.wtns; domain exactly 2^k. snarkjs times include node "
         "start-up (~0.4 s per command). zkob setup is our one-party dev ceremony (pure Python); snarkjs setup "
         f"is `groth16 setup` from a prepared ptau ({ptau_note}).",
@@ -146,7 +159,8 @@ def main() -> None:
     ap.add_argument("--min-log", type=int, default=10)
     ap.add_argument("--max-log", type=int, default=14)
     ap.add_argument("--pure-max-log", type=int, default=14)
-    ap.add_argument("--ptau", type=Path, help="prepared .ptau of power >= max-log (made here when absent)")
+    ap.add_argument("--ptau", type=Path, help="prepared .ptau (made here when absent)")
+    ap.add_argument("--ptau-power", type=int, help="power of the ptau; larger sizes run zkob only")
     ap.add_argument("--no-compiled", action="store_true")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "groth16.md")
     args = ap.parse_args()
@@ -159,12 +173,14 @@ def main() -> None:
     random.seed()
     with tempfile.TemporaryDirectory() as tmp:
         d = Path(tmp)
+        power = args.ptau_power or args.max_log
         if args.ptau:
-            ptau, note = args.ptau, f"given: {args.ptau.name}"
+            ptau, note = args.ptau, f"given: {args.ptau.name}, power {power}"
         else:
-            (ptau, secs) = timed(lambda: make_ptau(args.max_log, d))
-            note = f"power {args.max_log}, new + contribute + prepare phase2 took {secs:.0f} s"
-        rows = [bench_size(k, ptau, d, args.pure_max_log, compiled) for k in range(args.min_log, args.max_log + 1)]
+            (ptau, secs) = timed(lambda: make_ptau(power, d))
+            note = f"power {power}, new + contribute + prepare phase2 took {secs:.0f} s"
+        rows = [bench_size(k, ptau if k <= power else None, d, args.pure_max_log, compiled)
+                for k in range(args.min_log, args.max_log + 1)]
     text = report(rows, args, note)
     args.out.write_text(text)
     print(text)
