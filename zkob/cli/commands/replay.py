@@ -9,6 +9,23 @@ import click
 from ..console import EXIT_INVALID, err, fail, out
 
 
+class Mismatch(Exception):
+    """A replayed batch does not reproduce its public inputs."""
+
+
+def _matches(expected: list[int], public_path: Path):
+    """A check for apply_batch: the trace's public inputs must equal public.json's."""
+    names = ("old_root", "new_root", "commitment", "bridge")
+
+    def check(trace) -> None:
+        got = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
+        if got != expected:
+            wrong = next(n for n, a, b in zip(names, got, expected) if a != b)
+            raise Mismatch(f"{wrong} differs from {public_path}")
+
+    return check
+
+
 @click.command("replay")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.argument("batch_files", metavar="OUT/batch.json...", nargs=-1, required=True,
@@ -22,7 +39,7 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
     from ...state.api import close_state, open_state
     from ...state.batchfile import load_batch
     from ...state.errors import Rejected, StoreError
-    from ...state.transition import apply_batch, trace_batch
+    from ...state.transition import apply_batch
     from ...zk.errors import ZkError
     from ...zk.formats.snarkjs_json import load_json, parse_public
 
@@ -40,14 +57,11 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
             batch = load_batch(path, state.params.batch_size)
             if not batch.salt_given:
                 fail(f"{path}: a replayed batch must carry its salt")
-            trace = trace_batch(state, batch)
-            got = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
-            if got != expected:
-                names = ("old_root", "new_root", "commitment", "bridge")
-                wrong = next(n for n, a, b in zip(names, got, expected) if a != b)
-                err.print(f"{path}: {wrong} differs from {public_path}", markup=False)
-                raise SystemExit(EXIT_INVALID)
-            apply_batch(state, batch)
+            try:
+                apply_batch(state, batch, check=_matches(expected, public_path))
+            except Mismatch as exc:
+                err.print(f"{path}: {exc}", markup=False)
+                raise SystemExit(EXIT_INVALID) from None
             err.print(f"[green]✓[/] {path}")
         root = state.root
     except (Rejected, ZkError, StoreError) as exc:

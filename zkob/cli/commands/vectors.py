@@ -14,6 +14,7 @@ from ..console import err, fail, out
 TOPICS = {
     "eddsa": "zkob.zk.eddsa_vectors",
     "poseidon": "zkob.zk.poseidon_vectors",
+    "state": "zkob.state.vectors",
 }
 
 
