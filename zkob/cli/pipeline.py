@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..circuits.batch import build_circuit, witness_for
@@ -30,14 +30,13 @@ from ..state.transition import apply_batch, trace_batch
 from ..zk.backends import get_backend
 from ..zk.errors import MalformedInput
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import VerifyingKey, dumps, parse_vk, load_json, proof_to_json, public_to_json, vk_to_json
-from ..zk.groth16.keys import ProvingKey, pk_from_bytes, pk_to_bytes
+from ..zk.formats.snarkjs_json import VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
+from ..zk.groth16.keys import pk_to_bytes
 from ..zk.groth16.prove import prove
 from ..zk.groth16.setup import setup
 from ..zk.verifier import verify
+from .keyfiles import PK_FILE, VK_FILE, load_proving_key, params_meta
 
-VK_FILE = "verification_key.json"
-PK_FILE = "proving_key.zkpk"
 OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
 
 Report = Callable[[str], None]
@@ -45,11 +44,6 @@ Report = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
-
-
-def params_meta(params: Params) -> dict:
-    """The parameter set as stored in a proving key."""
-    return {"zkob_params": asdict(params)}
 
 
 def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet) -> VerifyingKey:
@@ -67,29 +61,6 @@ def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet)
     write_atomic(keys_dir / PK_FILE, pk_to_bytes(pk))
     write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
     return vk
-
-
-def load_vk(path: Path) -> VerifyingKey:
-    """Strictly parse a snarkjs verification_key.json (MalformedInput / SetupRefused on bad input)."""
-    try:
-        text = path.read_bytes()
-    except OSError as exc:
-        raise MalformedInput(str(path), f"cannot read: {exc.strerror}") from None
-    return parse_vk(load_json(text, str(path)))
-
-
-def load_proving_key(keys_dir: Path, params: Params) -> ProvingKey:
-    """Load KEYS/proving_key.zkpk and refuse keys made for other parameters."""
-    path = keys_dir / PK_FILE
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise MalformedInput(str(path), f"cannot read proving key: {exc.strerror}") from None
-    pk = pk_from_bytes(data)
-    theirs = pk.params.get("zkob_params")
-    if theirs != asdict(params):
-        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
-    return pk
 
 
 @dataclass(frozen=True)

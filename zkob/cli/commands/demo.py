@@ -74,7 +74,8 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     from ...zk.eddsa import private_to_public
     from ...zk.formats.snarkjs_json import load_json, parse_proof, parse_public
     from ..console import Phases
-    from ..pipeline import load_vk, make_keys, prove_batch
+    from ..keyfiles import load_vk
+    from ..pipeline import make_keys, prove_batch
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}

@@ -49,7 +49,7 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     from ...state.lightclient import ClientState, LightClient
     from ...zk.errors import ZkError
     from ...zk.field import parse_decimal
-    from ..pipeline import load_vk
+    from ..keyfiles import load_vk
 
     try:
         vk = load_vk(vk_file)

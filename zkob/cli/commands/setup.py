@@ -26,7 +26,8 @@ def command(directory: Path, keys_dir: Path, force: bool, quiet: bool) -> None:
     from ...state.errors import StoreError
     from ...state.store import read_params
     from ...zk.errors import ZkError
-    from ..pipeline import PK_FILE, VK_FILE, make_keys
+    from ..keyfiles import PK_FILE, VK_FILE
+    from ..pipeline import make_keys
 
     try:
         params = read_params(directory)
