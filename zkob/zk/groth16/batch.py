@@ -22,7 +22,8 @@ from py_ecc import optimized_bn128 as bn
 
 from ..curve import g1_neg, to_ecc_g1, to_ecc_g2
 from ..formats.snarkjs_json import Proof, VerifyingKey, vk_problem
-from ..verifier import Verdict, input_problem, pairing_product_is_one, public_combination, verify
+from ..verifier import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
+                        verify, vk_points_problem)
 
 WEIGHT_BITS = 128
 
@@ -56,7 +57,7 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
 
 
 def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
-    if not isinstance(vk, VerifyingKey) or vk_problem(vk):
+    if not isinstance(vk, VerifyingKey) or vk_problem(vk) or vk_points_problem(vk):
         return BatchVerdict(False, ((-1, "not a safe VerifyingKey"),))
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) \
             or not all(isinstance(it, tuple) and len(it) == 2 for it in items):
@@ -65,7 +66,7 @@ def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
         return BatchVerdict(True)
     bad = []
     for k, (public, proof) in enumerate(items):
-        problem = input_problem(vk, public, proof)
+        problem = shape_problem(vk, public, proof) or proof_points_problem(proof)
         if problem:
             bad.append((k, problem))
     if bad:
