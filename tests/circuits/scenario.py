@@ -2,8 +2,9 @@
 
 Accounts 1 (key (5, 6)) and 2 (key (7, 8)) hold assets 0 and 1; order 0 is a
 buy of asset 1 for asset 0 by account 1 (price 10, qty 20), order 1 a sell
-by account 2 (price 8, qty 15). Traces are computed without changing the
-state, so every test starts from the same book.
+by account 2 (price 8, qty 15), order 3 a sell by account 1 (price 9, qty
+10). Traces are computed without changing the state, so every test starts
+from the same book.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def book():
     state = new_state(P)
     apply_batch(state, Batch((Deposit(1, 0, 1000, PK1), Deposit(2, 1, 500, PK2)), 1))
     apply_batch(state, Batch((Place(0, 1, 1, 0, 0, 10, 20), Place(1, 2, 1, 0, 1, 8, 15)), 2))
+    apply_batch(state, Batch((Deposit(1, 1, 100), Place(3, 1, 1, 0, 1, 9, 10)), 3))
     return state
 
 
@@ -41,6 +43,8 @@ VALID = {
     "cancel": lambda: trace(Cancel(0, 1)),
     "fill": lambda: trace(Fill(1, 0, 5)),          # taker sells at the maker's 10
     "fill_buyer_takes": lambda: trace(Fill(0, 1, 15)),  # taker buys at 8: refund 2/unit, maker emptied
+    # account 1 buys from itself: taker buy at 12 meets its own sell at 9 (refund 3/unit)
+    "fill_self": lambda: trace(Place(2, 1, 1, 0, 0, 12, 5), Fill(2, 3, 5)),
 }
 
 

@@ -54,14 +54,19 @@ def test_valid_batches_satisfy_the_circuit(op_list, salt, flip):
 
 
 def test_a_scripted_flow_through_every_op_type():
-    """Deposit, place both sides, partial and full fills, cancel, withdraw, batch after batch."""
+    """Deposits, both sides placed, partial and full fills (accounts whose paths meet at
+    level 1, at level 0, and a self-trade with a refund), cancels and a withdrawal."""
     state = new_state(P)
     flow = [
         (Deposit(0, 0, 500, (1, 2)), Deposit(3, 1, 300, (3, 4))),
+        (Deposit(1, 1, 200, (5, 6)), Deposit(0, 1, 50)),
         (Place(1, 0, 1, 0, 0, 12, 10), Place(2, 3, 1, 0, 1, 11, 25)),
-        (Fill(2, 1, 4), Fill(1, 2, 6)),
-        (Cancel(2, 3), Withdraw(3, 0, 100)),
-        (Deposit(3, 1, 5, (3, 4)),),
+        (Fill(2, 1, 4), Fill(1, 2, 3)),          # accounts 3 and 0; the second refunds 1 per unit
+        (Place(0, 1, 1, 0, 1, 12, 3), Fill(0, 1, 3)),  # accounts 1 and 0; order 1 is emptied
+        (Place(1, 0, 1, 0, 0, 13, 4), Place(3, 0, 1, 0, 1, 11, 2)),
+        (Fill(1, 3, 2), Cancel(2, 3)),           # account 0 trades with itself, refund 2 per unit
+        (Withdraw(3, 0, 40), Cancel(1, 0)),
     ]
     for i, batch_ops in enumerate(flow):
         _check(apply_batch(state, Batch(batch_ops, 1000 + i)), i * 7919)
+    assert state.account(0) is not None and state.order(1) is None and state.order(3) is None

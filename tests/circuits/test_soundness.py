@@ -36,11 +36,11 @@ def test_unused_fields_must_be_zero():
 
 # -- ids in range -----------------------------------------------------------------
 def test_account_id_in_range():
-    assert_batch_unsat(VALID["deposit"](), op0(f1=4), "op[0]/bal[0]/account_bits/sum")
+    assert_batch_unsat(VALID["deposit"](), op0(f1=4), "op[0]/acct[0]/account_bits/sum")
 
 
 def test_asset_id_in_range():
-    assert_batch_unsat(VALID["withdraw"](), op0(f2=4), "op[0]/bal[0]/asset_bits/sum")
+    assert_batch_unsat(VALID["withdraw"](), op0(f2=4), "op[0]/acct[0]/leg[0]/asset_bits/sum")
 
 
 def test_order_id_in_range():
@@ -62,7 +62,7 @@ def test_deposit_amount_below_2_64():
 
 
 def test_deposit_cannot_overflow_a_balance():
-    assert_batch_unsat(VALID["deposit"](), op0(f3=U64 - 1), "op[0]/bal[0]/new_range")
+    assert_batch_unsat(VALID["deposit"](), op0(f3=U64 - 1), "op[0]/acct[0]/leg[0]/new_range")
 
 
 def test_new_account_needs_a_pubkey():
@@ -75,41 +75,41 @@ def test_existing_account_takes_no_other_pubkey():
 
 
 def test_new_account_starts_empty():
-    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/bal[0]/old_amount": 50}, "op[0]/bal[0]/new_account_empty")
+    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/acct[0]/leg[0]/old_amount": 50}, "op[0]/acct[0]/new_account_empty")
 
 
 def test_new_account_nonce_is_zero():
-    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/bal[0]/nonce": 3}, "op[0]/bal[0]/pin_no_account")
+    assert_batch_unsat(VALID["deposit_new"](), {"op[0]/acct[0]/nonce": 3}, "op[0]/acct[0]/pin_no_account")
 
 
 def test_existing_account_cannot_be_recreated():
     """Claiming account 1 is new (to install another key) needs its leaf to be 0: it is not."""
-    sets = {"op[0]/bal[0]/dep_exists": 0, "op[0]/f4": 9, "op[0]/f5": 9,
-            "op[0]/bal[0]/pk_x": 0, "op[0]/bal[0]/pk_y": 0}
-    assert_batch_unsat(VALID["deposit"](), sets, "op[0]/bal[0]/new_account_empty")
+    sets = {"op[0]/acct[0]/dep_exists": 0, "op[0]/f4": 9, "op[0]/f5": 9,
+            "op[0]/acct[0]/pk_x": 0, "op[0]/acct[0]/pk_y": 0}
+    assert_batch_unsat(VALID["deposit"](), sets, "op[0]/acct[0]/new_account_empty")
 
 
 def test_deposit_credits_exactly_the_amount():
     tr = VALID["deposit"]()
-    new = honest_value(tr, "op[0]/bal[0]/new_amount")
-    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/deposit/credit")
+    new = honest_value(tr, "op[0]/acct[0]/leg[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[0]/new_amount": new + 1}, "op[0]/deposit/credit")
 
 
 # -- withdraw -------------------------------------------------------------------------
 def test_withdraw_needs_an_existing_account():
-    assert_batch_unsat(VALID["withdraw"](), op0(f1=3), "op[0]/bal[0]/old_root")
-    assert_batch_unsat(VALID["withdraw"](), {"op[0]/bal[0]/dep_exists": 1}, "op[0]/bal[0]/pin_dep_exists")
+    assert_batch_unsat(VALID["withdraw"](), op0(f1=3), "op[0]/acct[0]/old_root")
+    assert_batch_unsat(VALID["withdraw"](), {"op[0]/acct[0]/dep_exists": 1}, "op[0]/acct[0]/pin_dep_exists")
 
 
 def test_withdraw_amount_positive_and_covered():
     assert_batch_unsat(VALID["withdraw"](), op0(f3=0), "op[0]/amount_positive")
-    assert_batch_unsat(VALID["withdraw"](), op0(f3=1001), "op[0]/bal[0]/new_range")
+    assert_batch_unsat(VALID["withdraw"](), op0(f3=1001), "op[0]/acct[0]/leg[0]/new_range")
 
 
 def test_withdraw_debits_exactly_the_amount():
     tr = VALID["withdraw"]()
-    new = honest_value(tr, "op[0]/bal[0]/new_amount")
-    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/withdraw/debit")
+    new = honest_value(tr, "op[0]/acct[0]/leg[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[0]/new_amount": new + 1}, "op[0]/withdraw/debit")
 
 
 # -- place --------------------------------------------------------------------------------
@@ -120,7 +120,7 @@ def test_place_needs_a_free_slot():
 
 
 def test_place_needs_an_existing_account():
-    assert_batch_unsat(VALID["place"](), op0(f2=3), "op[0]/bal[0]/old_root")
+    assert_batch_unsat(VALID["place"](), op0(f2=3), "op[0]/acct[0]/old_root")
 
 
 def test_place_side_is_a_bit():
@@ -156,11 +156,11 @@ def test_place_escrow_below_2_64():
 
 def test_place_escrow_covered_by_balance():
     # account 1 holds 1000 of asset 0: a buy of 3 at 400 needs 1200
-    assert_batch_unsat(VALID["place"](), op0(f6=400), "op[0]/bal[0]/new_range")
+    assert_batch_unsat(VALID["place"](), op0(f6=400), "op[0]/acct[0]/leg[0]/new_range")
 
 
 def test_place_debits_the_escrow_asset():
-    assert_batch_unsat(VALID["place"](), {"op[0]/bal[0]/asset": 1}, "op[0]/place/debit_asset")
+    assert_batch_unsat(VALID["place"](), {"op[0]/acct[0]/leg[0]/asset": 1}, "op[0]/place/debit_asset")
 
 
 def test_place_writes_the_op_into_the_leaf():
@@ -178,8 +178,8 @@ def test_cancel_only_by_the_owner():
 
 def test_cancel_refunds_exactly_the_remainder_escrow():
     tr = VALID["cancel"]()
-    new = honest_value(tr, "op[0]/bal[0]/new_amount")
-    assert_batch_unsat(tr, {"op[0]/bal[0]/new_amount": new + 1}, "op[0]/cancel/refund")
+    new = honest_value(tr, "op[0]/acct[0]/leg[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[0]/new_amount": new + 1}, "op[0]/cancel/refund")
 
 
 def test_cancel_frees_the_slot():
@@ -187,7 +187,7 @@ def test_cancel_frees_the_slot():
 
 
 def test_cancel_refund_cannot_overflow():
-    assert_batch_unsat(VALID["cancel"](), {"op[0]/bal[0]/old_amount": U64 - 1}, "op[0]/bal[0]/new_range")
+    assert_batch_unsat(VALID["cancel"](), {"op[0]/acct[0]/leg[0]/old_amount": U64 - 1}, "op[0]/acct[0]/leg[0]/new_range")
 
 
 # -- fill ------------------------------------------------------------------------------------
@@ -232,21 +232,21 @@ def test_fill_keeps_order_fields():
 def test_fill_executes_at_the_maker_price():
     # seller gets qty * maker.price = 5 * 10; paying at the taker's 8 instead is refused
     tr = VALID["fill"]()
-    new = honest_value(tr, "op[0]/bal[1]/new_amount")
-    assert_batch_unsat(tr, {"op[0]/bal[1]/new_amount": new - 10}, "op[0]/fill/bal[1]/credit")
+    new = honest_value(tr, "op[0]/acct[1]/leg[0]/new_amount")
+    assert_batch_unsat(tr, {"op[0]/acct[1]/leg[0]/new_amount": new - 10}, "op[0]/fill/bal[1]/credit")
 
 
 def test_fill_buyer_gets_the_base():
     tr = VALID["fill"]()
-    assert_batch_unsat(tr, {"op[0]/bal[0]/account": 2}, "op[0]/fill/bal[0]/account")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/account": 2}, "op[0]/fill/bal[0]/account")
 
 
 def test_fill_taking_buyer_gets_the_refund():
     tr = VALID["fill_buyer_takes"]()
-    new = honest_value(tr, "op[0]/bal[2]/new_amount")
-    old = honest_value(tr, "op[0]/bal[2]/old_amount")
+    new = honest_value(tr, "op[0]/acct[0]/leg[1]/new_amount")
+    old = honest_value(tr, "op[0]/acct[0]/leg[1]/old_amount")
     assert new - old == 15 * (10 - 8)
-    assert_batch_unsat(tr, {"op[0]/bal[2]/new_amount": old}, "op[0]/fill/bal[2]/credit")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[1]/new_amount": old}, "op[0]/fill/bal[2]/credit")
 
 
 def test_fill_frees_an_exhausted_slot():
@@ -256,14 +256,14 @@ def test_fill_frees_an_exhausted_slot():
 
 
 def test_fill_credit_cannot_overflow():
-    assert_batch_unsat(VALID["fill"](), {"op[0]/bal[0]/old_amount": U64 - 2}, "op[0]/bal[0]/new_range")
+    assert_batch_unsat(VALID["fill"](), {"op[0]/acct[0]/leg[0]/old_amount": U64 - 2}, "op[0]/acct[0]/leg[0]/new_range")
 
 
 # -- chaining, commitment, bridge, disabled updates -----------------------------------------
 def test_roots_are_chained():
     tr = VALID["deposit"]()
     assert_batch_unsat(tr, {"accounts_root[0]": 1}, "old_root")
-    assert_batch_unsat(VALID["place"](), {"op[0]/bal[0]/acct_sib[0]": 1}, "op[0]/bal[0]/old_root")
+    assert_batch_unsat(VALID["place"](), {"op[0]/acct[0]/acct_sib[0]": 1}, "op[0]/acct[0]/old_root")
 
 
 @pytest.mark.parametrize("name", ["commitment", "bridge", "new_root"])
@@ -284,6 +284,6 @@ def test_commitment_binds_the_salt_and_ops():
 
 def test_disabled_updates_are_pinned_to_zero():
     tr = VALID["deposit"]()
-    assert_batch_unsat(tr, {"op[0]/bal[1]/old_amount": 1}, "op[0]/bal[1]/pin_disabled")
+    assert_batch_unsat(tr, {"op[0]/acct[1]/leg[0]/old_amount": 1}, "op[0]/acct[1]/leg[0]/pin_disabled")
     assert_batch_unsat(tr, {"op[0]/ord[0]/sib[1]": 1}, "op[0]/ord[0]/pin_disabled")
-    assert_batch_unsat(tr, {"op[1]/bal[0]/acct_sib[0]": 1}, "op[1]/bal[0]/pin_disabled")
+    assert_batch_unsat(tr, {"op[1]/acct[0]/acct_sib[0]": 1}, "op[1]/acct[0]/pin_disabled")

@@ -7,12 +7,12 @@ Rules that hold by construction of the slot layout are listed here too:
 
 - ``account_exists`` (withdraw, place, cancel, fill): the update's
   ``exists`` flag is 1 for these op types, so the old account leaf is
-  H(...) and must be found in the tree (fails at ``bal[j]/old_root``).
+  H(...) and must be found in the tree (fails at ``acct[j]/old_root``).
 - ``slot_free`` (place) and ``order_exists`` (cancel, fill): the old leaf
   is forced to 0, resp. H(old fields), and must be found in the tree
   (fails at ``ord[j]/old_root``).
 - ``insufficient_balance`` / ``balance_overflow``: every new amount is
-  range-checked to 64 bits (``bal[j]/new_range``).
+  range-checked to 64 bits (``acct[j]/leg[k]/new_range``).
 - ``qty_exceeds_remaining``: the new remaining is old - qty and is
   range-checked to 64 bits (``ord[j]/remaining_range``).
 - ``id_range``: ids equal Merkle indices decomposed into depth bits.
@@ -28,7 +28,8 @@ from .cs import LC, ConstraintSystem
 from .gadgets.bits import assert_bool, range_check
 from .gadgets.compare import assert_equal_if, assert_le_if, assert_nonzero_if, is_zero
 from .gadgets.select import select
-from .updates import AMOUNT_BITS, BalanceVars, OrderVars
+from .accounts import AccountVars, LegVars
+from .updates import AMOUNT_BITS, OrderVars
 
 OP_TYPES = ("noop", "deposit", "withdraw", "place", "cancel", "fill")
 #: encoding fields f1..f7 each op type uses (the others must be 0)
@@ -50,7 +51,8 @@ class Slot:
     sel: dict[str, LC]
     f: list[LC]
     ord: list[OrderVars] = field(default_factory=list)
-    bal: list[BalanceVars] = field(default_factory=list)
+    acct: list[AccountVars] = field(default_factory=list)
+    bal: list[LegVars] = field(default_factory=list)  # trace order: acct[0].leg[0], acct[1].leg[0], acct[0].leg[1]
     t: dict[str, LC] = field(default_factory=dict)  # derived terms: escrow, buyer, prices...
 
     def any(self, *names: str) -> LC:
@@ -115,11 +117,11 @@ def deposit_pubkey(cs: ConstraintSystem, s: Slot, dep_exists: LC) -> tuple[LC, L
         creates = s.sel["deposit"] - dep_exists
         cs.enforce(creates, none_given, 0, "pubkey_required")
         given_existing = cs.mul(dep_exists, 1 - none_given, "given_existing")
-        b = s.bal[0]
-        assert_equal_if(cs, given_existing, s.f[4], b.pk_x, "pubkey_mismatch/x")
-        assert_equal_if(cs, given_existing, s.f[5], b.pk_y, "pubkey_mismatch/y")
-        return (select(cs, b.exists, b.pk_x, s.f[4], "new_pk_x"),
-                select(cs, b.exists, b.pk_y, s.f[5], "new_pk_y"))
+        a = s.acct[0]
+        assert_equal_if(cs, given_existing, s.f[4], a.pk_x, "pubkey_mismatch/x")
+        assert_equal_if(cs, given_existing, s.f[5], a.pk_y, "pubkey_mismatch/y")
+        return (select(cs, a.exists, a.pk_x, s.f[4], "new_pk_x"),
+                select(cs, a.exists, a.pk_y, s.f[5], "new_pk_y"))
 
 
 # -- place ---------------------------------------------------------------------
@@ -191,7 +193,7 @@ def fill_orders(cs: ConstraintSystem, s: Slot, live: list[LC]) -> None:
 
 
 def fill_settle(cs: ConstraintSystem, s: Slot) -> None:
-    """fill at maker.price: buyer +qty base, seller +qty*price quote, buyer +qty*(buy - maker) quote. Costs 9."""
+    """fill at maker.price: buyer +qty base, seller +qty*price quote, buyer +qty*(buy - maker) quote. Costs 8."""
     fill = s.sel["fill"]
     taker = s.ord[0].old
     legs = (
@@ -202,7 +204,8 @@ def fill_settle(cs: ConstraintSystem, s: Slot) -> None:
     for j, (account, asset, amount) in enumerate(legs):
         b = s.bal[j]
         with cs.namespace(f"fill/bal[{j}]"):
-            assert_equal_if(cs, fill, b.account, account, "account")
+            if j < 2:  # bal[2] is the buyer's second leg: same account wire as bal[0]
+                assert_equal_if(cs, fill, b.account, account, "account")
             assert_equal_if(cs, fill, b.asset, asset, "asset")
             assert_equal_if(cs, fill, b.new, b.old + amount, "credit")
 

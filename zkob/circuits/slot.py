@@ -1,4 +1,4 @@
-"""One slot of the batch circuit: any op type, 2 order updates, 3 balance updates.
+"""One slot of the batch circuit: any op type, 2 order updates, 2 account updates (3 balance legs).
 
 ``slot_circuit`` allocates the op (a one-hot type selector and the seven
 encoding fields), the updates of updates.py, the derived terms the rules
@@ -7,10 +7,10 @@ chains the accounts and orders roots through the updates in trace.py's
 order. Witness values not read from the trace are computed here from the
 op, next to the wire they fill (the new leaves, amounts and indices).
 
-Where a slot's constraints go at depths D_A, D_O, D_B: 3 balance updates
-of (D_B + D_A) * 482 + ~730, 2 order updates of D_O * 482 + ~1040, the op
-hash (8 inputs, 402), ~500 for the rules. The commitment and bridge hashes
-(2 * 240) are added by batch.py.
+Where a slot's constraints go at depths D_A, D_O, D_B: 2 account updates
+of D_A * 482 + ~630 with 3 balance legs of D_B * 482 + ~160, 2 order
+updates of D_O * 482 + ~1000, the op hash (8 inputs, 402), ~350 for the
+rules. The commitment and bridge hashes (2 * 240) are added by batch.py.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .rules import OP_TYPES, Slot
 from . import rules
-from .updates import alloc_balance, alloc_order, alloc_order_new, apply_balance, apply_order, pin_unless
+from .accounts import alloc_account, alloc_leg, apply_account
+from .updates import alloc_order, alloc_order_new, apply_order, pin_unless
 from .witness import ORDER_FIELDS, SlotInput
 
 NOOP, DEPOSIT, WITHDRAW, PLACE, CANCEL, FILL = range(6)
@@ -115,15 +116,11 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
         with cs.namespace(f"ord[{j}]"):
             orders_root = apply_order(cs, s.ord[j], new_live, orders_root)
 
-    # -- balances -----------------------------------------------------------------
-    with cs.namespace("bal[0]"):
-        dep_exists = cs.alloc("dep_exists", lambda: inp().bal[0].exists if kind() == DEPOSIT else 0)
-        assert_bool(cs, dep_exists, "dep_exists_bool")
-        pin_unless(cs, s.sel["deposit"], [dep_exists], "pin_dep_exists")
+    # -- balances: acct[0] = bal[0] (+ the fill buyer's refund bal[2]), acct[1] = fill seller bal[1] --
     t = s.t
 
     def leg(j: int) -> tuple[Callable[[], int], Callable[[], int], Callable[[int], int]]:
-        """Witness functions (account, asset, new amount) of balance update j."""
+        """Witness functions (account, asset, new amount) of balance update j (trace numbering)."""
         taker = s.ord[0].old
         if j == 0:
             accounts = {DEPOSIT: s.f[1], WITHDRAW: s.f[1], PLACE: s.f[2], CANCEL: s.f[2], FILL: t["buyer"]}
@@ -138,22 +135,30 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
                 lambda: v(assets[kind()]) if kind() in assets else 0,
                 lambda old: old + v(deltas[kind()]) if kind() in deltas else 0)
 
-    exists0 = s.any("withdraw", "place", "cancel", "fill") + dep_exists
-    for j, (en, exists) in enumerate(((1 - s.sel["noop"], exists0), (s.sel["fill"], s.sel["fill"]),
-                                      (s.sel["fill"], s.sel["fill"]))):
-        account, asset, new_amount = leg(j)
-        with cs.namespace(f"bal[{j}]"):
-            s.bal.append(alloc_balance(cs, params.accounts_depth, params.assets_depth,
-                                       lambda j=j: inp().bal[j], account, asset, new_amount, en, exists))
+    active, fill = 1 - s.sel["noop"], s.sel["fill"]
+    with cs.namespace("acct[0]"):
+        dep_exists = cs.alloc("dep_exists", lambda: inp().acct[0].exists if kind() == DEPOSIT else 0)
+        assert_bool(cs, dep_exists, "dep_exists_bool")
+        pin_unless(cs, s.sel["deposit"], [dep_exists], "pin_dep_exists")
+        exists0 = s.any("withdraw", "place", "cancel", "fill") + dep_exists
+        s.acct.append(alloc_account(cs, params.accounts_depth, lambda: inp().acct[0], leg(0)[0], active, exists0))
+    with cs.namespace("acct[1]"):
+        s.acct.append(alloc_account(cs, params.accounts_depth, lambda: inp().acct[1], leg(1)[0], fill, fill))
+    for a, k, j, en in ((0, 0, 0, active), (0, 1, 2, fill), (1, 0, 1, fill)):
+        _, asset, new_amount = leg(j)
+        with cs.namespace(f"acct[{a}]/leg[{k}]"):
+            alloc_leg(cs, s.acct[a], params.assets_depth, lambda a=a, k=k: inp().acct[a].legs[k],
+                      asset, new_amount, en)
+    s.bal = [s.acct[0].legs[0], s.acct[1].legs[0], s.acct[0].legs[1]]
     rules.transfer_links(cs, s)
     pk_new0 = rules.deposit_pubkey(cs, s, dep_exists)
     rules.place_escrow(cs, s)
     rules.cancel_order(cs, s)
     rules.fill_settle(cs, s)
-    for j, b in enumerate(s.bal):
-        with cs.namespace(f"bal[{j}]"):
-            pk = pk_new0 if j == 0 else (b.pk_x, b.pk_y)
-            accounts_root = apply_balance(cs, b, params.assets_depth, pk, accounts_root)
+    for j, a in enumerate(s.acct):
+        with cs.namespace(f"acct[{j}]"):
+            pk = pk_new0 if j == 0 else (a.pk_x, a.pk_y)
+            accounts_root = apply_account(cs, a, params.assets_depth, pk, accounts_root)
 
     op_hash = poseidon(cs, s.f, "op_hash")
     return accounts_root, orders_root, op_hash, s.any("deposit", "withdraw")

@@ -1,18 +1,18 @@
-"""The two state updates every slot can make: an order slot and a balance (with its account).
+"""Order-slot updates, and the helpers every update shares.
 
-Each slot has a fixed layout of 2 order updates and 3 balance updates
-(trace.py's shape); an update the op does not use is *disabled*: its
-enable flag (a linear function of the op-type selectors) is 0, the running
-root passes through unchanged, and every input it has is pinned to 0 so no
-wire of the circuit is left free (a prover cannot hide data in it).
+Each slot has a fixed layout of 2 order updates (this module) and 2
+account updates carrying 3 balance legs (accounts.py). An update the op
+does not use is *disabled*: its enable flag (a linear function of the
+op-type selectors) is 0, the running root passes through unchanged, and
+every input it has is pinned to 0 so no wire of the circuit is left free
+(a prover cannot hide data in it).
 
 An update allocates its inputs (``alloc_*``), the rules (rules.py) then tie
 them to the op, and ``apply_*`` hashes the leaves, runs the Merkle update
 against the running root and returns the next root.
 
-Costs, depth D of the tree: order update 2 * 6-input hashes (351 each) +
-D * 482 + range checks (~170); balance update D_B * 482 + 2 * 4-input
-hashes (297 each) + D_A * 482 + range checks (~130).
+Cost of an order update in a tree of depth D: 2 * 6-input hashes (351
+each) + D * 482 + range checks and pins (~300).
 """
 
 from __future__ import annotations
@@ -20,13 +20,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..state.smt import empty_root
 from .cs import LC, ConstraintSystem, Operand, as_lc
 from .gadgets.bits import assert_bool, range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
-from .witness import ORDER_FIELDS, BalanceInput, OrderInput
+from .witness import ORDER_FIELDS
 
 AMOUNT_BITS = 64
 Value = Callable[[], int]
@@ -96,66 +95,3 @@ def apply_order(cs: ConstraintSystem, o: OrderVars, new_live: LC, running: LC) -
     new_leaf = cs.mul(new_live, poseidon(cs, list(o.new.values()), "new_hash"), "new_leaf")
     old_root, new_root = merkle_update(cs, old_leaf, new_leaf, o.bits, o.siblings, "tree")
     return chain_root(cs, o.en, old_root, new_root, running)
-
-
-@dataclass
-class BalanceVars:
-    """A balance update's wires: account and asset (with bits), amounts, the old account leaf."""
-
-    account: LC
-    asset: LC
-    account_bits: list[LC]
-    asset_bits: list[LC]
-    old: LC
-    new: LC
-    exists: LC
-    pk_x: LC
-    pk_y: LC
-    nonce: LC
-    balance_siblings: list[LC]
-    account_siblings: list[LC]
-    en: LC
-
-
-def alloc_balance(cs: ConstraintSystem, accounts_depth: int, assets_depth: int, inp: Value,
-                  account: Value, asset: Value, new_amount: Callable[[int], int], en: LC,
-                  exists: LC) -> BalanceVars:
-    """Allocate a balance update: ids (range-checked by their path bits), amounts (64 bits), old leaf.
-
-    The new amount is range-checked too: a debit below 0 wraps to a huge
-    field element and a credit reaching 2^64 both fail ``new_range``.
-    """
-    acct = cs.alloc("account", account)
-    asset_v = cs.alloc("asset", asset)
-    acct_bits = index_bits(cs, acct, accounts_depth, "account_bits")
-    asset_bits = index_bits(cs, asset_v, assets_depth, "asset_bits")
-    old = cs.alloc("old_amount", lambda: inp().old_amount)
-    new = cs.alloc("new_amount", lambda: new_amount(cs.value(old)))
-    range_check(cs, old, AMOUNT_BITS, "old_range")
-    range_check(cs, new, AMOUNT_BITS, "new_range")
-    pk_x = cs.alloc("pk_x", lambda: inp().pk_x)
-    pk_y = cs.alloc("pk_y", lambda: inp().pk_y)
-    nonce = cs.alloc("nonce", lambda: inp().nonce)
-    bsibs = [cs.alloc(f"bal_sib[{k}]", lambda k=k: inp().balance_siblings[k]) for k in range(assets_depth)]
-    asibs = [cs.alloc(f"acct_sib[{k}]", lambda k=k: inp().account_siblings[k]) for k in range(accounts_depth)]
-    pin_unless(cs, en, [acct, asset_v, old, new, *bsibs, *asibs], "pin_disabled")
-    pin_unless(cs, exists, [pk_x, pk_y, nonce], "pin_no_account")
-    return BalanceVars(acct, asset_v, acct_bits, asset_bits, old, new, exists, pk_x, pk_y, nonce,
-                       bsibs, asibs, en)
-
-
-def apply_balance(cs: ConstraintSystem, b: BalanceVars, assets_depth: int,
-                  pk_new: tuple[LC, LC], running: LC) -> LC:
-    """Update the balances tree, then the account leaf in the accounts tree. Returns the next root.
-
-    A missing account (exists = 0 while enabled) must have the empty
-    balances root, so its old amount is 0; its old leaf is 0 and the new
-    leaf gets ``pk_new`` (the deposit's key) with nonce 0 (pinned).
-    """
-    bal_old, bal_new = merkle_update(cs, b.old, b.new, b.asset_bits, b.balance_siblings, "balances")
-    cs.enforce(b.en - b.exists, bal_old - empty_root(assets_depth), 0, "new_account_empty")
-    old_hash = poseidon(cs, [b.pk_x, b.pk_y, b.nonce, bal_old], "old_account_hash")
-    old_leaf = cs.mul(b.exists, old_hash, "old_account_leaf")
-    new_leaf = poseidon(cs, [pk_new[0], pk_new[1], b.nonce, bal_new], "new_account_hash")
-    old_root, new_root = merkle_update(cs, old_leaf, new_leaf, b.account_bits, b.account_siblings, "accounts")
-    return chain_root(cs, b.en, old_root, new_root, running)

@@ -4,13 +4,17 @@ The batch circuit computes every value it can (new amounts, new order
 leaves, indices, hashes, roots) from these inputs and its own rules; only
 what a prover must supply comes from here: the op encodings, the salt, the
 starting roots, the leaves found before each update and their Merkle
-siblings. ``witness_for`` (batch.py) then compares the roots the circuit
-computes with the trace's, so the circuit and the state machine cannot
+siblings. ``witness_for`` (batch.py) then checks every constraint, the
+public inputs included, so the circuit and the state machine cannot
 disagree silently.
 
-Slots follow trace.py's fixed shape: balance update j of an op goes to
-``bal[j]`` and order update j to ``ord[j]``; the ones an op does not use
-are disabled and hold zeros (the circuit pins them to zero).
+Layout of a slot (accounts.py): order update j is trace order update j;
+``acct[0]`` holds balance update 0 (and, for a fill, the buyer's refund,
+trace update 2, as its second leg), ``acct[1]`` the fill seller's credit
+(trace update 1). The trace applies a fill's credits as buyer base, seller
+quote, buyer refund; the circuit applies both buyer legs first, so the
+seller's path is adjusted here (one sibling, or the amount when the buyer
+is the seller). Updates an op does not use hold zeros.
 """
 
 from __future__ import annotations
@@ -18,24 +22,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..state.params import Params
-from ..state.trace import BalanceUpdate, BatchTrace, OpTrace, OrderLeaf, OrderUpdate
+from ..state.trace import BalanceUpdate, BatchTrace, MerklePath, OpTrace, OrderLeaf, OrderUpdate
+from ..zk.poseidon import hash2
 
-BALANCE_UPDATES = 3
-ORDER_UPDATES = 2
 ORDER_FIELDS = ("account", "base", "quote", "side", "price", "remaining")
 
 
 @dataclass(frozen=True)
-class BalanceInput:
-    """What a balance update needs beyond the op: the account leaf and amount found, and the paths."""
+class LegInput:
+    """A balance leaf before its update, and its siblings in the account's balances tree."""
 
     old_amount: int
+    siblings: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class AccountInput:
+    """The account leaf found (zeros when it does not exist), its siblings, and its legs."""
+
     exists: int
     pk_x: int
     pk_y: int
     nonce: int
-    balance_siblings: tuple[int, ...]
-    account_siblings: tuple[int, ...]
+    siblings: tuple[int, ...]
+    legs: tuple[LegInput, ...]
 
 
 @dataclass(frozen=True)
@@ -49,10 +59,8 @@ class OrderInput:
 @dataclass(frozen=True)
 class SlotInput:
     encoding: tuple[int, ...]
-    bal: tuple[BalanceInput, ...]
-    ord: tuple[OrderInput, ...]
-    accounts_root_after: int
-    orders_root_after: int
+    acct: tuple[AccountInput, AccountInput]
+    ord: tuple[OrderInput, OrderInput]
 
 
 @dataclass(frozen=True)
@@ -66,15 +74,54 @@ class BatchInput:
     slots: tuple[SlotInput, ...]
 
 
-def _balance(params: Params, u: BalanceUpdate | None) -> BalanceInput:
+def _leg(params: Params, old_amount: int = 0, path: MerklePath | None = None) -> LegInput:
+    return LegInput(old_amount, tuple(path.siblings) if path else (0,) * params.assets_depth)
+
+
+def _account(params: Params, u: BalanceUpdate | None, legs: list[LegInput],
+             siblings: tuple[int, ...] | None = None) -> AccountInput:
+    legs = legs + [_leg(params)] * (2 - len(legs))
     if u is None:
-        return BalanceInput(0, 0, 0, 0, 0, (0,) * params.assets_depth, (0,) * params.accounts_depth)
-    acct = u.old_account
-    return BalanceInput(
-        old_amount=u.old_amount, exists=int(acct is not None),
-        pk_x=acct.pk_x if acct else 0, pk_y=acct.pk_y if acct else 0, nonce=acct.nonce if acct else 0,
-        balance_siblings=tuple(u.balance_path.siblings), account_siblings=tuple(u.account_path.siblings),
-    )
+        return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(legs))
+    a = u.old_account
+    return AccountInput(int(a is not None), a.pk_x if a else 0, a.pk_y if a else 0, a.nonce if a else 0,
+                        siblings if siblings is not None else tuple(u.account_path.siblings), tuple(legs))
+
+
+def _seller_siblings(buyer: BalanceUpdate, refund: BalanceUpdate, seller: BalanceUpdate) -> tuple[int, ...]:
+    """The seller's account siblings once both buyer legs are in (the trace took them before the refund).
+
+    Only the sibling at the level where the two paths meet changes: it is
+    the buyer's subtree, recomputed from the buyer's final leaf.
+    """
+    sibs = list(seller.account_path.siblings)
+    level = (buyer.account ^ seller.account).bit_length() - 1
+    node = refund.new_account.hash()
+    for i, sib in enumerate(refund.account_path.siblings[:level]):
+        node = hash2(sib, node) if (buyer.account >> i) & 1 else hash2(node, sib)
+    sibs[level] = node
+    return tuple(sibs)
+
+
+def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, AccountInput]:
+    ups = op.balance_updates
+    if not ups:
+        return _account(params, None, []), _account(params, None, [])
+    first = _leg(params, ups[0].old_amount, ups[0].balance_path)
+    if len(ups) == 1:
+        return _account(params, ups[0], [first]), _account(params, None, [])
+    buyer, seller, refund = ups
+    refund_amount = refund.new_amount - refund.old_amount
+    if buyer.account == seller.account:  # one account: the seller leg follows the refund on the same leaf
+        refund_leg = _leg(params, seller.old_amount, refund.balance_path)
+        seller_leg = _leg(params, seller.old_amount + refund_amount, seller.balance_path)
+        seller_sibs = tuple(seller.account_path.siblings)
+    else:
+        refund_leg = _leg(params, refund.old_amount, refund.balance_path)
+        seller_leg = _leg(params, seller.old_amount, seller.balance_path)
+        seller_sibs = _seller_siblings(buyer, refund, seller)
+    return (_account(params, buyer, [first, refund_leg]),
+            _account(params, seller, [seller_leg], seller_sibs))
 
 
 def _order_fields(leaf: OrderLeaf | None) -> tuple[int, ...]:
@@ -88,12 +135,9 @@ def _order(params: Params, u: OrderUpdate | None) -> OrderInput:
 
 
 def _slot(params: Params, op: OpTrace) -> SlotInput:
-    bal = [_balance(params, u) for u in op.balance_updates]
     ords = [_order(params, u) for u in op.order_updates]
-    bal += [_balance(params, None)] * (BALANCE_UPDATES - len(bal))
-    ords += [_order(params, None)] * (ORDER_UPDATES - len(ords))
-    return SlotInput(tuple(op.encoding), tuple(bal), tuple(ords),
-                     op.accounts_root_after, op.orders_root_after)
+    ords += [_order(params, None)] * (2 - len(ords))
+    return SlotInput(tuple(op.encoding), _accounts(params, op), (ords[0], ords[1]))
 
 
 def batch_input(params: Params, trace: BatchTrace) -> BatchInput:
