@@ -3,7 +3,8 @@
 ``cost_report(params)`` counts the constraints of the built circuit by
 gadget kind (the innermost ``kind`` tag of cs.namespace: poseidon, merkle
 swaps, bits, compare, select, and "rule" for the rules' own constraints)
-and, for slot 0, by component (``bal[j]``, ``ord[j]``, ``op_hash``,
+and, for slot 0, by component (``acct[j]``, its balance legs
+``acct[j]/leg[k]``, ``ord[j]``, ``op_hash``,
 ``commitment``, rules...). Costs one pass over the labels.
 """
 
@@ -34,7 +35,9 @@ class CostReport:
 
 def _part(label: str) -> str:
     parts = label.split("/")
-    if parts[1].startswith(("bal[", "ord[")):
+    if parts[1].startswith("acct[") and parts[2].startswith("leg["):
+        return f"{parts[1]}/{parts[2]}"
+    if parts[1].startswith(("acct[", "ord[")):
         return parts[1]
     if parts[1] in ("op_hash", "commitment", "bridge_hash", "bridge"):
         return parts[1]
