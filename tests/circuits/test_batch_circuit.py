@@ -75,3 +75,23 @@ def test_changing_any_single_private_value_breaks_satisfaction(name):
         if not broken:
             survivors.append(layout.names[wire])
     assert survivors == []
+
+
+def test_witness_for_refuses_a_trace_the_circuit_disagrees_with():
+    """A trace whose claimed roots or commitment are not what its ops do is refused, naming why."""
+    import dataclasses
+
+    from zkob.zk.errors import Unsatisfied
+    tr = VALID["withdraw"]()
+    for field, label in (("new_root", "new_root"), ("commitment", "commitment"), ("bridge", "bridge"),
+                         ("old_root", "old_root")):
+        bad = dataclasses.replace(tr, **{field: (getattr(tr, field) + 1) % R})
+        with pytest.raises(Unsatisfied) as info:
+            witness_for(P, bad)
+        assert info.value.label == label
+
+
+def test_witness_for_refuses_a_trace_of_other_parameters():
+    from zkob.state.params import Params
+    with pytest.raises(ValueError):
+        witness_for(Params(3, 2, 2, 2), VALID["deposit"]())

@@ -9,6 +9,8 @@ from zkob.circuits.batch import build_circuit, witness_for
 from zkob.state.api import apply_batch, new_state, trace_batch
 from zkob.state.batchfile import Batch
 from zkob.state.errors import Rejected
+from zkob.state.batchfile import parse_batch
+from zkob.state.matching import random_flow
 from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
 
 from .scenario import P
@@ -51,6 +53,18 @@ def test_valid_batches_satisfy_the_circuit(op_list, salt, flip):
             pending, checked = [], checked + 1
     _check(apply_batch(state, Batch(tuple(pending), salt)) if pending else
            trace_batch(state, Batch((), salt)), flip)
+
+
+@given(st.integers(0, 2**32))
+@settings(max_examples=3, deadline=None)
+def test_matching_engine_flows_satisfy_the_circuit(seed):
+    """The demo's matching engine (crossing orders come with their fills) batch after batch."""
+    import random
+    flow = random_flow(random.Random(seed), {1: [5, 6], 3: [7, 8]}, order_slots=4, n_ops=10)
+    state = new_state(P)
+    for start in range(0, len(flow), P.batch_size):
+        batch = parse_batch({"ops": flow[start:start + P.batch_size], "salt": str(seed + start)}, P.batch_size)
+        _check(apply_batch(state, batch), seed + start)
 
 
 def test_a_scripted_flow_through_every_op_type():

@@ -9,13 +9,28 @@ rule that stops it.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
+
+import zkob.state.rules as state_rules
 
 from zkob.zk.field import R
 
 from .scenario import VALID, assert_batch_unsat, book, honest_value
 
 U64 = 1 << 64
+COVERED: dict[str, list[str]] = {}
+
+
+def covers(*rules: str):
+    """Mark a test as the cheating-witness test of these state-machine rules (Rejected.rule names)."""
+    def mark(fn):
+        for rule in rules:
+            COVERED.setdefault(rule, []).append(fn.__name__)
+        return fn
+    return mark
 
 
 def op0(**fields):
@@ -35,24 +50,29 @@ def test_unused_fields_must_be_zero():
 
 
 # -- ids in range -----------------------------------------------------------------
+@covers('id_range')
 def test_account_id_in_range():
     assert_batch_unsat(VALID["deposit"](), op0(f1=4), "op[0]/acct[0]/account_bits/sum")
 
 
+@covers('id_range')
 def test_asset_id_in_range():
     assert_batch_unsat(VALID["withdraw"](), op0(f2=4), "op[0]/acct[0]/leg[0]/asset_bits/sum")
 
 
+@covers('id_range')
 def test_order_id_in_range():
     assert_batch_unsat(VALID["cancel"](), op0(f1=4), "op[0]/ord[0]/index/sum")
 
 
+@covers('id_range')
 def test_place_base_and_quote_in_range():
     assert_batch_unsat(VALID["place"](), op0(f3=4), "op[0]/ord[0]/new/base_range")
     assert_batch_unsat(VALID["place_sell"](), op0(f4=R - 1), "op[0]/ord[0]/new/quote_range")
 
 
 # -- deposit ------------------------------------------------------------------------
+@covers('amount_positive')
 def test_deposit_amount_positive():
     assert_batch_unsat(VALID["deposit"](), op0(f3=0), "op[0]/amount_positive")
 
@@ -61,14 +81,17 @@ def test_deposit_amount_below_2_64():
     assert_batch_unsat(VALID["deposit"](), op0(f3=U64), "op[0]/f3_range")
 
 
+@covers('balance_overflow')
 def test_deposit_cannot_overflow_a_balance():
     assert_batch_unsat(VALID["deposit"](), op0(f3=U64 - 1), "op[0]/acct[0]/leg[0]/new_range")
 
 
+@covers('pubkey_required')
 def test_new_account_needs_a_pubkey():
     assert_batch_unsat(VALID["deposit_new"](), op0(f4=0, f5=0), "op[0]/pubkey/pubkey_required")
 
 
+@covers('pubkey_mismatch')
 def test_existing_account_takes_no_other_pubkey():
     assert_batch_unsat(VALID["deposit"](), op0(f4=9, f5=6), "op[0]/pubkey/pubkey_mismatch/x")
     assert_batch_unsat(VALID["deposit"](), op0(f4=5, f5=9), "op[0]/pubkey/pubkey_mismatch/y")
@@ -96,11 +119,13 @@ def test_deposit_credits_exactly_the_amount():
 
 
 # -- withdraw -------------------------------------------------------------------------
+@covers('account_exists')
 def test_withdraw_needs_an_existing_account():
     assert_batch_unsat(VALID["withdraw"](), op0(f1=3), "op[0]/acct[0]/old_root")
     assert_batch_unsat(VALID["withdraw"](), {"op[0]/acct[0]/dep_exists": 1}, "op[0]/acct[0]/pin_dep_exists")
 
 
+@covers('amount_positive', 'insufficient_balance')
 def test_withdraw_amount_positive_and_covered():
     assert_batch_unsat(VALID["withdraw"](), op0(f3=0), "op[0]/amount_positive")
     assert_batch_unsat(VALID["withdraw"](), op0(f3=1001), "op[0]/acct[0]/leg[0]/new_range")
@@ -113,29 +138,35 @@ def test_withdraw_debits_exactly_the_amount():
 
 
 # -- place --------------------------------------------------------------------------------
+@covers('slot_free')
 def test_place_needs_a_free_slot():
     siblings = book().orders_tree.path(0).siblings
     sets = {"op[0]/f1": 0, **{f"op[0]/ord[0]/sib[{k}]": s for k, s in enumerate(siblings)}}
     assert_batch_unsat(VALID["place"](), sets, "op[0]/ord[0]/old_root")
 
 
+@covers('account_exists')
 def test_place_needs_an_existing_account():
     assert_batch_unsat(VALID["place"](), op0(f2=3), "op[0]/acct[0]/old_root")
 
 
+@covers('side_value')
 def test_place_side_is_a_bit():
     assert_batch_unsat(VALID["place"](), op0(f5=2), "op[0]/ord[0]/new/side_bool")
 
 
+@covers('distinct_assets')
 def test_place_distinct_assets():
     assert_batch_unsat(VALID["place"](), op0(f3=0), "op[0]/distinct_assets")
 
 
+@covers('price_positive', 'qty_positive')
 def test_place_price_and_qty_positive():
     assert_batch_unsat(VALID["place"](), op0(f6=0), "op[0]/price_positive")
     assert_batch_unsat(VALID["place"](), op0(f7=0), "op[0]/qty_positive")
 
 
+@covers('price_range')
 def test_place_price_below_2_64():
     assert_batch_unsat(VALID["place"](), op0(f6=U64), "op[0]/f6_range")
 
@@ -150,10 +181,12 @@ def test_negative_amounts_are_refused():
     assert_batch_unsat(VALID["fill"](), op0(f3=R - 5), "op[0]/f3_range")
 
 
+@covers('escrow_overflow')
 def test_place_escrow_below_2_64():
     assert_batch_unsat(VALID["place"](), op0(f6=1 << 40, f7=1 << 30), "op[0]/escrow_overflow")
 
 
+@covers('insufficient_balance')
 def test_place_escrow_covered_by_balance():
     # account 1 holds 1000 of asset 0: a buy of 3 at 400 needs 1200
     assert_batch_unsat(VALID["place"](), op0(f6=400), "op[0]/acct[0]/leg[0]/new_range")
@@ -168,10 +201,12 @@ def test_place_writes_the_op_into_the_leaf():
 
 
 # -- cancel ---------------------------------------------------------------------------------
+@covers('order_exists')
 def test_cancel_needs_a_live_order():
     assert_batch_unsat(VALID["cancel"](), op0(f1=2), "op[0]/ord[0]/old_root")
 
 
+@covers('order_owner')
 def test_cancel_only_by_the_owner():
     assert_batch_unsat(VALID["cancel"](), op0(f2=2), "op[0]/order_owner")
 
@@ -186,15 +221,18 @@ def test_cancel_frees_the_slot():
     assert_batch_unsat(VALID["cancel"](), {"op[0]/ord[0]/new/remaining": 20}, "op[0]/ord[0]/pin_free_new")
 
 
+@covers('balance_overflow')
 def test_cancel_refund_cannot_overflow():
     assert_batch_unsat(VALID["cancel"](), {"op[0]/acct[0]/leg[0]/old_amount": U64 - 1}, "op[0]/acct[0]/leg[0]/new_range")
 
 
 # -- fill ------------------------------------------------------------------------------------
+@covers('distinct_orders')
 def test_fill_distinct_orders():
     assert_batch_unsat(VALID["fill"](), op0(f2=1), "op[0]/distinct_orders")
 
 
+@covers('order_exists')
 def test_fill_needs_live_orders():
     # a made-up matching buy order claimed at free slot 2 is not in the tree
     leaf = dict(account=1, base=1, quote=0, side=0, price=10, remaining=5)
@@ -202,24 +240,29 @@ def test_fill_needs_live_orders():
     assert_batch_unsat(VALID["fill"](), sets, "op[0]/ord[1]/old_root")
 
 
+@covers('same_market')
 def test_fill_same_market():
     assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/base": 2}, "op[0]/same_market/base")
     assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/quote": 2}, "op[0]/same_market/quote")
 
 
+@covers('opposite_sides')
 def test_fill_opposite_sides():
     assert_batch_unsat(VALID["fill"](), {"op[0]/ord[1]/old/side": 1}, "op[0]/opposite_sides")
 
 
+@covers('price_cross')
 def test_fill_prices_cross():
     # maker (order 0) buys at 10, the taker sells at 8; a seller asking 11 does not cross
     assert_batch_unsat(VALID["fill"](), {"op[0]/ord[0]/old/price": 11}, "op[0]/price_cross")
 
 
+@covers('qty_positive')
 def test_fill_qty_positive():
     assert_batch_unsat(VALID["fill"](), op0(f3=0), "op[0]/amount_positive")
 
 
+@covers('qty_exceeds_remaining')
 def test_fill_qty_within_both_remainders():
     assert_batch_unsat(VALID["fill"](), op0(f3=16), "op[0]/ord[0]/remaining_range")  # taker has 15
     assert_batch_unsat(VALID["fill_buyer_takes"](), op0(f3=16), "op[0]/ord[1]/remaining_range")
@@ -255,6 +298,7 @@ def test_fill_frees_an_exhausted_slot():
     assert_batch_unsat(tr, {"op[0]/ord[1]/new/account": 2}, "op[0]/ord[1]/pin_free_new")
 
 
+@covers('balance_overflow')
 def test_fill_credit_cannot_overflow():
     assert_batch_unsat(VALID["fill"](), {"op[0]/acct[0]/leg[0]/old_amount": U64 - 2}, "op[0]/acct[0]/leg[0]/new_range")
 
@@ -287,3 +331,12 @@ def test_disabled_updates_are_pinned_to_zero():
     assert_batch_unsat(tr, {"op[0]/acct[1]/leg[0]/old_amount": 1}, "op[0]/acct[1]/leg[0]/pin_disabled")
     assert_batch_unsat(tr, {"op[0]/ord[0]/sib[1]": 1}, "op[0]/ord[0]/pin_disabled")
     assert_batch_unsat(tr, {"op[1]/acct[0]/acct_sib[0]": 1}, "op[1]/acct[0]/pin_disabled")
+
+
+def test_every_state_machine_rule_has_a_cheating_witness_test():
+    """Every rule name state/rules.py can reject with is covered above: a rule added
+    to the state machine without its constraint (and test) fails here."""
+    source = Path(state_rules.__file__).read_text()
+    rules = set(re.findall(r'\.require\([^"]*?"([a-z_]+)"', source))
+    assert len(rules) >= 20
+    assert sorted(rules - COVERED.keys()) == []
