@@ -39,6 +39,7 @@ def test_circuit_info_counts(state_dir):
     result = run("circuit", "info", state_dir)
     assert result.exit_code == 0, result.output
     assert f"constraints  {r1cs.n_constraints}" in result.stdout
+    assert f"digest       {r1cs.digest()}" in result.stdout
     data = json.loads(run("circuit", "info", state_dir, "--json").stdout)
     assert data["constraints"] == r1cs.n_constraints and data["wires"] == r1cs.n_wires
     assert sum(data["per_slot"]) + data["outside_slots"] == r1cs.n_constraints
@@ -73,14 +74,24 @@ def test_export_wtns_is_a_satisfying_witness_and_leaves_the_state(state_dir, tmp
         assert state.root == root
 
 
+def test_export_wtns_draws_a_missing_salt_and_prints_it(state_dir, tmp_path):
+    batch, out = tmp_path / "b.json", tmp_path / "w.wtns"
+    batch.write_text(json.dumps({"ops": BATCH["ops"]}))
+    result = run("export", "wtns", state_dir, batch, out)
+    assert result.exit_code == 0, result.output
+    salt = int(result.stdout.split("salt ")[1].split()[0])
+    w = wtns_from_bytes(out.read_bytes())
+    assert build_circuit(P)[0].first_failure(w) is None
+    assert salt in w
+
+
 @pytest.mark.parametrize("change,message", [
     ({"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "101"}]}, "insufficient_balance"),
-    ({"salt": None}, "salt"),
+    ({"ops": [{"op": "withdraw", "account": "1", "asset": "0"}]}, "amount"),
+    ({"ops": []}, "ops"),
 ])
 def test_export_wtns_refuses_bad_batches(state_dir, tmp_path, change, message):
     data = {**BATCH, **change}
-    if data["salt"] is None:
-        del data["salt"]
     batch, out = tmp_path / "b.json", tmp_path / "w.wtns"
     batch.write_text(json.dumps(data))
     result = run("export", "wtns", state_dir, batch, out)

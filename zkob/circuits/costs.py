@@ -28,6 +28,7 @@ class CostReport:
     outside_slots: int
     by_kind: dict[str, int]
     slot0_by_part: dict[str, int]
+    digest: str
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -52,5 +53,5 @@ def cost_report(params: Params) -> CostReport:
         params=asdict(params), constraints=layout.n_constraints, wires=layout.n_wires,
         public=layout.n_public, private=layout.n_wires - 1 - layout.n_public,
         per_slot=layout.slot_constraints, outside_slots=layout.n_constraints - sum(layout.slot_constraints),
-        by_kind=dict(layout.by_kind), slot0_by_part=dict(sorted(slot0.items())),
+        by_kind=dict(layout.by_kind), slot0_by_part=dict(sorted(slot0.items())), digest=r1cs.digest(),
     )

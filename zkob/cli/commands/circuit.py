@@ -42,6 +42,7 @@ def info(directory: Path, as_json: bool) -> None:
         f"per slot     {', '.join(str(n) for n in report.per_slot)} (+{report.outside_slots} outside the slots)",
         "by gadget    " + ", ".join(f"{k} {v}" for k, v in sorted(report.by_kind.items(), key=lambda kv: -kv[1])),
         "slot 0       " + ", ".join(f"{k} {v}" for k, v in report.slot0_by_part.items()),
+        f"digest       {report.digest}",
     ]
     for line in lines:
         out.print(line, markup=False)

@@ -43,8 +43,9 @@ def export_r1cs(directory: Path, out_file: Path) -> None:
 def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     """Write the witness of applying BATCH.json to DIRECTORY's state (the state is not changed).
 
-    A batch the rules reject exits 2 naming the op and rule. The batch must
-    carry its salt, since the witness (and the commitment) depends on it.
+    A batch the rules reject exits 2 naming the op and rule. A batch
+    without a salt gets a random one, printed with the public inputs (the
+    commitment depends on it).
     """
     from ...circuits.batch import witness_for
     from ...state.api import close_state, open_state
@@ -61,8 +62,6 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
         fail(exc)
     try:
         batch = load_batch(batch_file, state.params.batch_size)
-        if not batch.salt_given:
-            fail(f"{batch_file} has no salt: the witness depends on it, give one")
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
         write_atomic(out_file, wtns_to_bytes(witness))
@@ -72,3 +71,5 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
         close_state(state)
     out.print(f"{out_file}: {len(witness)} wires; public inputs "
               + " ".join(str(v) for v in trace.public_inputs), markup=False)
+    if not batch.salt_given:
+        out.print(f"salt {trace.salt} (drawn at random)", markup=False)
