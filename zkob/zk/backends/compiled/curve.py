@@ -6,8 +6,8 @@ curve, since b != 0). Formulas (EFD, a = 0): dbl-2009-l (2M + 5S),
 madd-2007-bl (7M + 4S), add-2007-bl (11M + 5S). Each addition checks the
 exceptional cases: an operand at infinity, P + P (falls back to doubling)
 and P + (-P) (infinity). Layout helpers read and write points in numpy
-arrays: G1 affine tables (n, 2, 8), G2 (n, 2, 2, 8); Jacobian arrays
-(n, 3, 8) and (n, 3, 2, 8).
+arrays: G1 affine tables (n, 2, 4), G2 (n, 2, 2, 4); Jacobian arrays
+(n, 3, 4) and (n, 3, 2, 4).
 """
 
 from __future__ import annotations
@@ -134,29 +134,24 @@ def jac_eq(p, q):
 # ------------------------------------------------------------------ layout
 @njit(cache=True)
 def _fq_at(a, i, j):
-    return (a[i, j, 0], a[i, j, 1], a[i, j, 2], a[i, j, 3],
-            a[i, j, 4], a[i, j, 5], a[i, j, 6], a[i, j, 7])
+    return (a[i, j, 0], a[i, j, 1], a[i, j, 2], a[i, j, 3])
 
 
 @njit(cache=True)
 def _fq2_at(a, i, j):
-    return ((a[i, j, 0, 0], a[i, j, 0, 1], a[i, j, 0, 2], a[i, j, 0, 3],
-             a[i, j, 0, 4], a[i, j, 0, 5], a[i, j, 0, 6], a[i, j, 0, 7]),
-            (a[i, j, 1, 0], a[i, j, 1, 1], a[i, j, 1, 2], a[i, j, 1, 3],
-             a[i, j, 1, 4], a[i, j, 1, 5], a[i, j, 1, 6], a[i, j, 1, 7]))
+    return ((a[i, j, 0, 0], a[i, j, 0, 1], a[i, j, 0, 2], a[i, j, 0, 3]),
+            (a[i, j, 1, 0], a[i, j, 1, 1], a[i, j, 1, 2], a[i, j, 1, 3]))
 
 
 @njit(cache=True)
 def _fq_put(a, i, j, v):
-    for k in range(8):
-        a[i, j, k] = v[k]
+    a[i, j, 0], a[i, j, 1], a[i, j, 2], a[i, j, 3] = v
 
 
 @njit(cache=True)
 def _fq2_put(a, i, j, v):
-    for k in range(8):
-        a[i, j, 0, k] = v[0][k]
-        a[i, j, 1, k] = v[1][k]
+    a[i, j, 0, 0], a[i, j, 0, 1], a[i, j, 0, 2], a[i, j, 0, 3] = v[0]
+    a[i, j, 1, 0], a[i, j, 1, 1], a[i, j, 1, 2], a[i, j, 1, 3] = v[1]
 
 
 def coord_at(a, i, j):  # pragma: no cover - compiled only

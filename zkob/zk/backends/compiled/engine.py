@@ -1,8 +1,8 @@
 """CompiledBackend: the Backend protocol (base.py) on numba kernels.
 
-FrVec is an (n, 8) uint64 numpy array of Montgomery limbs; a point table is
-a ``PointTable`` holding an affine Montgomery array ((n, 2, 8) for G1,
-(n, 2, 2, 8) for G2) and a mask of the points at infinity. Python ints
+FrVec is an (n, 4) uint64 numpy array of Montgomery limbs; a point table is
+a ``PointTable`` holding an affine Montgomery array ((n, 2, 4) for G1,
+(n, 2, 2, 4) for G2) and a mask of the points at infinity. Python ints
 appear only at the edges (fr_vec, fr_list, table building, MSM results).
 """
 
@@ -54,14 +54,14 @@ def _table(flat: list[int], inf: list[bool], shape: tuple[int, ...]) -> PointTab
 
 @dataclass(frozen=True)
 class CompiledBackend:
-    """numba kernels: Montgomery 8x32-bit limbs, Jacobian curves, Pippenger, radix-2 NTT."""
+    """numba kernels: Montgomery 4x64-bit limbs, Jacobian curves, Pippenger, radix-2 NTT."""
 
     name: str = "compiled"
     cores: int = 2
 
     # --- vectors over Fr ---------------------------------------------------
     def fr_vec(self, values: Sequence[int]) -> np.ndarray:
-        """(n, 8) Montgomery array of the values reduced mod r (as the pure oracle does)."""
+        """(n, 4) Montgomery array of the values reduced mod r (as the pure oracle does)."""
         return _arith.fr_rows_to_mont(ints_to_limbs([v % R for v in values], R))
 
     def fr_list(self, vec: np.ndarray) -> list[int]:

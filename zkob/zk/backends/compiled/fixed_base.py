@@ -76,7 +76,7 @@ def mul_many(table, digits, half, out):
 
 
 def fixed_base_many(base: np.ndarray, scalars: np.ndarray, c: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
-    """[s_i] base for canonical scalar limbs (n, 8) and an affine Montgomery base (1, 2, ...).
+    """[s_i] base for canonical scalar limbs (n, 4) and an affine Montgomery base (1, 2, ...).
 
     Returns (affine Montgomery array (n, 2, ...), infinity mask). The base must be finite.
     """

@@ -36,7 +36,7 @@ def window_bits(n: int, cores: int = 2) -> int:
 
 @njit(cache=True, parallel=True)
 def signed_digits(s, c, nwin):
-    """(nwin, n) int32 signed base-2^c digits of canonical scalars s (n, 8); sum d_w 2^(cw) = s."""
+    """(nwin, n) int32 signed base-2^c digits of canonical scalars s (n, 4); sum d_w 2^(cw) = s."""
     n = s.shape[0]
     out = np.zeros((nwin, n), np.int32)
     half = 1 << (c - 1)
@@ -46,13 +46,13 @@ def signed_digits(s, c, nwin):
         carry = 0
         for w in range(nwin):
             bit = w * c
-            limb = bit // 32
-            off = np.uint64(bit % 32)
+            limb = bit // 64
+            off = np.uint64(bit % 64)
             v = np.uint64(0)
-            if limb < 8:
+            if limb < 4:
                 v = s[i, limb] >> off
-                if limb + 1 < 8 and bit % 32 + c > 32:
-                    v = v | (s[i, limb + 1] << (np.uint64(32) - off))
+                if limb + 1 < 4 and bit % 64 + c > 64:
+                    v = v | (s[i, limb + 1] << (np.uint64(64) - off))
             raw = np.int64(v & mask) + carry
             if raw > half:
                 raw -= full

@@ -1,8 +1,10 @@
-"""Radix-2 NTT over Fr on (n, 8) Montgomery arrays, plus pointwise kernels.
+"""Radix-2 NTT over Fr on (n, 4) Montgomery arrays, plus pointwise kernels.
 
 Cooley-Tukey decimation in time: bit-reverse, then log2(n) stages of n/2
-butterflies each (one multiplication), every stage split across cores with
-prange. Twiddles are the n/2 powers of omega, built per call (n/2
+butterflies each (one multiplication). Large transforms run the first
+stages in independent blocks on all cores and split only the last few
+stages, so a transform has 3 parallel barriers, not log2(n) (each barrier
+costs milliseconds when the machine is busy). Twiddles are the n/2 powers of omega, built per call (n/2
 multiplications, negligible next to the n/2 log n of the transform).
 Coset shift and the 1/n of the inverse are folded into one pass of
 precomputed powers.
@@ -31,16 +33,16 @@ def root_of_unity(n: int) -> int:
 
 
 def mont_scalar(value: int) -> np.ndarray:
-    """One Fr element in Montgomery form, shape (8,)."""
+    """One Fr element in Montgomery form, shape (4,)."""
     return ints_to_limbs([value * FR.r_mod % R], R)[0]
 
 
 @njit(cache=True)
 def powers(start, base, count):
-    """(count, 8) array of start * base^i (Montgomery limbs in, out)."""
-    out = np.empty((count, 8), np.uint64)
-    acc = (start[0], start[1], start[2], start[3], start[4], start[5], start[6], start[7])
-    b = (base[0], base[1], base[2], base[3], base[4], base[5], base[6], base[7])
+    """(count, 4) array of start * base^i (Montgomery limbs in, out)."""
+    out = np.empty((count, 4), np.uint64)
+    acc = (start[0], start[1], start[2], start[3])
+    b = (base[0], base[1], base[2], base[3])
     for i in range(count):
         fr_store(out, i, acc)
         acc = fr_mul(acc, b)
@@ -59,27 +61,66 @@ def bit_reverse(a):
             bit >>= 1
         j |= bit
         if i < j:
-            for k in range(8):
+            for k in range(4):
                 t = a[i, k]
                 a[i, k] = a[j, k]
                 a[j, k] = t
 
 
-@njit(cache=True, parallel=True)
-def butterflies(a, tw):
-    """All stages of the transform on bit-reversed a, in place; tw[j] = omega^j for j < n/2."""
+@njit(cache=True)
+def _butterfly(a, tw, k, m, twi):
+    u = fr_load(a, k)
+    v = fr_mul(fr_load(a, k + m), fr_load(tw, twi))
+    fr_store(a, k, fr_add(u, v))
+    fr_store(a, k + m, fr_sub(u, v))
+
+
+@njit(cache=True)
+def stages_in_block(a, tw, start, size):
+    """Every stage whose butterflies stay inside a[start:start+size] (size a power of two)."""
     n = a.shape[0]
     m = 1
+    while m < size:
+        step = n // (2 * m)
+        for g in range(start, start + size, 2 * m):
+            for j in range(m):
+                _butterfly(a, tw, g + j, m, j * step)
+        m *= 2
+
+
+@njit(cache=True, parallel=True)
+def butterflies_parallel(a, tw, blocks):
+    """All stages, with 1 + log2(blocks) parallel regions (few barriers: cheap on a busy machine).
+
+    The first stages run inside ``blocks`` independent contiguous blocks; the
+    last log2(blocks) stages split their butterflies into ``blocks`` chunks.
+    """
+    n = a.shape[0]
+    size = n // blocks
+    for b in prange(blocks):
+        stages_in_block(a, tw, b * size, size)
+    m = size
+    chunk = (n // 2) // blocks
     while m < n:
         step = n // (2 * m)
-        for idx in prange(n // 2):
-            j = idx % m
-            k = (idx // m) * 2 * m + j
-            u = fr_load(a, k)
-            v = fr_mul(fr_load(a, k + m), fr_load(tw, j * step))
-            fr_store(a, k, fr_add(u, v))
-            fr_store(a, k + m, fr_sub(u, v))
+        for c in prange(blocks):
+            for idx in range(c * chunk, (c + 1) * chunk):
+                j = idx % m
+                _butterfly(a, tw, (idx // m) * 2 * m + j, m, j * step)
         m *= 2
+
+
+PARALLEL_MIN = 1 << 12  # below this, thread hand-offs cost more than they save
+BLOCKS = 4
+
+
+def butterflies(a: np.ndarray, tw: np.ndarray) -> None:
+    """All log2(n) stages of the transform on bit-reversed a, in place; tw[j] = omega^j, j < n/2."""
+    n = a.shape[0]
+    if n >= PARALLEL_MIN:
+        butterflies_parallel(a, tw, BLOCKS)
+    else:
+        stages_in_block(a, tw, 0, n)
 
 
 @njit(cache=True, parallel=True)
@@ -101,7 +142,7 @@ def rows_sub(x, y):
 @njit(cache=True, parallel=True)
 def rows_scale(x, c):
     out = np.empty_like(x)
-    cc = (c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7])
+    cc = (c[0], c[1], c[2], c[3])
     for i in prange(x.shape[0]):
         fr_store(out, i, fr_mul(fr_load(x, i), cc))
     return out

@@ -1,6 +1,6 @@
 """Field-generic names (fmul, fadd, ...) that numba resolves by argument type.
 
-An Fq element is a tuple of 8 uint64 limbs; an Fq2 element a pair of them.
+An Fq element is a tuple of 4 uint64 limbs; an Fq2 element a pair of them.
 Code written against these names (curve.py, msm.py) compiles once for G1
 and once for G2 with no runtime dispatch: the choice is made at typing time.
 Only the base field Fq and Fq2 are covered (Fr and Fq share a limb type, so
@@ -63,7 +63,7 @@ finv = _dispatch("finv", fq.fq_inv, fq2.f2_inv, 1)
 fis_zero = _dispatch("fis_zero", fq.fq_is_zero, fq2.f2_is_zero, 1)
 
 _Z = np.uint64(0)
-_FQ_ZERO = (_Z, _Z, _Z, _Z, _Z, _Z, _Z, _Z)
+_FQ_ZERO = (_Z, _Z, _Z, _Z)
 _FQ_ONE = fq.fq_ONE
 
 

@@ -1,7 +1,8 @@
 """Field parameters and int <-> limb-array conversions (numpy only, no numba).
 
-A field element array has shape (..., 8), dtype uint64, each limb < 2^32,
-little-endian. Conversions go through bytes (``int.to_bytes`` and
+A field element array has shape (..., 4), dtype uint64 (64-bit limbs),
+little-endian, so its bytes are exactly the 32-byte little-endian encoding
+(and, in Montgomery form, ffjavascript's "LEM" encoding). Conversions go through bytes (``int.to_bytes`` and
 ``np.frombuffer``) so the per-element cost is one Python call, never a
 loop over limbs. Montgomery conversion happens in the compiled kernels.
 """
@@ -15,8 +16,8 @@ import numpy as np
 
 from ...field import Q, R
 
-LIMBS = 8
-WORD = 32
+LIMBS = 4
+WORD = 64
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class FieldParams:
     """Montgomery constants of one prime field with R = 2^256."""
 
     modulus: int
-    n0_inv: int  # -p^-1 mod 2^32
+    n0_inv: int  # -p^-1 mod 2^64
     r_mod: int  # 2^256 mod p (Montgomery form of 1)
     r2_mod: int  # 2^512 mod p (to_mont multiplier)
 
@@ -39,7 +40,7 @@ FIELDS = {"fq": FQ, "fr": FR}
 
 
 def ints_to_limbs(values: Iterable[int], modulus: int) -> np.ndarray:
-    """Canonical limbs (not Montgomery) of ints in [0, modulus), shape (n, 8).
+    """Canonical limbs (not Montgomery) of ints in [0, modulus), shape (n, 4).
 
     Raises ValueError if a value is negative or not below the modulus.
     """
@@ -48,16 +49,21 @@ def ints_to_limbs(values: Iterable[int], modulus: int) -> np.ndarray:
         if not 0 <= v < modulus:
             raise ValueError(f"field element out of range [0, p): {v}")
     raw = b"".join(v.to_bytes(32, "little") for v in vals)
-    return np.frombuffer(raw, dtype="<u4").reshape(len(vals), LIMBS).astype(np.uint64)
+    return np.frombuffer(raw, dtype="<u8").reshape(len(vals), LIMBS).astype(np.uint64)
 
 
 def limbs_to_ints(arr: np.ndarray) -> list[int]:
-    """Inverse of ints_to_limbs for any array of shape (n, 8) with limbs < 2^32."""
-    flat = np.ascontiguousarray(arr, dtype=np.uint64).reshape(-1, LIMBS).astype("<u4").tobytes()
+    """Inverse of ints_to_limbs for any array of shape (n, 4)."""
+    flat = le_bytes(arr)
     return [int.from_bytes(flat[k: k + 32], "little") for k in range(0, len(flat), 32)]
 
 
+def le_bytes(arr: np.ndarray) -> bytes:
+    """The little-endian bytes of a limb array (32 per field element)."""
+    return np.ascontiguousarray(arr, dtype=np.uint64).astype("<u8").tobytes()
+
+
 def limbs_of(value: int) -> tuple[int, ...]:
-    """One value as a tuple of 8 limbs (for tests and constants)."""
-    return tuple((value >> (WORD * k)) & 0xFFFFFFFF for k in range(LIMBS))
+    """One value as a tuple of 4 64-bit limbs (for tests and constants)."""
+    return tuple((value >> (WORD * k)) & ((1 << WORD) - 1) for k in range(LIMBS))
 

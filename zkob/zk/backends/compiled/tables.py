@@ -34,9 +34,9 @@ G2_B = (_mont_tuple(27 * _INV82 % FQ.modulus), _mont_tuple((-3 * _INV82) % FQ.mo
 
 @njit(cache=True)
 def rows_below(x, bound):
-    """Index of the first row of x (n, 8) that is >= bound, or -1."""
+    """Index of the first row of x (n, limbs) that is >= bound, or -1."""
     for i in range(x.shape[0]):
-        for k in range(7, -1, -1):
+        for k in range(x.shape[1] - 1, -1, -1):
             if x[i, k] != bound[k]:
                 if x[i, k] > bound[k]:
                     return i
@@ -67,7 +67,7 @@ def table_from_bytes(raw: bytes, coords: int, what: str):
     if len(raw) % width:
         raise MalformedInput(what, "length is not a whole number of points")
     n = len(raw) // width
-    flat = np.frombuffer(raw, dtype="<u4").astype(np.uint64).reshape(n * coords, LIMBS)
+    flat = np.frombuffer(raw, dtype="<u8").astype(np.uint64).reshape(n * coords, LIMBS)
     first = rows_below(flat, _Q_LIMBS)
     if first >= 0:
         raise MalformedInput(f"{what}[{first // coords}]", "coordinate is not below q")
