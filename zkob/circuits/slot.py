@@ -1,10 +1,11 @@
 """One slot of the batch circuit: any op type, 2 order updates, 2 account updates (3 balance legs).
 
 ``slot_circuit`` allocates the op (a one-hot type selector and the seven
-encoding fields), the updates of updates.py, the derived terms the rules
-need (escrow, refund, buyer, prices), applies every rule of rules.py and
-chains the accounts and orders roots through the updates in trace.py's
-order. Witness values not read from the trace are computed here from the
+encoding fields), the order updates of updates.py and the account updates
+of accounts.py, the derived terms the rules need (escrow, refund, buyer,
+prices), applies every rule of rules.py and chains the orders root through
+ord[0], ord[1] and the accounts root through acct[0] (both buyer legs of a
+fill), acct[1] (the seller). Witness values not read from the trace are computed here from the
 op, next to the wire they fill (the new leaves, amounts and indices).
 
 Where a slot's constraints go at depths D_A, D_O, D_B: 2 account updates
@@ -23,9 +24,9 @@ from .gadgets.bits import assert_bool
 from .gadgets.compare import is_zero
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
-from .rules import OP_TYPES, Slot
 from . import rules
 from .accounts import alloc_account, alloc_leg, apply_account
+from .rules import OP_TYPES, Slot
 from .updates import alloc_order, alloc_order_new, apply_order, pin_unless
 from .witness import ORDER_FIELDS, SlotInput
 
