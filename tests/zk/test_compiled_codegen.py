@@ -37,3 +37,16 @@ def test_limb_round_trip_and_layout():
 def test_limbs_refuse_out_of_range(bad):
     with pytest.raises(ValueError):
         ints_to_limbs([1, bad], R)
+
+
+def test_numba_loads_only_when_the_compiled_backend_is_built():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, zkob.zk.verifier, zkob.zk.poseidon, zkob.zk.backends.compiled as c;"
+        "print('numba' in sys.modules, end=' ');"
+        "c.backend(); print('numba' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "True"]
