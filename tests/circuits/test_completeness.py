@@ -84,3 +84,18 @@ def test_a_scripted_flow_through_every_op_type():
     for i, batch_ops in enumerate(flow):
         _check(apply_batch(state, Batch(batch_ops, 1000 + i)), i * 7919)
     assert state.account(0) is not None and state.order(1) is None and state.order(3) is None
+
+
+def test_values_at_the_64_bit_boundary():
+    """Balances, escrow and fills right below 2^64 are accepted (the range checks are not too tight)."""
+    top = (1 << 64) - 1
+    state = new_state(P)
+    flow = [
+        (Deposit(1, 0, top, (1, 2)), Deposit(2, 1, top, (3, 4))),
+        (Place(0, 1, 1, 0, 0, 1 << 32, (1 << 32) - 1), Place(1, 2, 1, 0, 1, 1, top)),
+        (Fill(1, 0, (1 << 32) - 1), Withdraw(1, 1, (1 << 32) - 1)),
+        (Cancel(1, 2), Withdraw(1, 0, top - ((1 << 64) - (1 << 32)))),
+    ]
+    for i, batch_ops in enumerate(flow):
+        _check(apply_batch(state, Batch(batch_ops, i)), i)
+    assert state.balance(2, 1) == top - ((1 << 32) - 1)  # sold 2^32 - 1, the rest refunded
