@@ -110,3 +110,15 @@ def test_snarkjs_reads_our_r1cs_and_checks_our_witness(node, tmp_path):
     assert ok.returncode == 0 and "WITNESS IS CORRECT" in ok.stdout, ok.stdout + ok.stderr
     no = node.snarkjs("wtns", "check", str(tmp_path / "c.r1cs"), str(tmp_path / "bad.wtns"))
     assert "WITNESS IS CORRECT" not in no.stdout
+
+
+def test_circom_outputs_and_public_inputs_both_count_as_public():
+    """circom writes outputs before public inputs; both are our public wires, in wire order."""
+    r1cs, w = several_public()
+    data = bytearray(r1cs_to_bytes(r1cs))
+    struct.pack_into("<III", data, 64, 1, 3, 1)  # nPubOut = 1, nPubIn = 3, nPrvIn = 1
+    back = r1cs_from_bytes(bytes(data))
+    assert back.n_public == 4 and back.digest() == r1cs.digest()
+    struct.pack_into("<III", data, 64, 3, 3, 0)  # 1 + 6 public wires do not fit in 6 wires
+    with pytest.raises(MalformedInput, match="wire counts"):
+        r1cs_from_bytes(bytes(data))
