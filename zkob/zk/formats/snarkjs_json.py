@@ -160,8 +160,9 @@ def vk_to_json(vk: VerifyingKey) -> dict[str, Any]:
     """verification_key.json in snarkjs's shape, without ``vk_alphabeta_12``.
 
     That field is informational (snarkjs's verifier recomputes from alpha and
-    beta); py_ecc's pairing is a fixed power of ffjavascript's, so we could
-    not write the same value and write none rather than a different one.
+    beta). py_ecc's e(G1, G2), mapped into snarkjs's Fq2/Fq6/Fq12 tower,
+    did not equal ffjavascript's (a different pairing variant or tower
+    basis), so we write no value rather than a different one.
     """
     return {
         "protocol": "groth16", "curve": "bn128", "nPublic": vk.n_public,
