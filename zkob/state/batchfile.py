@@ -2,7 +2,11 @@
 
 ``{"ops": [OP, ...], "salt": "<decimal Fr>"}``; an OP is
 ``{"op": TYPE, FIELD: VALUE, ...}`` with exactly the table's fields
-(deposit's ``pubkey`` may be omitted). Numbers are JSON integers up to
+(deposit's ``pubkey`` may be omitted). withdraw, place and cancel also
+carry ``"sig": {"R8": [x, y], "S": s}`` (decimal strings, R8 on Baby
+Jubjub, S below l; DESIGN.md section 9), required unless the caller
+parses an unsigned draft for ``zkob sign`` (``require_sigs=False``);
+deposit, fill and noop carry none. Numbers are JSON integers up to
 2^53 - 1 or canonical decimal strings below r; booleans, floats,
 non-canonical strings, duplicate keys, unknown types or fields, a side
 other than "buy"/"sell" and more than K ops are refused with
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..zk.eddsa import signature_from_json
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_int
 from .ops import OP_CLASSES, SIDE_NAMES, Noop, Op, to_json
@@ -27,9 +32,9 @@ OPTIONAL_FIELDS = {"deposit": frozenset({"pubkey"})}
 FIELD_NAMES = {
     "noop": (),
     "deposit": ("account", "asset", "amount", "pubkey"),
-    "withdraw": ("account", "asset", "amount"),
-    "place": ("order", "account", "base", "quote", "side", "price", "qty"),
-    "cancel": ("order", "account"),
+    "withdraw": ("account", "asset", "amount", "sig"),
+    "place": ("order", "account", "base", "quote", "side", "price", "qty", "sig"),
+    "cancel": ("order", "account", "sig"),
     "fill": ("taker", "maker", "qty"),
 }
 
@@ -67,8 +72,19 @@ def _number(value: object, field: str) -> int:
     return parse_int(value, field, R)
 
 
-def parse_op(obj: object, index: int) -> Op:
-    """One op object -> an Op dataclass; raises MalformedInput naming ``ops[index]`` and the field."""
+UNSIGNED_WHY = {
+    "deposit": "deposits come from the bridge",
+    "fill": "fills are authorized by the two signed orders",
+    "noop": "a noop changes nothing",
+}
+
+
+def parse_op(obj: object, index: int, require_sigs: bool = True) -> Op:
+    """One op object -> an Op dataclass; raises MalformedInput naming ``ops[index]`` and the field.
+
+    ``require_sigs=False`` lets withdraw, place and cancel omit ``sig``
+    (an unsigned draft); a sig on deposit, fill or noop is always refused.
+    """
     where = f"ops[{index}]"
     if not isinstance(obj, dict):
         raise MalformedInput(where, "an op must be a JSON object")
@@ -78,10 +94,16 @@ def parse_op(obj: object, index: int) -> Op:
     where = f"ops[{index}] ({name})"
     allowed = set(FIELD_NAMES[name])
     given = set(obj) - {"op"}
+    if "sig" in given and name in UNSIGNED_WHY:
+        raise MalformedInput(f"{where}.sig", f"a {name} carries no signature ({UNSIGNED_WHY[name]})")
     unknown = sorted(given - allowed)
     if unknown:
         raise MalformedInput(f"{where}.{unknown[0]}", "unknown field")
     missing = sorted(allowed - given - OPTIONAL_FIELDS.get(name, frozenset()))
+    if missing == ["sig"] and require_sigs:
+        raise MalformedInput(f"{where}.sig", f"a {name} must be signed by the account's key "
+                             "(\"sig\": {\"R8\": [x, y], \"S\": s}; see zkob sign)")
+    missing = [m for m in missing if m != "sig"]
     if missing:
         raise MalformedInput(f"{where}.{missing[0]}", "missing field")
     values: dict[str, object] = {}
@@ -96,6 +118,8 @@ def parse_op(obj: object, index: int) -> Op:
             values[field] = SIDE_NAMES.index(raw)
         elif field == "pubkey":
             values[field] = _pubkey(raw, label)
+        elif field == "sig":
+            values[field] = signature_from_json(raw, label)
         else:
             values[field] = _number(raw, label)
     return OP_CLASSES[name](**values)
@@ -110,7 +134,8 @@ def _pubkey(raw: object, label: str) -> tuple[int, int]:
     return (x, y)
 
 
-def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+                require_sigs: bool = True) -> Batch:
     """A decoded batch object -> Batch; draws the salt with ``draw_salt`` when absent."""
     if not isinstance(data, dict):
         raise MalformedInput("batch", "expected a JSON object {\"ops\": [...], \"salt\": ...}")
@@ -122,7 +147,7 @@ def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = ra
         raise MalformedInput("ops", "missing or not a list")
     if not 1 <= len(raw_ops) <= batch_size:
         raise MalformedInput("ops", f"a batch holds 1..{batch_size} ops, got {len(raw_ops)}")
-    ops = tuple(parse_op(obj, i) for i, obj in enumerate(raw_ops))
+    ops = tuple(parse_op(obj, i, require_sigs) for i, obj in enumerate(raw_ops))
     if "salt" in data:
         return Batch(ops, _number(data["salt"], "salt"), True)
     return Batch(ops, draw_salt(), False)
@@ -141,20 +166,22 @@ def _no_constant(name: str) -> object:
     raise MalformedInput("batch", f"{name} is not a number")
 
 
-def loads_batch(text: str | bytes, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+def loads_batch(text: str | bytes, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+                require_sigs: bool = True) -> Batch:
     """Parse batch-file text strictly (duplicate keys and NaN/Infinity refused)."""
     try:
         data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
         raise MalformedInput("batch", f"not valid JSON: {exc}") from None
-    return parse_batch(data, batch_size, draw_salt)
+    return parse_batch(data, batch_size, draw_salt, require_sigs)
 
 
-def load_batch(path: str | Path, batch_size: int, draw_salt: Callable[[], int] = random_salt) -> Batch:
+def load_batch(path: str | Path, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+               require_sigs: bool = True) -> Batch:
     """Read and parse a batch file; an unreadable file is a MalformedInput too."""
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
         raise MalformedInput(str(path), f"cannot read batch file: {exc.strerror or exc}") from None
-    return loads_batch(text, batch_size, draw_salt)
+    return loads_batch(text, batch_size, draw_salt, require_sigs)
 

@@ -4,7 +4,9 @@ An op is a frozen dataclass holding field elements (ints in [0, r)). Its
 canonical encoding is 8 field elements ``[type, f1..f7]`` (fields in the
 table's order, pubkey as two elements, side 0 buy / 1 sell, unused trailing
 fields 0) and ``op_hash = H(encoding)`` (Poseidon, 8 inputs, ~1.4 ms in pure
-Python). Range and existence rules are not checked here: the transition
+Python). Withdraw, place and cancel carry the account holder's signature
+``sig`` (DESIGN.md section 9) over ``signing_message(op, nonce)``; it is
+not part of the encoding. Range and existence rules are not checked here: the transition
 rules (transition.py) judge them; parsing (batchfile.py) only guarantees
 every value is a canonical field element.
 """
@@ -14,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import ClassVar, Union
 
-from ..zk.poseidon import poseidon
+from ..zk.eddsa import Signature, signature_to_json
+from ..zk.poseidon import hash2, poseidon
 
 BUY, SELL = 0, 1
 SIDE_NAMES = ("buy", "sell")
@@ -55,6 +58,7 @@ class Withdraw:
     account: int
     asset: int
     amount: int
+    sig: Signature | None = None
     NAME: ClassVar[str] = "withdraw"
     TYPE: ClassVar[int] = 2
 
@@ -73,6 +77,7 @@ class Place:
     side: int
     price: int
     qty: int
+    sig: Signature | None = None
     NAME: ClassVar[str] = "place"
     TYPE: ClassVar[int] = 3
 
@@ -95,6 +100,7 @@ class Cancel:
 
     order: int
     account: int
+    sig: Signature | None = None
     NAME: ClassVar[str] = "cancel"
     TYPE: ClassVar[int] = 4
 
@@ -119,7 +125,13 @@ class Fill:
 Op = Union[Noop, Deposit, Withdraw, Place, Cancel, Fill]
 OP_CLASSES: dict[str, type] = {c.NAME: c for c in (Noop, Deposit, Withdraw, Place, Cancel, Fill)}
 BRIDGE_TYPES = frozenset({Deposit.TYPE, Withdraw.TYPE})
-SIGNED_TYPES = frozenset({Withdraw.TYPE, Place.TYPE, Cancel.TYPE})  # DESIGN section 9, later
+SIGNED_TYPES = frozenset({Withdraw.TYPE, Place.TYPE, Cancel.TYPE})  # DESIGN.md section 9
+SignedOp = Union[Withdraw, Place, Cancel]
+
+
+def is_signed(op: Op) -> bool:
+    """True for the op types an account holder must sign (withdraw, place, cancel)."""
+    return op.TYPE in SIGNED_TYPES
 
 
 def encode(op: Op) -> tuple[int, ...]:
@@ -133,6 +145,11 @@ def op_hash(op: Op) -> int:
     return poseidon(list(encode(op)))
 
 
+def signing_message(op: Op, nonce: int) -> int:
+    """``H(op_hash, nonce)``: what the account holder signs, with the account's nonce before the op."""
+    return hash2(op_hash(op), nonce)
+
+
 def to_json(op: Op) -> dict:
     """The op as a batch-file object with decimal-string numbers (canonical form)."""
     out: dict[str, object] = {"op": op.NAME}
@@ -141,6 +158,9 @@ def to_json(op: Op) -> dict:
         if f.name == "pubkey":
             if value is not None:
                 out["pubkey"] = [str(value[0]), str(value[1])]
+        elif f.name == "sig":
+            if value is not None:
+                out["sig"] = signature_to_json(value)
         elif f.name == "side":
             out["side"] = SIDE_NAMES[value]
         else:

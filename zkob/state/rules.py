@@ -10,13 +10,23 @@ Rule names (``Rejected.rule``), in the order they are checked:
 
 - all ops: ``id_range`` (account < 2^D_A, asset < 2^D_B, order < 2^D_O)
 - deposit: ``amount_positive``, ``pubkey_required`` (new account),
-  ``pubkey_mismatch`` (existing account, other key), ``balance_overflow``
-- withdraw: ``account_exists``, ``amount_positive``, ``insufficient_balance``
-- place: ``side_value``, ``slot_free``, ``account_exists``,
-  ``distinct_assets``, ``price_positive``, ``qty_positive``,
-  ``price_range`` (price < 2^64), ``escrow_overflow`` (escrow < 2^64),
+  ``pubkey_invalid`` (new account: key off the curve, outside the
+  prime-order subgroup or the identity), ``pubkey_mismatch`` (existing
+  account, other key), ``balance_overflow``
+- withdraw: ``account_exists``, ``signature_invalid``, ``amount_positive``,
   ``insufficient_balance``
-- cancel: ``order_exists``, ``order_owner``, ``balance_overflow`` (refund)
+- place: ``side_value``, ``slot_free``, ``account_exists``,
+  ``signature_invalid``, ``distinct_assets``, ``price_positive``,
+  ``qty_positive``, ``price_range`` (price < 2^64), ``escrow_overflow``
+  (escrow < 2^64), ``insufficient_balance``
+- cancel: ``order_exists``, ``order_owner``, ``signature_invalid``,
+  ``balance_overflow`` (refund)
+
+``signature_invalid`` (DESIGN.md section 9): the op's ``sig`` is missing or
+does not verify for the account's stored key over
+``H(op_hash, nonce)`` with the account's current nonce (forged, by
+another key, or replayed from an earlier nonce). The signer's one balance
+update bumps the nonce. Verifying costs ~6 ms.
 - fill: ``distinct_orders``, ``order_exists``, ``same_market``,
   ``opposite_sides``, ``price_cross``, ``qty_positive``,
   ``qty_exceeds_remaining``, ``balance_overflow`` (any of the 3 credits)
@@ -26,8 +36,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..zk.babyjub import public_key_problem
+from ..zk.eddsa import verify_poseidon
 from .errors import Rejected
-from .ops import BUY, Cancel, Deposit, Fill, Noop, Op, Place, Withdraw
+from .ops import BUY, Cancel, Deposit, Fill, Noop, Op, Place, Withdraw, signing_message
 from .state import State
 from .trace import AccountLeaf, BalanceUpdate, OrderLeaf, OrderUpdate
 
@@ -65,8 +77,8 @@ def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
     ``bump_nonce`` increments the account's nonce in the same leaf update:
     each signed op (withdraw, place, cancel; DESIGN.md section 9) has
     exactly one balance update on its signer's account (the debit, the
-    escrow debit, the refund), which will carry the bump once signatures
-    land, so the trace shape does not change. Until then nothing sets it.
+    escrow debit, the refund), which carries the bump, so the trace shape
+    is the same for signed and unsigned ops.
     """
     st = ctx.state
     old_account = st.account(account)
@@ -87,20 +99,35 @@ def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
 
 
 def credit(ctx: Context, account: int, asset: int, amount: int,
-           create_pk: tuple[int, int] | None = None) -> BalanceUpdate:
+           create_pk: tuple[int, int] | None = None, bump_nonce: bool = False) -> BalanceUpdate:
     """Add ``amount``; rejects ``balance_overflow`` when the balance would reach 2^64."""
     total = ctx.state.balance(account, asset) + amount
     ctx.require(total < U64, "balance_overflow",
                 f"account {account} asset {asset} would hold {total} >= 2^64")
-    return set_balance(ctx, account, asset, total, create_pk)
+    return set_balance(ctx, account, asset, total, create_pk, bump_nonce)
 
 
-def debit(ctx: Context, account: int, asset: int, amount: int) -> BalanceUpdate:
+def debit(ctx: Context, account: int, asset: int, amount: int, bump_nonce: bool = False) -> BalanceUpdate:
     """Subtract ``amount``; rejects ``insufficient_balance``."""
     have = ctx.state.balance(account, asset)
     ctx.require(have >= amount, "insufficient_balance",
                 f"account {account} asset {asset} holds {have}, needs {amount}")
-    return set_balance(ctx, account, asset, have - amount)
+    return set_balance(ctx, account, asset, have - amount, bump_nonce=bump_nonce)
+
+
+def check_signature(ctx: Context, op: Withdraw | Place | Cancel) -> None:
+    """``signature_invalid`` unless ``op.sig`` verifies for ``op.account``'s key at its current nonce.
+
+    The account must exist (callers check it first). Costs ~6 ms.
+    """
+    leaf = ctx.state.account(op.account)
+    assert leaf is not None, "caller must check that the signer's account exists"
+    ctx.require(op.sig is not None, "signature_invalid",
+                f"a {op.NAME} must carry the signature of account {op.account}'s key")
+    ctx.require(verify_poseidon(signing_message(op, leaf.nonce), op.sig, (leaf.pk_x, leaf.pk_y)),
+                "signature_invalid",
+                f"the signature does not verify for account {op.account}'s key over H(op_hash, nonce "
+                f"{leaf.nonce}) (forged, made with another key, or made for another nonce or op)")
 
 
 def set_order(ctx: Context, order: int, leaf: OrderLeaf | None) -> OrderUpdate:
@@ -124,6 +151,8 @@ def apply_deposit(ctx: Context, op: Deposit) -> Updates:
     if existing is None:
         ctx.require(op.pubkey is not None, "pubkey_required",
                     f"account {op.account} does not exist; a deposit creating it must give its pubkey")
+        problem = public_key_problem(op.pubkey)
+        ctx.require(problem is None, "pubkey_invalid", f"account {op.account} cannot be created: {problem}")
     elif op.pubkey is not None:
         ctx.require(op.pubkey == (existing.pk_x, existing.pk_y), "pubkey_mismatch",
                     f"account {op.account} exists with another pubkey")
@@ -135,8 +164,9 @@ def apply_withdraw(ctx: Context, op: Withdraw) -> Updates:
     ctx.check_ids(account=(op.account, p.accounts_depth), asset=(op.asset, p.assets_depth))
     ctx.require(ctx.state.account(op.account) is not None, "account_exists",
                 f"account {op.account} does not exist")
+    check_signature(ctx, op)
     ctx.require(op.amount >= 1, "amount_positive", "withdrawal amount must be at least 1")
-    return (debit(ctx, op.account, op.asset, op.amount),), ()
+    return (debit(ctx, op.account, op.asset, op.amount, bump_nonce=True),), ()
 
 
 def apply_place(ctx: Context, op: Place) -> Updates:
@@ -146,12 +176,13 @@ def apply_place(ctx: Context, op: Place) -> Updates:
     ctx.require(op.side in (0, 1), "side_value", f"side must be 0 (buy) or 1 (sell), got {op.side}")
     ctx.require(st.order(op.order) is None, "slot_free", f"order slot {op.order} is taken")
     ctx.require(st.account(op.account) is not None, "account_exists", f"account {op.account} does not exist")
+    check_signature(ctx, op)
     ctx.require(op.base != op.quote, "distinct_assets", f"base and quote are both asset {op.base}")
     ctx.require(op.price >= 1, "price_positive", "price must be at least 1")
     ctx.require(op.qty >= 1, "qty_positive", "qty must be at least 1")
     ctx.require(op.price < U64, "price_range", "price must be below 2^64")
     ctx.require(op.escrow < U64, "escrow_overflow", f"escrow {op.escrow} is not below 2^64")
-    escrow = debit(ctx, op.account, op.escrow_asset, op.escrow)
+    escrow = debit(ctx, op.account, op.escrow_asset, op.escrow, bump_nonce=True)
     leaf = OrderLeaf(op.account, op.base, op.quote, op.side, op.price, op.qty)
     return (escrow,), (set_order(ctx, op.order, leaf),)
 
@@ -171,9 +202,10 @@ def apply_cancel(ctx: Context, op: Cancel) -> Updates:
     assert order is not None
     ctx.require(order.account == op.account, "order_owner",
                 f"order {op.order} belongs to account {order.account}, not {op.account}")
+    check_signature(ctx, op)
     removed = set_order(ctx, op.order, None)
     asset, amount = remainder_escrow(order)
-    return (credit(ctx, order.account, asset, amount),), (removed,)
+    return (credit(ctx, order.account, asset, amount, bump_nonce=True),), (removed,)
 
 
 def apply_fill(ctx: Context, op: Fill) -> Updates:

@@ -28,14 +28,20 @@ cancel removes the order, then refunds; fill updates taker, maker, then the
 three credits. An order leaf whose remaining reaches 0 becomes ``None``
 (leaf 0, a free slot). A never-used account is ``None`` (leaf 0); a deposit
 that creates it has ``old_account=None`` and ``new_account`` with the
-deposit's pubkey and nonce 0. Nonces stay 0 until signatures arrive
-(DESIGN.md section 9).
+deposit's pubkey and nonce 0.
+
+Signed ops (withdraw, place, cancel; DESIGN.md section 9) carry an
+``Authorization``: the signer's account, its stored key and nonce before
+the op, the signed message ``H(op_hash, nonce)`` and the signature. Their
+balance update 0 is on the signer's account and its ``new_account`` has
+the nonce + 1; no other update changes a nonce.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..zk.eddsa import Signature
 from ..zk.poseidon import hash2, poseidon
 from .ops import Op
 from .params import Params
@@ -147,6 +153,21 @@ class OrderUpdate:
 
 
 @dataclass(frozen=True)
+class Authorization:
+    """Who signed a signed op and what: the circuit verifies ``sig`` over ``message`` with ``pubkey``.
+
+    ``nonce`` is the account's nonce before the op; ``message`` is
+    ``H(op_hash, nonce)``.
+    """
+
+    account: int
+    pubkey: tuple[int, int]
+    nonce: int
+    message: int
+    sig: Signature
+
+
+@dataclass(frozen=True)
 class OpTrace:
     """One of the K slots: the op, its encoding and hash, and its updates in order.
 
@@ -168,6 +189,7 @@ class OpTrace:
     orders_root_before: int
     accounts_root_after: int
     orders_root_after: int
+    auth: Authorization | None = None
 
 
 @dataclass(frozen=True)

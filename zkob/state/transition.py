@@ -19,10 +19,24 @@ from ..zk.poseidon import hash2
 from .batchfile import Batch
 from .digest import bridge_digest, commitment
 from .kv import LogEntry, Overlay
-from .ops import encode, op_hash
+from .ops import Op, encode, is_signed, op_hash
 from .rules import APPLY, Context
 from .state import State
-from .trace import BatchTrace, OpTrace
+from .trace import Authorization, BalanceUpdate, BatchTrace, OpTrace
+
+
+def authorization(op: Op, hashed: int, updates: tuple[BalanceUpdate, ...]) -> Authorization | None:
+    """The signer, key, nonce before, message and sig of a signed op (None for other ops).
+
+    Read from the op's balance update 0, which is on the signer's account
+    (rules.py checked the signature against the same leaf).
+    """
+    if not is_signed(op):
+        return None
+    old = updates[0].old_account
+    assert old is not None and op.sig is not None  # type: ignore[union-attr]
+    return Authorization(op.account, (old.pk_x, old.pk_y), old.nonce,  # type: ignore[union-attr]
+                         hash2(hashed, old.nonce), op.sig)  # type: ignore[union-attr]
 
 
 def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
@@ -36,13 +50,14 @@ def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
     for index, op in enumerate(batch.padded(state.params.batch_size)):
         balance_updates, order_updates = APPLY[type(op)](Context(view, index, op), op)
         accounts_after, orders_after = view.accounts_root, view.orders_root
-        encoding = encode(op)
+        encoding, hashed = encode(op), op_hash(op)
         traces.append(OpTrace(
-            index=index, op=op, op_type=op.NAME, encoding=encoding, op_hash=op_hash(op),
+            index=index, op=op, op_type=op.NAME, encoding=encoding, op_hash=hashed,
             balance_updates=balance_updates, order_updates=order_updates,
             root_before=hash2(accounts_root, orders_root), root_after=hash2(accounts_after, orders_after),
             accounts_root_before=accounts_root, orders_root_before=orders_root,
             accounts_root_after=accounts_after, orders_root_after=orders_after,
+            auth=authorization(op, hashed, balance_updates),
         ))
         accounts_root, orders_root = accounts_after, orders_after
     hashes = [t.op_hash for t in traces]

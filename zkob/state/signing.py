@@ -1,0 +1,64 @@
+"""Signing a batch's user ops with the account holders' keys (DESIGN.md section 9).
+
+Withdraw, place and cancel are signed by the key stored in their account
+(``op.account``) over ``H(op_hash, nonce)``, with the account's nonce
+before the op. Within a batch the state machine bumps the nonce after each
+signed op of the account, so the k-th signed op of an account (k = 0, 1,
+...) uses the state's current nonce + k. ``sign_ops`` applies exactly that
+rule; ``zkob sign``, the demo and the tests use it.
+
+Cost: ~5 ms per signature (pure-Python EdDSA), plus one state read per
+account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from ..zk.eddsa import sign_poseidon
+from .ops import Op, is_signed, signing_message
+from .state import State
+
+
+def batch_nonces(ops: Iterable[Op], state: State) -> list[int | None]:
+    """For each op, the nonce its signature must use (None for ops that carry no signature).
+
+    The state's nonce of the account (0 for an account not created yet,
+    e.g. by a deposit earlier in the same batch) plus the number of earlier
+    signed ops of that account in ``ops``.
+    """
+    seen: dict[int, int] = {}
+    out: list[int | None] = []
+    for op in ops:
+        if not is_signed(op):
+            out.append(None)
+            continue
+        account = op.account  # type: ignore[union-attr]
+        leaf = state.account(account)
+        out.append((0 if leaf is None else leaf.nonce) + seen.get(account, 0))
+        seen[account] = seen.get(account, 0) + 1
+    return out
+
+
+def sign_op(op: Op, private_key: bytes, nonce: int) -> Op:
+    """``op`` with ``sig`` set to the signature by ``private_key`` at ``nonce`` (deterministic)."""
+    if not is_signed(op):
+        raise ValueError(f"a {op.NAME} carries no signature")
+    return replace(op, sig=sign_poseidon(private_key, signing_message(op, nonce)))  # type: ignore[type-var]
+
+
+def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State) -> tuple[Op, ...]:
+    """Sign, in batch order, every withdraw/place/cancel whose account has a key in ``private_keys``.
+
+    ``private_keys`` maps account id -> 32-byte private key. Other ops (and
+    signed ops of accounts without a key here) are returned unchanged, so
+    several holders can sign one batch in turn. An existing sig of a key
+    holder's op is replaced. The state is only read.
+    """
+    ops = tuple(ops)
+    signed = []
+    for op, nonce in zip(ops, batch_nonces(ops, state)):
+        key = private_keys.get(op.account) if nonce is not None else None  # type: ignore[union-attr]
+        signed.append(op if key is None else sign_op(op, key, nonce))  # type: ignore[arg-type]
+    return tuple(signed)
