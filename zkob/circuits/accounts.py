@@ -8,7 +8,8 @@ account-leaf update, which saves a whole accounts-tree path per slot.
 
 Per account: old leaf ``exists * H(pk_x, pk_y, nonce, balances_root)``,
 balances root chained through the enabled legs, new leaf
-``H(pk_new, nonce, balances_root')``, one Merkle update in the accounts
+``H(pk_new, nonce_new, balances_root')`` (nonce_new is nonce + 1 after a
+signed op, rules.nonce_bump), one Merkle update in the accounts
 tree. A missing account (exists = 0 while enabled) must have the empty
 balances root, so its old amounts are 0.
 
@@ -92,8 +93,10 @@ def alloc_leg(cs: ConstraintSystem, a: AccountVars, depth: int, inp: Value, asse
 
 
 def apply_account(cs: ConstraintSystem, a: AccountVars, assets_depth: int,
-                  pk_new: tuple[LC, LC], running: LC) -> LC:
+                  pk_new: tuple[LC, LC], running: LC, nonce_new: LC | None = None) -> LC:
     """Chain the legs through the balances tree, then update the account leaf. Returns the next root.
+
+    ``nonce_new`` (default: the old nonce) goes into the new leaf.
 
     Leg 0 is enabled with the account; a later leg, when enabled, must
     start from the balances root the previous leg left.
@@ -109,7 +112,8 @@ def apply_account(cs: ConstraintSystem, a: AccountVars, assets_depth: int,
     cs.enforce(a.en - a.exists, balances_old - empty_root(assets_depth), 0, "new_account_empty")
     old_hash = poseidon(cs, [a.pk_x, a.pk_y, a.nonce, balances_old], "old_account_hash")
     old_leaf = cs.mul(a.exists, old_hash, "old_account_leaf")
-    new_leaf = poseidon(cs, [pk_new[0], pk_new[1], a.nonce, balances], "new_account_hash")
+    nonce = a.nonce if nonce_new is None else nonce_new
+    new_leaf = poseidon(cs, [pk_new[0], pk_new[1], nonce, balances], "new_account_hash")
     old_root, new_root = merkle_update(cs, old_leaf, new_leaf, a.bits, a.siblings, "accounts")
     return chain_root(cs, a.en, old_root, new_root, running)
 

@@ -17,6 +17,12 @@ Rules that hold by construction of the slot layout are listed here too:
   range-checked to 64 bits (``ord[j]/remaining_range``).
 - ``id_range``: ids equal Merkle indices decomposed into depth bits.
 
+Signatures (DESIGN.md section 9): ``signature`` verifies a withdraw's,
+place's or cancel's (R8, S) over H(op_hash, nonce) with acct[0]'s key and
+nonce as found in the tree (acct[0] is the signer: the transfer, escrow
+and refund rules tie its id to the op's account); ``nonce_bump`` writes
+nonce + 1 into its new leaf; ``deposit_pubkey`` checks a new account's key.
+
 Field names: ``f[1..7]`` are the encoding's fields (DESIGN.md section 4).
 """
 
@@ -24,14 +30,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .cs import LC, ConstraintSystem
+from ..zk import babyjub as bj
+from .cs import LC, ConstraintSystem, as_lc
 from .gadgets.bits import assert_bool, range_check
 from .gadgets.compare import assert_equal_if, assert_le_if, assert_nonzero_if, is_zero
+from .gadgets.eddsa import assert_eddsa_poseidon, assert_public_key
+from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .accounts import AccountVars, LegVars
 from .updates import AMOUNT_BITS, OrderVars
 
 OP_TYPES = ("noop", "deposit", "withdraw", "place", "cancel", "fill")
+SIGNED = ("withdraw", "place", "cancel")
 #: encoding fields f1..f7 each op type uses (the others must be 0)
 FIELD_USERS = {
     1: ("deposit", "withdraw", "place", "cancel", "fill"),
@@ -54,6 +64,7 @@ class Slot:
     acct: list[AccountVars] = field(default_factory=list)
     bal: list[LegVars] = field(default_factory=list)  # trace order: acct[0].leg[0], acct[1].leg[0], acct[0].leg[1]
     t: dict[str, LC] = field(default_factory=dict)  # derived terms: escrow, buyer, prices...
+    sig: list[LC] = field(default_factory=list)  # R8.x, R8.y, S (0 unless a signed op)
 
     def any(self, *names: str) -> LC:
         """Sum of the named selectors: 1 when the slot holds one of these op types."""
@@ -109,19 +120,54 @@ def transfer_links(cs: ConstraintSystem, s: Slot) -> None:
 def deposit_pubkey(cs: ConstraintSystem, s: Slot, dep_exists: LC) -> tuple[LC, LC]:
     """A deposit creating an account names a pubkey != (0, 0); on an existing one none or the same.
 
-    Returns the new account leaf's key: the old one when the account
-    exists, else the deposit's (f4, f5). Costs 12.
+    The key of a created account must be usable (``pubkey_invalid``: on
+    Baby Jubjub, in the prime-order subgroup, not the identity; B8 stands
+    in when no account is created). Returns the new account leaf's key:
+    the old one when the account exists, else the deposit's (f4, f5).
+    Costs 12 + 26.
     """
     with cs.namespace("pubkey"):
         none_given = cs.mul(is_zero(cs, s.f[4], "x_zero"), is_zero(cs, s.f[5], "y_zero"), "none_given")
         creates = s.sel["deposit"] - dep_exists
         cs.enforce(creates, none_given, 0, "pubkey_required")
+        with cs.namespace("pubkey_invalid"):
+            key = (cs.mul(creates, s.f[4] - bj.B8[0], "gate_x") + bj.B8[0],
+                   cs.mul(creates, s.f[5] - bj.B8[1], "gate_y") + bj.B8[1])
+            assert_public_key(cs, key)
         given_existing = cs.mul(dep_exists, 1 - none_given, "given_existing")
         a = s.acct[0]
         assert_equal_if(cs, given_existing, s.f[4], a.pk_x, "pubkey_mismatch/x")
         assert_equal_if(cs, given_existing, s.f[5], a.pk_y, "pubkey_mismatch/y")
         return (select(cs, a.exists, a.pk_x, s.f[4], "new_pk_x"),
                 select(cs, a.exists, a.pk_y, s.f[5], "new_pk_y"))
+
+
+# -- signatures (withdraw, place, cancel) --------------------------------------
+def signature(cs: ConstraintSystem, s: Slot, op_hash: LC) -> None:
+    """A signed op's (R8, S) verifies over H(op_hash, nonce) with acct[0]'s stored key. Costs ~5,250.
+
+    Gated by the signed-type selectors (0/1 by the one-hot rule); the
+    message's nonce and the key are the signer's leaf as found in the
+    accounts tree, so a signature for an older nonce (a replay), another
+    op or another key fails ``sig/eddsa/check``.
+    """
+    a = s.acct[0]
+    with cs.namespace("sig"):
+        msg = poseidon(cs, [op_hash, a.nonce], "message")
+        assert_eddsa_poseidon(cs, msg, (a.pk_x, a.pk_y), (s.sig[0], s.sig[1]), s.sig[2],
+                              enabled=s.any(*SIGNED), name="eddsa")
+
+
+def nonce_bump(cs: ConstraintSystem, s: Slot) -> LC:
+    """acct[0]'s new nonce: old + 1 after a signed op, unchanged otherwise. Costs 1.
+
+    Returns the new nonce wire (``acct[0]/new_nonce``) for the new account leaf.
+    """
+    a, signed = s.acct[0], s.any(*SIGNED)
+    with cs.namespace("acct[0]"):
+        new = cs.alloc("new_nonce", lambda: cs.value(a.nonce + signed))
+        cs.enforce(new - a.nonce - signed, 1, 0, "nonce_bump")
+    return as_lc(new)
 
 
 # -- place ---------------------------------------------------------------------

@@ -1,5 +1,9 @@
 """One slot of the batch circuit: any op type, 2 order updates, 2 account updates (3 balance legs).
 
+A withdraw, place or cancel also carries its signer's EdDSA-Poseidon
+signature, verified in every slot (gated by the op type) over
+H(op_hash, nonce) with acct[0]'s key and nonce (rules.signature).
+
 ``slot_circuit`` allocates the op (a one-hot type selector and the seven
 encoding fields), the order updates of updates.py and the account updates
 of accounts.py, the derived terms the rules need (escrow, refund, buyer,
@@ -11,7 +15,9 @@ op, next to the wire they fill (the new leaves, amounts and indices).
 Where a slot's constraints go at depths D_A, D_O, D_B: 2 account updates
 of D_A * 482 + ~630 with 3 balance legs of D_B * 482 + ~160, 2 order
 updates of D_O * 482 + ~1000, the op hash (8 inputs, 402), ~350 for the
-rules. The commitment and bridge hashes (2 * 240) are added by batch.py.
+rules, and ~5,290 for the signature (EdDSA 5,006, message hash 240, new
+account key 26, pins and nonce bump 4). The commitment and bridge hashes
+(2 * 240) are added by batch.py.
 """
 
 from __future__ import annotations
@@ -19,14 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..state.params import Params
-from .cs import LC, ConstraintSystem
+from .cs import LC, ConstraintSystem, as_lc
 from .gadgets.bits import assert_bool
 from .gadgets.compare import is_zero
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from . import rules
 from .accounts import alloc_account, alloc_leg, apply_account
-from .rules import OP_TYPES, Slot
+from .rules import OP_TYPES, SIGNED, Slot
 from .updates import alloc_order, alloc_order_new, apply_order, pin_unless
 from .witness import ORDER_FIELDS, SlotInput
 
@@ -42,6 +48,13 @@ def _op_inputs(cs: ConstraintSystem, inp: Callable[[], SlotInput]) -> Slot:
     for j in range(1, 8):
         f[j] = cs.alloc(f"f{j}", lambda j=j: inp().encoding[j])
     return Slot(sel, f)
+
+
+def _sig_inputs(cs: ConstraintSystem, s: Slot, inp: Callable[[], SlotInput]) -> None:
+    """The signature wires sig/R8_x, sig/R8_y, sig/S, pinned to 0 unless the op is signed. Costs 3."""
+    with cs.namespace("sig"):
+        s.sig = [as_lc(cs.alloc(name, lambda k=k: inp().sig[k])) for k, name in enumerate(("R8_x", "R8_y", "S"))]
+        pin_unless(cs, s.any(*SIGNED), s.sig, "pin_unsigned")
 
 
 def _fill_terms(cs: ConstraintSystem, s: Slot) -> None:
@@ -156,10 +169,13 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
     rules.place_escrow(cs, s)
     rules.cancel_order(cs, s)
     rules.fill_settle(cs, s)
+    op_hash = poseidon(cs, s.f, "op_hash")
+    _sig_inputs(cs, s, inp)
+    rules.signature(cs, s, op_hash)
+    nonce0 = rules.nonce_bump(cs, s)
     for j, a in enumerate(s.acct):
         with cs.namespace(f"acct[{j}]"):
             pk = pk_new0 if j == 0 else (a.pk_x, a.pk_y)
-            accounts_root = apply_account(cs, a, params.assets_depth, pk, accounts_root)
-
-    op_hash = poseidon(cs, s.f, "op_hash")
+            accounts_root = apply_account(cs, a, params.assets_depth, pk, accounts_root,
+                                          nonce0 if j == 0 else None)
     return accounts_root, orders_root, op_hash, s.any("deposit", "withdraw")

@@ -14,7 +14,9 @@ trace update 2, as its second leg), ``acct[1]`` the fill seller's credit
 (trace update 1). The trace applies a fill's credits as buyer base, seller
 quote, buyer refund; the circuit applies both buyer legs first, so the
 seller's path is adjusted here (one sibling, or the amount when the buyer
-is the seller). Updates an op does not use hold zeros.
+is the seller). Updates an op does not use hold zeros. A signed op's
+signature (R8.x, R8.y, S) comes from the trace's Authorization; its key
+and nonce are acct[0]'s leaf found (zeros for unsigned ops).
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ class SlotInput:
     encoding: tuple[int, ...]
     acct: tuple[AccountInput, AccountInput]
     ord: tuple[OrderInput, OrderInput]
+    sig: tuple[int, int, int] = (0, 0, 0)  # R8.x, R8.y, S of a signed op
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def _order(params: Params, u: OrderUpdate | None) -> OrderInput:
 def _slot(params: Params, op: OpTrace) -> SlotInput:
     ords = [_order(params, u) for u in op.order_updates]
     ords += [_order(params, None)] * (2 - len(ords))
-    return SlotInput(tuple(op.encoding), _accounts(params, op), (ords[0], ords[1]))
+    sig = (0, 0, 0) if op.auth is None else (*op.auth.sig.R8, op.auth.sig.S)
+    return SlotInput(tuple(op.encoding), _accounts(params, op), (ords[0], ords[1]), sig)
 
 
 def batch_input(params: Params, trace: BatchTrace) -> BatchInput:
