@@ -7,14 +7,25 @@ machine's bookkeeping (balances, escrow, free order slots) so every op it
 emits is valid when applied in sequence; the state machine remains the
 judge and rejects anything this engine gets wrong.
 
+The engine holds its users' private keys (a demo stand-in for users
+signing their own orders) and signs every withdraw, place and cancel over
+H(op_hash, nonce), tracking each account's nonce from 0 (DESIGN.md section
+9), so the flow is valid from an empty state.
+
 Everything is driven by an explicit ``random.Random`` so a seed reproduces
-the flow. Cost: O(book size) per order, fine for demo-sized books.
+the flow (signatures are deterministic). Cost: O(book size) per order plus
+~5 ms per signature, fine for demo-sized books.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+
+from ..zk.eddsa import private_to_public
+from .batchfile import parse_op
+from .ops import to_json
+from .signing import sign_op
 
 BUY, SELL = 0, 1
 U64 = 1 << 64
@@ -34,19 +45,33 @@ class RestingOrder:
 class OrderFlow:
     """Generates valid op dicts for one market (``base``/``quote`` asset ids).
 
-    ``pubkeys`` maps account id -> [x, y]; accounts are created by their
-    first deposit. ``order_slots`` is the number of leaves of the orders
-    tree (2^orders_depth); slot 0 is left unused so ids read naturally.
+    ``keys`` maps account id -> 32-byte private key; accounts are created
+    by their first deposit with the matching public key, and their
+    withdraw/place/cancel ops come signed. ``order_slots`` is the number
+    of leaves of the orders tree (2^orders_depth); slot 0 is left unused so
+    ids read naturally.
     """
 
-    pubkeys: dict[int, list[int]]
+    keys: dict[int, bytes]
     order_slots: int
     base: int = 1
     quote: int = 2
     balances: dict[tuple[int, int], int] = field(default_factory=dict)
     book: dict[int, RestingOrder] = field(default_factory=dict)
     created: set[int] = field(default_factory=set)
+    nonces: dict[int, int] = field(default_factory=dict)
+    pubkeys: dict[int, tuple[int, int]] = field(init=False, default_factory=dict)
     seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.pubkeys = {a: private_to_public(k) for a, k in self.keys.items()}
+
+    def _signed(self, op: dict) -> dict:
+        """The op (canonical JSON form) signed by its account's key at the account's next nonce."""
+        account = op["account"]
+        nonce = self.nonces.get(account, 0)
+        self.nonces[account] = nonce + 1
+        return to_json(sign_op(parse_op(op, 0, require_sigs=False), self.keys[account], nonce))
 
     # --- bookkeeping mirrored from the state machine -----------------------
     def _credit(self, account: int, asset: int, amount: int) -> None:
@@ -75,7 +100,7 @@ class OrderFlow:
 
     def withdraw(self, account: int, asset: int, amount: int) -> dict:
         self._debit(account, asset, amount)
-        return {"op": "withdraw", "account": account, "asset": asset, "amount": amount}
+        return self._signed({"op": "withdraw", "account": account, "asset": asset, "amount": amount})
 
     def cancel(self, slot: int) -> dict:
         order = self.book.pop(slot)
@@ -83,7 +108,7 @@ class OrderFlow:
             self._credit(order.account, self.quote, order.price * order.remaining)
         else:
             self._credit(order.account, self.base, order.remaining)
-        return {"op": "cancel", "order": slot, "account": order.account}
+        return self._signed({"op": "cancel", "order": slot, "account": order.account})
 
     def limit(self, account: int, side: int, price: int, qty: int) -> list[dict]:
         """Place a limit order and match it against the book (price-time priority).
@@ -100,11 +125,11 @@ class OrderFlow:
         self.seq += 1
         taker = RestingOrder(slot, account, side, price, qty, self.seq)
         self.book[slot] = taker
-        ops = [{
+        ops = [self._signed({
             "op": "place", "order": slot, "account": account, "base": self.base,
             "quote": self.quote, "side": "buy" if side == BUY else "sell",
             "price": price, "qty": qty,
-        }]
+        })]
         while taker.remaining:
             maker = self._best_maker(taker)
             if maker is None:
@@ -144,7 +169,7 @@ class OrderFlow:
         predecessors.
         """
         ops: list[dict] = []
-        accounts = sorted(self.pubkeys)
+        accounts = sorted(self.keys)
         for account in accounts:
             ops.append(self.deposit(account, self.base, rng.randint(50, 200)))
             ops.append(self.deposit(account, self.quote, rng.randint(5_000, 20_000)))
@@ -162,11 +187,14 @@ class OrderFlow:
 
 def random_flow(
     rng: random.Random,
-    pubkeys: dict[int, list[int]],
+    keys: dict[int, bytes],
     order_slots: int,
     n_ops: int,
     base: int = 1,
     quote: int = 2,
 ) -> list[dict]:
-    """A valid random order flow of at least ``n_ops`` ops (see ``OrderFlow.random``)."""
-    return OrderFlow(pubkeys=pubkeys, order_slots=order_slots, base=base, quote=quote).random(rng, n_ops)
+    """A valid, signed random order flow of at least ``n_ops`` ops (see ``OrderFlow.random``).
+
+    ``keys`` maps account id -> 32-byte private key.
+    """
+    return OrderFlow(keys=keys, order_slots=order_slots, base=base, quote=quote).random(rng, n_ops)

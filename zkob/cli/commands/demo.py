@@ -2,7 +2,7 @@
 
 Creates a state, gives a few users Baby Jubjub keys and deposits, runs a
 random but valid order flow through a price-time-priority matching engine
-into batches, makes development keys, proves every batch, follows the
+into batches (each withdraw, place and cancel signed with its user's key), makes development keys, proves every batch, follows the
 proofs as a light client, replays the private batches on a replica, and
 shows what happened. Everything happens in a temporary directory unless
 ``--keep DIR`` is given.
@@ -84,15 +84,19 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
               f"assets_depth={params.assets_depth} batch_size={params.batch_size}")
 
     # 1. users, state, order flow
-    users = {i: private_to_public(rng.randbytes(32)) for i in range(1, n_accounts + 1)}
+    keys = {i: rng.randbytes(32) for i in range(1, n_accounts + 1)}
+    users = {i: private_to_public(k) for i, k in keys.items()}
     state = create_state(root / "state", params)
     genesis = state.root
-    ops = random_flow(rng, {i: list(pk) for i, pk in users.items()}, 1 << params.orders_depth,
-                      n_batches * params.batch_size)
+    ops = random_flow(rng, keys, 1 << params.orders_depth, n_batches * params.batch_size)
     chunks = [ops[i:i + params.batch_size] for i in range(0, len(ops), params.batch_size)][:n_batches]
     counts = Counter(op["op"] for chunk in chunks for op in chunk)
     out.print(f"{n_accounts} users, {sum(counts.values())} ops from the matching engine: "
               + ", ".join(f"{n} {name}" for name, n in sorted(counts.items())))
+    signed = sum(1 for chunk in chunks for op in chunk if "sig" in op)
+    out.print(f"{signed} withdraw/place/cancel ops signed with their users' Baby Jubjub keys "
+              f"(EdDSA-Poseidon over H(op_hash, nonce)); keys: "
+              + ", ".join(f"{i}: {_short(pk[0])}" for i, pk in users.items()))
 
     # 2. keys
     err.print("[bold red]warning:[/] development ceremony: keys from this machine's randomness, not for production")
