@@ -2,27 +2,43 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from zkob.state.batchfile import Batch, parse_batch
 from zkob.state.params import Params
 from zkob.state.rules import remainder_escrow
+from zkob.state.signing import sign_ops
 from zkob.state.state import State
+from zkob.zk.eddsa import private_to_public
 from zkob.zk.poseidon import poseidon
 
 TINY = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
 U64 = 1 << 64
 
 
-def batch(*ops: dict, salt: int | None = 5, k: int = 4) -> Batch:
+def key(account: int) -> bytes:
+    """Account ``account``'s private key in the tests (any 32 bytes are a key)."""
+    return bytes([account % 256, 0x5A]) * 16
+
+
+TEST_KEYS = {a: key(a) for a in range(256)}
+
+
+def batch(*ops: dict, salt: int | None = 5, k: int = 4, state: State | None = None) -> Batch:
+    """Parse op dicts; with ``state``, sign the withdraw/place/cancel ops with the test keys for it."""
     data: dict = {"ops": list(ops)}
     if salt is not None:
         data["salt"] = str(salt)
-    return parse_batch(data, k)
+    parsed = parse_batch(data, k, require_sigs=False)
+    if state is None:
+        return parsed
+    return Batch(sign_ops(parsed.ops, TEST_KEYS, state), parsed.salt, parsed.salt_given)
 
 
 def deposit(account, asset, amount, pubkey=None) -> dict:
     op = {"op": "deposit", "account": account, "asset": asset, "amount": amount}
     if pubkey is not None:
-        op["pubkey"] = list(pubkey)
+        op["pubkey"] = [str(c) for c in pubkey]
     return op
 
 
@@ -43,8 +59,10 @@ def fill(taker, maker, qty) -> dict:
     return {"op": "fill", "taker": taker, "maker": maker, "qty": qty}
 
 
+@lru_cache(maxsize=None)
 def pk(account: int) -> tuple[int, int]:
-    return (1000 + account, 2000 + account)
+    """The public key of ``key(account)``."""
+    return private_to_public(key(account))
 
 
 def snapshot(state: State) -> tuple:
