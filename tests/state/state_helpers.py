@@ -59,6 +59,17 @@ def fill(taker, maker, qty) -> dict:
     return {"op": "fill", "taker": taker, "maker": maker, "qty": qty}
 
 
+def signed_history(*op_lists: list[dict], params: Params = TINY, salt: int = 5) -> list[Batch]:
+    """Batches of these ops, each signed for the state the earlier ones leave (from an empty state)."""
+    from zkob.state.api import apply_batch, new_state
+
+    scratch, out = new_state(params), []
+    for ops in op_lists:
+        out.append(batch(*ops, salt=salt, k=params.batch_size, state=scratch))
+        apply_batch(scratch, out[-1])
+    return out
+
+
 @lru_cache(maxsize=None)
 def pk(account: int) -> tuple[int, int]:
     """The public key of ``key(account)``."""

@@ -5,20 +5,28 @@ from __future__ import annotations
 import json
 
 import pytest
-from state_helpers import cancel, deposit, fill, place, withdraw
+from state_helpers import cancel, deposit, fill, key, place, withdraw
 
 from zkob.state.batchfile import Batch, loads_batch, parse_batch, parse_op
 from zkob.state.digest import bridge_digest, commitment, commitment_chain
 from zkob.state.ops import Cancel, Deposit, Fill, Noop, Place, Withdraw, encode, op_hash, to_json
+from zkob.zk import babyjub as bj
+from zkob.zk.eddsa import Signature, sign_poseidon, signature_from_json, signature_to_json
 from zkob.zk.errors import MalformedInput
 from zkob.zk.field import R
 from zkob.zk.poseidon import poseidon
 
-PLACE = place(4, 1, 2, 1, "buy", 12, 5)
+SIG = signature_to_json(sign_poseidon(key(1), 12345))  # well-formed; batchfile does not verify it
+PLACE = dict(place(4, 1, 2, 1, "buy", 12, 5), sig=SIG)
+
+
+def signed(op: dict) -> dict:
+    return dict(op, sig=SIG)
 
 
 def test_design_example_parses_to_the_expected_op():
-    assert parse_op(PLACE, 0) == Place(order=4, account=1, base=2, quote=1, side=0, price=12, qty=5)
+    assert parse_op(PLACE, 0) == Place(order=4, account=1, base=2, quote=1, side=0, price=12, qty=5,
+                                       sig=signature_from_json(SIG))
     assert parse_op(dict(PLACE, side="sell"), 0).side == 1
 
 
@@ -54,13 +62,27 @@ def test_numbers_as_decimal_strings_equal_json_integers():
     (dict(deposit(1, 1, 5), pubkey=[1, 2, 3]), "ops[2] (deposit).pubkey"),
     (dict(deposit(1, 1, 5), pubkey={"x": 1, "y": 2}), "ops[2] (deposit).pubkey"),
     (dict(deposit(1, 1, 5), pubkey=[1, "02"]), "ops[2] (deposit).pubkey[1]"),
-    (dict(withdraw(1, 1, 5), pubkey=[1, 2]), "ops[2] (withdraw).pubkey"),
+    (dict(withdraw(1, 1, 5), pubkey=[1, 2], sig=SIG), "ops[2] (withdraw).pubkey"),
+    (withdraw(1, 1, 5), "ops[2] (withdraw).sig"),
+    ({k: v for k, v in PLACE.items() if k != "sig"}, "ops[2] (place).sig"),
+    (cancel(1, 1), "ops[2] (cancel).sig"),
+    (signed(deposit(1, 1, 5)), "ops[2] (deposit).sig"),
+    (signed(fill(1, 2, 3)), "ops[2] (fill).sig"),
+    (signed({"op": "noop"}), "ops[2] (noop).sig"),
+    (dict(PLACE, sig=None), "ops[2] (place).sig"),
+    (dict(PLACE, sig={"R8": SIG["R8"]}), "ops[2] (place).sig"),
+    (dict(PLACE, sig=dict(SIG, extra="1")), "ops[2] (place).sig"),
+    (dict(PLACE, sig=dict(SIG, S=int(SIG["S"]))), "ops[2] (place).sig.S"),
+    (dict(PLACE, sig=dict(SIG, S=str(bj.L))), "ops[2] (place).sig.S"),
+    (dict(PLACE, sig=dict(SIG, S="0" + SIG["S"])), "ops[2] (place).sig.S"),
+    (dict(PLACE, sig=dict(SIG, R8=["5", "6"])), "ops[2] (place).sig.R8"),
+    (dict(PLACE, sig=dict(SIG, R8=[SIG["R8"][0]])), "ops[2] (place).sig.R8"),
     ({"op": "noop", "account": 0}, "ops[2] (noop).account"),
     (dict(fill(1, 2, 3), price=1), "ops[2] (fill).price"),
     ([1, 2], "ops[2]"),
 ])
 def test_malformed_ops_are_refused_naming_index_and_field(op, field):
-    ops = [deposit(1, 1, 5, (1, 2)), cancel(0, 1), op]
+    ops = [deposit(1, 1, 5, (1, 2)), signed(cancel(0, 1)), op]
     with pytest.raises(MalformedInput) as info:
         parse_batch({"ops": ops, "salt": "1"}, 4)
     assert info.value.field == field
@@ -102,18 +124,40 @@ def test_malformed_json_text_is_refused(text):
         loads_batch(text, 4)
 
 
+def test_missing_sig_message_says_how_to_sign():
+    with pytest.raises(MalformedInput, match="must be signed by the account's key.*zkob sign"):
+        parse_batch({"ops": [withdraw(1, 1, 5)]}, 4)
+    with pytest.raises(MalformedInput, match="deposits come from the bridge"):
+        parse_batch({"ops": [signed(deposit(1, 1, 5))]}, 4)
+
+
+def test_unsigned_drafts_parse_only_when_asked():
+    draft = parse_batch({"ops": [withdraw(1, 1, 5), PLACE, cancel(1, 1)]}, 4, require_sigs=False)
+    assert [op.sig for op in draft.ops] == [None, signature_from_json(SIG), None]
+    with pytest.raises(MalformedInput):  # a sig where none belongs is refused even in a draft
+        parse_batch({"ops": [signed(fill(1, 2, 3))]}, 4, require_sigs=False)
+
+
+def test_sig_is_not_part_of_the_encoding_but_is_kept_in_the_json():
+    op = parse_op(PLACE, 0)
+    other = Signature(bj.neg(op.sig.R8), op.sig.S)
+    assert encode(op) == encode(Place(4, 1, 2, 1, 0, 12, 5)) and op_hash(op) == op_hash(Place(4, 1, 2, 1, 0, 12, 5))
+    assert to_json(op)["sig"] == SIG and "sig" not in to_json(Place(4, 1, 2, 1, 0, 12, 5))
+    assert op != Place(4, 1, 2, 1, 0, 12, 5, sig=other)
+
+
 def test_salt_is_drawn_when_absent_and_kept_when_given():
-    a = parse_batch({"ops": [cancel(1, 1)]}, 4)
-    b = parse_batch({"ops": [cancel(1, 1)]}, 4)
+    a = parse_batch({"ops": [signed(cancel(1, 1))]}, 4)
+    b = parse_batch({"ops": [signed(cancel(1, 1))]}, 4)
     assert not a.salt_given and 0 <= a.salt < R and a.salt != b.salt
-    assert parse_batch({"ops": [cancel(1, 1)]}, 4, draw_salt=lambda: 42).salt == 42
-    given = parse_batch({"ops": [cancel(1, 1)], "salt": "77"}, 4)
+    assert parse_batch({"ops": [signed(cancel(1, 1))]}, 4, draw_salt=lambda: 42).salt == 42
+    given = parse_batch({"ops": [signed(cancel(1, 1))], "salt": "77"}, 4)
     assert given.salt == 77 and given.salt_given
 
 
 def test_canonical_json_round_trips():
-    ops = [deposit(1, 2, 3, (4, 5)), deposit(1, 2, 3), withdraw(1, 2, 3), PLACE, cancel(4, 1), fill(1, 2, 3),
-           {"op": "noop"}]
+    ops = [deposit(1, 2, 3, (4, 5)), deposit(1, 2, 3), signed(withdraw(1, 2, 3)), PLACE, signed(cancel(4, 1)),
+           fill(1, 2, 3), {"op": "noop"}]
     b = parse_batch({"ops": ops, "salt": "9"}, 8)
     again = loads_batch(b.dumps(), 8)
     assert again == b

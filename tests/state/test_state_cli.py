@@ -43,7 +43,7 @@ def test_init_apply_root_show_round_trip(runner, tmp_path):
     result = runner.invoke(cli, ["apply", str(d), b1, "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    trace = apply_batch(expected, batch(*OPS1, salt=3))
+    trace = apply_batch(expected, batch(*OPS1, salt=3, state=expected))
     assert out == {"old_root": str(trace.old_root), "new_root": str(trace.new_root),
                    "commitment": str(trace.commitment), "bridge": str(trace.bridge)}
     assert result.stdout.count("\n") == 1
@@ -54,7 +54,7 @@ def test_init_apply_root_show_round_trip(runner, tmp_path):
     with opened(d) as state:
         assert state.height == 2
         salt = state.log()[1].salt
-    apply_batch(expected, batch(*OPS2, salt=salt))
+    apply_batch(expected, batch(*OPS2, salt=salt, state=expected))
     assert runner.invoke(cli, ["root", str(d)]).stdout.strip() == str(expected.root)
 
     shown = runner.invoke(cli, ["show", str(d)])

@@ -10,7 +10,9 @@ import subprocess
 import sys
 
 import pytest
-from state_helpers import TINY, batch, cancel, deposit, fill, pk, place, reference_root, snapshot, withdraw
+from state_helpers import (
+    TINY, batch, cancel, deposit, fill, pk, place, reference_root, signed_history, snapshot, withdraw,
+)
 
 import zkob.state.smt as smt_module
 from zkob.state.api import apply_batch, close_state, create_state, new_state, open_state, opened, replay_log
@@ -19,11 +21,11 @@ from zkob.state.params import Params
 from zkob.state.store import CRASH_ENV, DB_FILE, PARAMS_FILE
 from zkob.state.transition import run_batch
 
-BATCHES = [
-    batch(deposit(1, 1, 500, pk(1)), deposit(2, 2, 60, pk(2)), place(1, 1, 2, 1, "buy", 10, 5)),
-    batch(place(2, 2, 2, 1, "sell", 9, 4), fill(2, 1, 3), withdraw(2, 1, 7)),
-    batch(cancel(1, 1), deposit(3, 1, 5, pk(3))),
-]
+BATCHES = signed_history(
+    [deposit(1, 1, 500, pk(1)), deposit(2, 2, 60, pk(2)), place(1, 1, 2, 1, "buy", 10, 5)],
+    [place(2, 2, 2, 1, "sell", 9, 4), fill(2, 1, 3), withdraw(2, 1, 7)],
+    [cancel(1, 1), deposit(3, 1, 5, pk(3))],
+)
 
 
 @pytest.fixture
@@ -53,7 +55,7 @@ def test_reopened_state_has_the_same_contents_and_no_tree_is_rebuilt(stored, tmp
 def test_deep_trees_open_without_hashing(tmp_path, monkeypatch):
     params = Params(accounts_depth=20, orders_depth=20, assets_depth=8, batch_size=4)
     state = create_state(tmp_path / "deep", params)
-    apply_batch(state, batch(*[deposit(a * 40_000, 7, 5, pk(a)) for a in range(1, 5)]))
+    apply_batch(state, batch(*[deposit(a * 40_000, 7, 5, pk(a)) for a in range(1, 5)], state=state))
     root = state.root
     close_state(state)
     monkeypatch.setattr(smt_module, "hash2", lambda a, b: pytest.fail("rehashing on open"))
@@ -68,7 +70,7 @@ def test_deep_trees_open_without_hashing(tmp_path, monkeypatch):
 def test_rejected_batch_leaves_the_database_untouched(stored, tmp_path):
     before = snapshot(stored)
     with pytest.raises(Rejected):
-        apply_batch(stored, batch(deposit(1, 1, 1), withdraw(1, 1, 10**6)))
+        apply_batch(stored, batch(deposit(1, 1, 1), withdraw(1, 1, 10**6), state=stored))
     assert snapshot(stored) == before
     with opened(tmp_path / "s") as again:
         assert snapshot(again) == before
@@ -148,8 +150,8 @@ def test_two_handles_on_one_directory_stay_coherent(stored, tmp_path):
     other = open_state(tmp_path / "s")
     assert other.root == stored.root
     apply_batch(stored, BATCHES[2])
-    apply_batch(other, batch(deposit(3, 2, 1)))  # sees the first handle's batch
-    apply_batch(stored, batch(deposit(3, 2, 1)))  # and vice versa
+    apply_batch(other, batch(deposit(3, 2, 1), state=other))  # sees the first handle's batch
+    apply_batch(stored, batch(deposit(3, 2, 1), state=stored))  # and vice versa
     assert other.balance(3, 2) == 1  # a handle's reads are as of its last batch ...
     other.refresh()  # ... until it refreshes
     assert other.balance(3, 2) == 2 and other.root == stored.root == reference_root(stored)

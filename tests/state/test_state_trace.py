@@ -60,9 +60,9 @@ def shape(t: BatchTrace) -> list[tuple[str, int, int]]:
 def test_shapes_per_op_type_and_all_witnesses_check():
     s = new_state(TINY)
     t1 = apply_batch(s, batch(deposit(1, 1, 500, pk(1)), deposit(2, 2, 50, pk(2)),
-                              place(1, 1, 2, 1, "buy", 10, 5), place(2, 2, 2, 1, "sell", 7, 2)))
+                              place(1, 1, 2, 1, "buy", 10, 5), place(2, 2, 2, 1, "sell", 7, 2), state=s))
     assert shape(t1) == [("deposit", 1, 0), ("deposit", 1, 0), ("place", 1, 1), ("place", 1, 1)]
-    t2 = apply_batch(s, batch(fill(1, 2, 2), cancel(1, 1), withdraw(2, 1, 14)))
+    t2 = apply_batch(s, batch(fill(1, 2, 2), cancel(1, 1), withdraw(2, 1, 14), state=s))
     assert shape(t2) == [("fill", 3, 2), ("cancel", 1, 1), ("withdraw", 1, 0), ("noop", 0, 0)]
     for t in (t1, t2):
         check_trace(t)
@@ -71,7 +71,7 @@ def test_shapes_per_op_type_and_all_witnesses_check():
 
 def test_deposit_creating_an_account_has_no_old_leaf():
     s = new_state(TINY)
-    t = apply_batch(s, batch(deposit(3, 2, 9, (5, 6))))
+    t = apply_batch(s, batch(deposit(3, 2, 9, (5, 6)), state=s))
     u = t.ops[0].balance_updates[0]
     assert u.old_account is None and u.old_amount == 0 and u.new_amount == 9
     assert u.new_account == AccountLeaf(5, 6, 0, u.new_account.balances_root)
@@ -82,8 +82,8 @@ def test_deposit_creating_an_account_has_no_old_leaf():
 def test_fill_updates_and_credits_in_the_documented_order():
     s = new_state(TINY)
     apply_batch(s, batch(deposit(1, 1, 500, pk(1)), deposit(2, 2, 50, pk(2)),
-                         place(1, 2, 2, 1, "sell", 7, 2), place(2, 1, 2, 1, "buy", 10, 5)))
-    t = apply_batch(s, batch(fill(2, 1, 2)))  # taker buy 10, maker sell 7: both remainders matter
+                         place(1, 2, 2, 1, "sell", 7, 2), place(2, 1, 2, 1, "buy", 10, 5), state=s))
+    t = apply_batch(s, batch(fill(2, 1, 2), state=s))  # taker buy 10, maker sell 7: both remainders matter
     op = t.ops[0]
     taker, maker = op.order_updates
     assert (taker.order, maker.order) == (2, 1)
@@ -99,8 +99,8 @@ def test_fill_updates_and_credits_in_the_documented_order():
 def test_fill_refund_slot_is_present_even_when_zero():
     s = new_state(TINY)
     apply_batch(s, batch(deposit(1, 1, 500, pk(1)), deposit(2, 2, 50, pk(2)),
-                         place(1, 1, 2, 1, "buy", 10, 5), place(2, 2, 2, 1, "sell", 7, 2)))
-    t = apply_batch(s, batch(fill(2, 1, 1)))  # taker is the seller: execution at the buyer's price
+                         place(1, 1, 2, 1, "buy", 10, 5), place(2, 2, 2, 1, "sell", 7, 2), state=s))
+    t = apply_batch(s, batch(fill(2, 1, 1), state=s))  # taker is the seller: execution at the buyer's price
     refund = t.ops[0].balance_updates[2]
     assert refund.new_amount == refund.old_amount and refund.account == 1
     assert t.ops[0].balance_updates[1].new_amount - t.ops[0].balance_updates[1].old_amount == 10
@@ -109,8 +109,8 @@ def test_fill_refund_slot_is_present_even_when_zero():
 
 def test_place_debits_escrow_before_inserting():
     s = new_state(TINY)
-    apply_batch(s, batch(deposit(1, 2, 8, pk(1))))
-    t = apply_batch(s, batch(place(3, 1, 2, 1, "sell", 4, 8)))
+    apply_batch(s, batch(deposit(1, 2, 8, pk(1)), state=s))
+    t = apply_batch(s, batch(place(3, 1, 2, 1, "sell", 4, 8), state=s))
     op = t.ops[0]
     (debit,), (insert,) = op.balance_updates, op.order_updates
     assert (debit.asset, debit.old_amount, debit.new_amount) == (2, 8, 0)
@@ -123,7 +123,7 @@ def test_place_debits_escrow_before_inserting():
 
 def test_trace_batch_changes_nothing_and_equals_apply():
     s = new_state(TINY)
-    apply_batch(s, batch(deposit(1, 1, 500, pk(1))))
+    apply_batch(s, batch(deposit(1, 1, 500, pk(1)), state=s))
     before = snapshot(s)
     b = batch(place(1, 1, 2, 1, "buy", 10, 5), withdraw(1, 1, 3))
     traced = trace_batch(s, b)
@@ -136,9 +136,9 @@ def test_trace_batch_changes_nothing_and_equals_apply():
 @pytest.mark.parametrize("salt", [0, 1, 12345])
 def test_commitment_depends_on_salt_but_roots_do_not(salt):
     s = new_state(TINY)
-    t = trace_batch(s, batch(deposit(1, 1, 5, pk(1)), salt=salt))
+    t = trace_batch(s, batch(deposit(1, 1, 5, pk(1)), salt=salt, state=s))
     check_trace(t)
-    other = trace_batch(s, batch(deposit(1, 1, 5, pk(1)), salt=salt + 1))
+    other = trace_batch(s, batch(deposit(1, 1, 5, pk(1)), salt=salt + 1, state=s))
     assert t.new_root == other.new_root and t.commitment != other.commitment and t.bridge == other.bridge
 
 
@@ -150,7 +150,7 @@ def test_nonce_bump_rides_on_the_balance_update_and_changes_the_account_leaf():
     from zkob.state.state import State
 
     s = new_state(TINY)
-    apply_batch(s, batch(deposit(1, 1, 9, pk(1))))
+    apply_batch(s, batch(deposit(1, 1, 9, pk(1)), state=s))
     view = State(TINY, Overlay(s.source))
     u = set_balance(Context(view, 0, Withdraw(1, 1, 4)), 1, 1, 5, bump_nonce=True)
     assert (u.old_account.nonce, u.new_account.nonce) == (0, 1)
@@ -168,7 +168,7 @@ def test_apply_with_a_failing_check_commits_nothing():
         raise ValueError("public inputs differ")
 
     with pytest.raises(ValueError):
-        apply_batch(s, batch(deposit(1, 1, 5, pk(1))), check=refuse)
+        apply_batch(s, batch(deposit(1, 1, 5, pk(1)), state=s), check=refuse)
     assert snapshot(s) == before and len(seen) == 1
-    t = apply_batch(s, batch(deposit(1, 1, 5, pk(1))), check=lambda tr: None)
+    t = apply_batch(s, batch(deposit(1, 1, 5, pk(1)), state=s), check=lambda tr: None)
     assert t.new_root == seen[0] == s.root
