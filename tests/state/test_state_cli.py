@@ -6,7 +6,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
-from state_helpers import TINY, batch, deposit, fill, pk, place, withdraw
+from state_helpers import TINY, batch, deposit, fill, pk, place, signed_history, withdraw
 
 from zkob.cli.main import cli
 from zkob.state.api import apply_batch, new_state, opened
@@ -28,8 +28,9 @@ def write(tmp_path, name, data) -> str:
     return str(path)
 
 
-OPS1 = [deposit(1, 1, 500, pk(1)), deposit(2, 2, 60, pk(2)), place(1, 1, 2, 1, "buy", 10, 5)]
-OPS2 = [place(2, 2, 2, 1, "sell", 9, 4), fill(2, 1, 3)]
+OPS1, OPS2 = (b.to_json()["ops"] for b in signed_history(
+    [deposit(1, 1, 500, pk(1)), deposit(2, 2, 60, pk(2)), place(1, 1, 2, 1, "buy", 10, 5)],
+    [place(2, 2, 2, 1, "sell", 9, 4), fill(2, 1, 3)]))
 
 
 def test_init_apply_root_show_round_trip(runner, tmp_path):
@@ -70,7 +71,9 @@ def test_rejected_batch_exits_2_with_one_line_and_changes_nothing(runner, tmp_pa
     init(runner, d)
     runner.invoke(cli, ["apply", str(d), write(tmp_path, "b1.json", {"ops": OPS1})])
     root = runner.invoke(cli, ["root", str(d)]).stdout
-    bad = write(tmp_path, "bad.json", {"ops": [deposit(1, 1, 1), withdraw(1, 1, 10**6)]})
+    with opened(d) as state:
+        ops = batch(deposit(1, 1, 1), withdraw(1, 1, 10**6), state=state).to_json()["ops"]
+    bad = write(tmp_path, "bad.json", {"ops": ops})
     result = runner.invoke(cli, ["apply", str(d), bad, "--json"])
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -82,7 +85,9 @@ def test_rejected_batch_exits_2_with_one_line_and_changes_nothing(runner, tmp_pa
 @pytest.mark.parametrize("content, needle", [
     ("{not json", "not valid JSON"),
     (json.dumps({"ops": [{"op": "fly"}]}), "ops[0].op"),
-    (json.dumps({"ops": [dict(place(1, 1, 2, 1, "buy", 1, 1), price=1.5)]}), "ops[0] (place).price"),
+    (json.dumps({"ops": [dict(place(1, 1, 2, 1, "buy", 1, 1), price=1.5, sig=OPS1[2]["sig"])]}),
+     "ops[0] (place).price"),
+    (json.dumps({"ops": [place(1, 1, 2, 1, "buy", 1, 1)]}), "ops[0] (place).sig: a place must be signed"),
     (json.dumps({"ops": [deposit(1, 1, 1, pk(1))] * 5}), "1..4"),
 ])
 def test_malformed_batch_files_exit_2_with_one_line(runner, tmp_path, content, needle):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from state_helpers import holdings, pk, reference_root, snapshot
+from state_helpers import TEST_KEYS, holdings, pk, reference_root, snapshot
 
 from zkob.state.api import apply_batch, new_state, replay_log
 from zkob.state.batchfile import Batch, loads_batch
 from zkob.state.errors import Rejected
 from zkob.state.ops import BUY, SELL, Cancel, Deposit, Fill, Place, Withdraw
 from zkob.state.params import Params
+from zkob.state.signing import sign_ops
 from zkob.state.state import State
 
 PARAMS = Params(accounts_depth=2, orders_depth=3, assets_depth=2, batch_size=3)
@@ -69,7 +70,7 @@ def run_flow(raws, chunk: int):
             before = snapshot(s)
             salt += 1
             try:
-                trace = apply_batch(s, Batch(tuple(pending), salt))
+                trace = apply_batch(s, Batch(sign_ops(pending, TEST_KEYS, s), salt))
             except Rejected as err:
                 assert snapshot(s) == before
                 assert 0 <= err.op_index < len(pending) and err.op_type == pending[err.op_index].NAME

@@ -8,6 +8,7 @@ from state_helpers import TINY, batch, cancel, deposit, fill, pk, place, referen
 from zkob.state.api import apply_batch, new_state, trace_batch
 from zkob.state.smt import empty_root, zero_hashes
 from zkob.state.trace import AccountLeaf, BatchTrace, account_hash, order_hash
+from zkob.zk.eddsa import verify_poseidon
 from zkob.zk.poseidon import poseidon
 
 
@@ -41,9 +42,11 @@ def check_trace(t: BatchTrace) -> None:
             assert u.account_path.verifies(account_hash(u.old_account), acc_root)
             assert u.account_path.verifies(u.new_account.hash(), u.accounts_root_after)
             if u.old_account is not None:
+                bump = int(op.auth is not None and u is op.balance_updates[0])  # the signer's one update
                 assert (u.new_account.pk_x, u.new_account.pk_y, u.new_account.nonce) == \
-                    (u.old_account.pk_x, u.old_account.pk_y, u.old_account.nonce)
+                    (u.old_account.pk_x, u.old_account.pk_y, u.old_account.nonce + bump)
             acc_root = u.accounts_root_after
+        check_authorization(op)
         assert (acc_root, ord_root) == (op.accounts_root_after, op.orders_root_after)
         assert op.root_after == poseidon([acc_root, ord_root])
         root = op.root_after
@@ -51,6 +54,18 @@ def check_trace(t: BatchTrace) -> None:
         if op.encoding[0] in (1, 2):
             b = poseidon([b, op.op_hash])
     assert root == t.new_root and c == t.commitment and b == t.bridge
+
+
+def check_authorization(op) -> None:
+    """Signed ops carry who signed what, read from the signer's leaf before the op; others none."""
+    if op.op_type not in ("withdraw", "place", "cancel"):
+        assert op.auth is None
+        return
+    a, signer = op.auth, op.balance_updates[0].old_account
+    assert a.account == op.op.account == op.balance_updates[0].account
+    assert (a.pubkey, a.nonce) == ((signer.pk_x, signer.pk_y), signer.nonce)
+    assert a.message == poseidon([op.op_hash, a.nonce]) and a.sig == op.op.sig
+    assert verify_poseidon(a.message, a.sig, a.pubkey)
 
 
 def shape(t: BatchTrace) -> list[tuple[str, int, int]]:
@@ -71,10 +86,10 @@ def test_shapes_per_op_type_and_all_witnesses_check():
 
 def test_deposit_creating_an_account_has_no_old_leaf():
     s = new_state(TINY)
-    t = apply_batch(s, batch(deposit(3, 2, 9, (5, 6)), state=s))
+    t = apply_batch(s, batch(deposit(3, 2, 9, pk(3)), state=s))
     u = t.ops[0].balance_updates[0]
     assert u.old_account is None and u.old_amount == 0 and u.new_amount == 9
-    assert u.new_account == AccountLeaf(5, 6, 0, u.new_account.balances_root)
+    assert u.new_account == AccountLeaf(*pk(3), 0, u.new_account.balances_root)
     assert u.balance_path.siblings == zero_hashes(TINY.assets_depth)[:-1]  # empty balances tree
     check_trace(t)
 
@@ -125,7 +140,7 @@ def test_trace_batch_changes_nothing_and_equals_apply():
     s = new_state(TINY)
     apply_batch(s, batch(deposit(1, 1, 500, pk(1)), state=s))
     before = snapshot(s)
-    b = batch(place(1, 1, 2, 1, "buy", 10, 5), withdraw(1, 1, 3))
+    b = batch(place(1, 1, 2, 1, "buy", 10, 5), withdraw(1, 1, 3), state=s)
     traced = trace_batch(s, b)
     assert snapshot(s) == before
     applied = apply_batch(s, b)

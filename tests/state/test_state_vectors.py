@@ -7,8 +7,9 @@ import json
 from state_helpers import reference_root
 
 from zkob.state.api import apply_batch, new_state
-from zkob.state.batchfile import parse_batch
+from zkob.state.batchfile import parse_batch, parse_op
 from zkob.state.vectors import PARAMS, build
+from zkob.zk.eddsa import private_to_public, verify_poseidon
 from zkob.zk.poseidon import poseidon
 
 
@@ -37,3 +38,19 @@ def test_encodings_hash_with_poseidon():
     for case in build()["testGroups"][2]["tests"]:
         encoding = [int(x) for x in case["encoding"]]
         assert len(encoding) == 8 and str(poseidon(encoding)) == case["op_hash"]
+
+
+def test_signature_cases_verify_and_rejections_cover_signatures():
+    data = build()
+    sigs = data["testGroups"][3]["tests"]
+    assert {c["op"]["op"] for c in sigs} == {"withdraw", "place", "cancel"}
+    keys = {int(a): bytes.fromhex(k) for a, k in data["notes"]["private_keys"].items()}
+    for case in sigs:
+        op = parse_op(case["op"], 0)
+        pubkey = tuple(int(c) for c in case["pubkey"])
+        assert pubkey == private_to_public(keys[op.account])
+        message = poseidon([int(case["op_hash"]), int(case["nonce"])])
+        assert str(message) == case["message"] and verify_poseidon(message, op.sig, pubkey)
+        assert not verify_poseidon(poseidon([int(case["op_hash"]), int(case["nonce"]) + 1]), op.sig, pubkey)
+    flags = [t["flags"][0] for t in data["testGroups"][1]["tests"]]
+    assert flags.count("signature_invalid") >= 4 and flags.count("pubkey_invalid") >= 3

@@ -4,20 +4,33 @@
 (depths 3/3/2, K = 4) a history of valid batches with the roots,
 commitment and bridge digest each must produce, batches that must be
 rejected (``flags`` = the rule, plus the op index and type), the canonical
-op encodings and hashes, and the empty-tree roots. Costs about a second.
+op encodings and hashes, and the empty-tree roots. Accounts 1, 2 and 7
+have the EdDSA-Poseidon keys of ``KEYS`` (private keys listed in the
+notes) and sign their withdraw/place/cancel ops over H(op_hash, nonce);
+the signature cases show each signed op's nonce and message, and the
+rejections include forged, replayed and foreign signatures and unusable
+public keys. Costs a few seconds.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from ..zk import babyjub as bj
+from ..zk.eddsa import Signature, private_to_public, sign_poseidon, signature_to_json
+from ..zk.field import R
 from .api import apply_batch, new_state
-from .batchfile import parse_batch
+from .batchfile import Batch, parse_batch
 from .errors import Rejected
-from .ops import Noop, encode, op_hash, to_json
+from .ops import Noop, encode, op_hash, signing_message, to_json
 from .params import Params
+from .signing import batch_nonces, sign_ops
 from .smt import zero_hashes
 
 PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
 U64 = 1 << 64
+KEYS = {a: bytes([a]) * 32 for a in (1, 2, 7)}  # private keys of the vectors' accounts
+PK = {a: private_to_public(k) for a, k in KEYS.items()}
 
 
 def _d(account, asset, amount, pubkey=None):
@@ -34,7 +47,7 @@ def _place(order, account, base, quote, side, price, qty):
 
 HISTORY = [
     ("two accounts created and funded (asset 1 quote, asset 2 base)",
-     [_d(1, 1, 1000, (11, 12)), _d(2, 2, 100, (21, 22)), _d(2, 1, 50), _d(1, 2, 10, (11, 12))]),
+     [_d(1, 1, 1000, PK[1]), _d(2, 2, 100, PK[2]), _d(2, 1, 50), _d(1, 2, 10, PK[1])]),
     ("resting buy 5@10 and sell 4@12, a crossing sell 3@8 (escrow moves out of balances)",
      [_place(1, 1, 2, 1, "buy", 10, 5), _place(2, 2, 2, 1, "sell", 12, 4), _place(5, 2, 2, 1, "sell", 8, 3)]),
     ("taking buy fills 3 at the maker's 8: price improvement refunded; maker slot freed",
@@ -43,14 +56,18 @@ HISTORY = [
      [_place(4, 2, 2, 1, "sell", 10, 2), {"op": "fill", "taker": 4, "maker": 1, "qty": 2},
       {"op": "cancel", "order": 1, "account": 1}, {"op": "withdraw", "account": 2, "asset": 1, "amount": "20"}]),
     ("balances up to 2^64 - 1 (decimal strings), a third account on the last leaf",
-     [_d(7, 3, U64 - 1, (71, 72)), _d(1, 3, U64 - 1)]),
+     [_d(7, 3, U64 - 1, PK[7]), _d(1, 3, U64 - 1)]),
 ]
 
 REJECTIONS = [  # (rule, op type, ops) applied after the whole history
-    ("id_range", "deposit", [_d(8, 1, 1, (1, 2))]),
+    ("id_range", "deposit", [_d(8, 1, 1, PK[1])]),
     ("amount_positive", "deposit", [_d(1, 1, 0)]),
     ("pubkey_required", "deposit", [_d(6, 1, 1)]),
-    ("pubkey_mismatch", "deposit", [_d(1, 1, 1, (21, 22))]),
+    ("pubkey_invalid", "deposit", [_d(6, 1, 1, (5, 6))]),  # not on the curve
+    ("pubkey_invalid", "deposit", [_d(6, 1, 1, (0, R - 1))]),  # order 2
+    ("pubkey_invalid", "deposit", [_d(6, 1, 1, bj.IDENTITY)]),
+    ("pubkey_invalid", "deposit", [_d(6, 1, 1, bj.GENERATOR)]),  # order 8l: outside the subgroup
+    ("pubkey_mismatch", "deposit", [_d(1, 1, 1, PK[2])]),
     ("balance_overflow", "deposit", [_d(7, 3, 1)]),
     ("account_exists", "withdraw", [{"op": "withdraw", "account": 6, "asset": 1, "amount": 1}]),
     ("insufficient_balance", "withdraw", [{"op": "withdraw", "account": 2, "asset": 1, "amount": "10000"}]),
@@ -73,43 +90,92 @@ REJECTIONS = [  # (rule, op type, ops) applied after the whole history
     ("balance_overflow", "fill", [_place(6, 7, 3, 2, "sell", 1, 1), _place(0, 1, 3, 2, "buy", 1, 1),
                                   {"op": "fill", "taker": 0, "maker": 6, "qty": 1}]),
 ]
+_WITHDRAW = {"op": "withdraw", "account": 2, "asset": 1, "amount": "1"}
+SIG_REJECTIONS = [  # (comment, op type, ops, tamper(signed op, its nonce) -> op) after the history
+    ("S + 1 (forged)", "withdraw", [_WITHDRAW],
+     lambda op, n: replace(op, sig=Signature(op.sig.R8, (op.sig.S + 1) % bj.L))),
+    ("signed by account 2's key for account 1", "place", [_place(6, 1, 2, 1, "buy", 1, 1)],
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n)))),
+    ("replayed: signed for the account's previous nonce", "cancel", [{"op": "cancel", "order": 2, "account": 2}],
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n - 1)))),
+    ("signed for the next nonce", "withdraw", [_WITHDRAW],
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n + 1)))),
+    ("account 1's valid signature moved onto account 2's identical withdrawal", "withdraw", [_WITHDRAW],
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[1], signing_message(replace(op, account=1), n)))),
+]
+
+
+def _signed(state, ops: list[dict], salt: int) -> Batch:
+    """The ops parsed and signed with KEYS at the nonces ``state`` and the batch give them."""
+    draft = parse_batch({"ops": ops, "salt": str(salt)}, PARAMS.batch_size, require_sigs=False)
+    return Batch(sign_ops(draft.ops, KEYS, state), salt)
+
+
+def _signature_cases(batches: list[Batch], first_id: int) -> list[dict]:
+    """Each signed op of the history: signer, nonce, message H(op_hash, nonce), signature."""
+    state, cases = new_state(PARAMS), []
+    for batch in batches:
+        for op, nonce in zip(batch.ops, batch_nonces(batch.ops, state)):
+            if nonce is None:
+                continue
+            leaf = state.account(op.account)
+            cases.append({"tcId": first_id + len(cases), "comment": f"{op.NAME} by account {op.account}",
+                          "op": to_json(op), "pubkey": [str(leaf.pk_x), str(leaf.pk_y)],
+                          "nonce": str(nonce), "op_hash": str(op_hash(op)),
+                          "message": str(signing_message(op, nonce)), "sig": signature_to_json(op.sig),
+                          "result": "valid", "flags": []})
+        apply_batch(state, batch)
+    return cases
 
 
 def build() -> dict:
     """The vectors as a JSON-ready dict (decimal strings throughout)."""
     state = new_state(PARAMS)
-    history = []
+    history, batches = [], []
     for i, (comment, ops) in enumerate(HISTORY):
-        batch = parse_batch({"ops": ops, "salt": str(1000 + i)}, PARAMS.batch_size)
+        batch = _signed(state, ops, 1000 + i)
+        batches.append(batch)
         t = apply_batch(state, batch)
         history.append({"tcId": i + 1, "comment": comment, "batch": batch.to_json(),
                         "old_root": str(t.old_root), "new_root": str(t.new_root),
                         "commitment": str(t.commitment), "bridge": str(t.bridge), "result": "valid", "flags": []})
+    cases = [(rule, op_type, f"{op_type} breaking {rule}", _signed(state, ops, 1))
+             for rule, op_type, ops in REJECTIONS]
+    for comment, op_type, ops, tamper in SIG_REJECTIONS:
+        batch = _signed(state, ops, 1)
+        nonce = batch_nonces(batch.ops, state)[-1]
+        tampered = Batch(batch.ops[:-1] + (tamper(batch.ops[-1], nonce),), 1)
+        cases.append(("signature_invalid", op_type, f"{op_type} signature: {comment}", tampered))
     rejections = []
-    for j, (rule, op_type, ops) in enumerate(REJECTIONS):
-        batch = parse_batch({"ops": ops, "salt": "1"}, PARAMS.batch_size)
+    for j, (rule, op_type, comment, batch) in enumerate(cases):
+        ops = batch.ops
         try:
             apply_batch(state, batch)
         except Rejected as err:
             assert (err.rule, err.op_type, err.op_index) == (rule, op_type, len(ops) - 1), err
         else:
             raise AssertionError(f"vector {rule} was not rejected")
-        rejections.append({"tcId": len(HISTORY) + j + 1, "comment": f"{op_type} breaking {rule}",
+        rejections.append({"tcId": len(HISTORY) + j + 1, "comment": comment,
                            "batch": batch.to_json(), "op_index": len(ops) - 1, "op_type": op_type,
                            "result": "invalid", "flags": [rule]})
-    ops = [op for _, raw in HISTORY for op in parse_batch({"ops": raw}, 4, lambda: 0).ops] + [Noop()]
+    ops = [op for batch in batches for op in batch.ops] + [Noop()]
     encodings = [{"tcId": len(history) + len(rejections) + k + 1, "comment": f"{op.NAME} encoding",
                   "op": to_json(op), "encoding": [str(x) for x in encode(op)], "op_hash": str(op_hash(op)),
                   "result": "valid", "flags": []} for k, op in enumerate(ops)]
+    signatures = _signature_cases(batches, len(history) + len(rejections) + len(encodings) + 1)
     return {
-        "algorithm": "zkob order-book state transition (DESIGN.md sections 3-4)",
+        "algorithm": "zkob order-book state transition (DESIGN.md sections 3-4 and 9)",
         "notes": {"params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
                   "history": "apply the valid batches in order to an empty state; rejections apply to the final one",
-                  "empty_roots": [str(z) for z in zero_hashes(3)]},
+                  "empty_roots": [str(z) for z in zero_hashes(3)],
+                  "signatures": "withdraw/place/cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures "
+                                "over H(op_hash, nonce) by the account's key, nonce before the op",
+                  "private_keys": {str(a): k.hex() for a, k in KEYS.items()}},
         "testGroups": [
             {"type": "StateHistory", "tests": history},
             {"type": "Rejection", "tests": rejections},
             {"type": "OpEncoding", "tests": encodings},
+            {"type": "OpSignature", "tests": signatures},
         ],
     }
 
