@@ -1,6 +1,7 @@
 """A small order book (depths 2/2/2, K=2) and one valid single-op trace per op type.
 
-Accounts 1 (key (5, 6)) and 2 (key (7, 8)) hold assets 0 and 1; order 0 is a
+Accounts 1 (key PK1) and 2 (key PK2) hold assets 0 and 1 and sign their ops
+with KEYS (DESIGN.md section 9); order 0 is a
 buy of asset 1 for asset 0 by account 1 (price 10, qty 20), order 1 a sell
 by account 2 (price 8, qty 15), order 3 a sell by account 1 (price 9, qty
 10). Traces are computed without changing the state, so every test starts
@@ -16,26 +17,35 @@ from zkob.state.api import apply_batch, new_state, trace_batch
 from zkob.state.batchfile import Batch
 from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
 from zkob.state.params import Params
+from zkob.state.signing import sign_ops
+from zkob.zk.eddsa import private_to_public
 
 P = Params(accounts_depth=2, orders_depth=2, assets_depth=2, batch_size=2)
-PK1, PK2 = (5, 6), (7, 8)
+KEYS = {a: bytes([a, 0xC5]) * 16 for a in range(4)}
+PKS = {a: private_to_public(k) for a, k in KEYS.items()}
+PK1, PK2, PK3 = PKS[1], PKS[2], PKS[3]
+
+
+def signed(state, *ops, salt: int) -> Batch:
+    return Batch(sign_ops(ops, KEYS, state), salt)
 
 
 @lru_cache(maxsize=1)
 def book():
     state = new_state(P)
-    apply_batch(state, Batch((Deposit(1, 0, 1000, PK1), Deposit(2, 1, 500, PK2)), 1))
-    apply_batch(state, Batch((Place(0, 1, 1, 0, 0, 10, 20), Place(1, 2, 1, 0, 1, 8, 15)), 2))
-    apply_batch(state, Batch((Deposit(1, 1, 100), Place(3, 1, 1, 0, 1, 9, 10)), 3))
+    apply_batch(state, signed(state, Deposit(1, 0, 1000, PK1), Deposit(2, 1, 500, PK2), salt=1))
+    apply_batch(state, signed(state, Place(0, 1, 1, 0, 0, 10, 20), Place(1, 2, 1, 0, 1, 8, 15), salt=2))
+    apply_batch(state, signed(state, Deposit(1, 1, 100), Place(3, 1, 1, 0, 1, 9, 10), salt=3))
     return state
 
 
 def trace(*ops, salt: int = 99):
-    return trace_batch(book(), Batch(tuple(ops), salt))
+    """The trace of ``ops`` on the book, withdraw/place/cancel signed with KEYS."""
+    return trace_batch(book(), signed(book(), *ops, salt=salt))
 
 
 VALID = {
-    "deposit_new": lambda: trace(Deposit(3, 2, 40, (9, 10))),
+    "deposit_new": lambda: trace(Deposit(3, 2, 40, PK3)),
     "deposit": lambda: trace(Deposit(1, 0, 7)),
     "withdraw": lambda: trace(Withdraw(1, 0, 100)),
     "place": lambda: trace(Place(2, 1, 1, 0, 0, 10, 3)),

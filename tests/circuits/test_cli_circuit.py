@@ -9,23 +9,34 @@ from click.testing import CliRunner
 
 from zkob.circuits.batch import build_circuit
 from zkob.cli.main import cli
-from zkob.state.api import apply_batch, close_state, create_state, opened
-from zkob.state.batchfile import Batch
+from zkob.state.api import apply_batch, close_state, create_state, new_state, opened
+from zkob.state.batchfile import Batch, parse_batch
 from zkob.state.ops import Deposit
 from zkob.zk.formats.iden3 import r1cs_from_bytes, wtns_from_bytes
 
-from .scenario import P
+from .scenario import P, PK1, signed
 
-BATCH = {"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"},
-                 {"op": "place", "order": 2, "account": 1, "base": 1, "quote": 0, "side": "buy",
-                  "price": 4, "qty": 5}], "salt": "12345"}
+UNSIGNED = {"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"},
+                    {"op": "place", "order": 2, "account": 1, "base": 1, "quote": 0, "side": "buy",
+                     "price": 4, "qty": 5}], "salt": "12345"}
+
+
+def _signed_batch(data: dict) -> dict:
+    """``data`` signed by account 1 for the state of ``state_dir`` (nonces from 0)."""
+    state = new_state(P)
+    apply_batch(state, Batch((Deposit(1, 0, 100, PK1),), 3))
+    draft = parse_batch(data, P.batch_size, require_sigs=False)
+    return signed(state, *draft.ops, salt=draft.salt).to_json()
+
+
+BATCH = _signed_batch(UNSIGNED)
 
 
 @pytest.fixture
 def state_dir(tmp_path):
     directory = tmp_path / "st"
     state = create_state(directory, P)
-    apply_batch(state, Batch((Deposit(1, 0, 100, (5, 6)),), 3))
+    apply_batch(state, Batch((Deposit(1, 0, 100, PK1),), 3))
     close_state(state)
     return directory
 
@@ -86,8 +97,10 @@ def test_export_wtns_draws_a_missing_salt_and_prints_it(state_dir, tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    ({"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "101"}]}, "insufficient_balance"),
-    ({"ops": [{"op": "withdraw", "account": "1", "asset": "0"}]}, "amount"),
+    (_signed_batch({"ops": [dict(UNSIGNED["ops"][0], amount="101")], "salt": "1"}), "insufficient_balance"),
+    ({"ops": [dict(BATCH["ops"][0], amount="101")]}, "signature_invalid"),  # the sig covers the amount
+    ({"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"}]}, "must be signed"),
+    ({"ops": [{k: v for k, v in BATCH["ops"][0].items() if k != "amount"}]}, "amount"),
     ({"ops": []}, "ops"),
 ])
 def test_export_wtns_refuses_bad_batches(state_dir, tmp_path, change, message):

@@ -13,12 +13,12 @@ from zkob.state.batchfile import parse_batch
 from zkob.state.matching import random_flow
 from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
 
-from .scenario import P
+from .scenario import KEYS, P, PKS, signed
 
 ids = st.integers(0, 3)
 small = st.integers(1, 30)
 ops = st.one_of(
-    st.builds(lambda a, s, n, key: Deposit(a, s, n, (a + 5, a + 9) if key else None), ids, ids, small, st.booleans()),
+    st.builds(lambda a, s, n, key: Deposit(a, s, n, PKS[a] if key else None), ids, ids, small, st.booleans()),
     st.builds(Withdraw, ids, ids, small),
     st.builds(Place, ids, ids, ids, ids, st.integers(0, 1), small, small),
     st.builds(Cancel, ids, ids),
@@ -44,14 +44,14 @@ def test_valid_batches_satisfy_the_circuit(op_list, salt, flip):
     checked = 0
     for op in op_list:
         try:
-            trace_batch(state, Batch(tuple(pending + [op]), salt))
+            trace_batch(state, signed(state, *pending, op, salt=salt))
         except Rejected:
             continue
         pending.append(op)
         if len(pending) == P.batch_size:
-            _check(apply_batch(state, Batch(tuple(pending), salt)), flip)
+            _check(apply_batch(state, signed(state, *pending, salt=salt)), flip)
             pending, checked = [], checked + 1
-    _check(apply_batch(state, Batch(tuple(pending), salt)) if pending else
+    _check(apply_batch(state, signed(state, *pending, salt=salt)) if pending else
            trace_batch(state, Batch((), salt)), flip)
 
 
@@ -60,7 +60,7 @@ def test_valid_batches_satisfy_the_circuit(op_list, salt, flip):
 def test_matching_engine_flows_satisfy_the_circuit(seed):
     """The demo's matching engine (crossing orders come with their fills) batch after batch."""
     import random
-    flow = random_flow(random.Random(seed), {1: [5, 6], 3: [7, 8]}, order_slots=4, n_ops=10)
+    flow = random_flow(random.Random(seed), {1: KEYS[1], 3: KEYS[3]}, order_slots=4, n_ops=10)
     state = new_state(P)
     for start in range(0, len(flow), P.batch_size):
         batch = parse_batch({"ops": flow[start:start + P.batch_size], "salt": str(seed + start)}, P.batch_size)
@@ -72,8 +72,8 @@ def test_a_scripted_flow_through_every_op_type():
     level 1, at level 0, and a self-trade with a refund), cancels and a withdrawal."""
     state = new_state(P)
     flow = [
-        (Deposit(0, 0, 500, (1, 2)), Deposit(3, 1, 300, (3, 4))),
-        (Deposit(1, 1, 200, (5, 6)), Deposit(0, 1, 50)),
+        (Deposit(0, 0, 500, PKS[0]), Deposit(3, 1, 300, PKS[3])),
+        (Deposit(1, 1, 200, PKS[1]), Deposit(0, 1, 50)),
         (Place(1, 0, 1, 0, 0, 12, 10), Place(2, 3, 1, 0, 1, 11, 25)),
         (Fill(2, 1, 4), Fill(1, 2, 3)),          # accounts 3 and 0; the second refunds 1 per unit
         (Place(0, 1, 1, 0, 1, 12, 3), Fill(0, 1, 3)),  # accounts 1 and 0; order 1 is emptied
@@ -82,7 +82,7 @@ def test_a_scripted_flow_through_every_op_type():
         (Withdraw(3, 0, 40), Cancel(1, 0)),
     ]
     for i, batch_ops in enumerate(flow):
-        _check(apply_batch(state, Batch(batch_ops, 1000 + i)), i * 7919)
+        _check(apply_batch(state, signed(state, *batch_ops, salt=1000 + i)), i * 7919)
     assert state.account(0) is not None and state.order(1) is None and state.order(3) is None
 
 
@@ -91,11 +91,11 @@ def test_values_at_the_64_bit_boundary():
     top = (1 << 64) - 1
     state = new_state(P)
     flow = [
-        (Deposit(1, 0, top, (1, 2)), Deposit(2, 1, top, (3, 4))),
+        (Deposit(1, 0, top, PKS[1]), Deposit(2, 1, top, PKS[2])),
         (Place(0, 1, 1, 0, 0, 1 << 32, (1 << 32) - 1), Place(1, 2, 1, 0, 1, 1, top)),
         (Fill(1, 0, (1 << 32) - 1), Withdraw(1, 1, (1 << 32) - 1)),
         (Cancel(1, 2), Withdraw(1, 0, top - ((1 << 64) - (1 << 32)))),
     ]
     for i, batch_ops in enumerate(flow):
-        _check(apply_batch(state, Batch(batch_ops, i)), i)
+        _check(apply_batch(state, signed(state, *batch_ops, salt=i)), i)
     assert state.balance(2, 1) == top - ((1 << 32) - 1)  # sold 2^32 - 1, the rest refunded

@@ -16,9 +16,12 @@ import pytest
 
 import zkob.state.rules as state_rules
 
+from zkob.zk import babyjub as bj
+from zkob.zk.eddsa import Signature, sign_poseidon
 from zkob.zk.field import R
+from zkob.zk.poseidon import poseidon
 
-from .scenario import VALID, assert_batch_unsat, book, honest_value
+from .scenario import KEYS, PK1, PK2, VALID, assert_batch_unsat, book, honest_value
 
 U64 = 1 << 64
 COVERED: dict[str, list[str]] = {}
@@ -93,8 +96,8 @@ def test_new_account_needs_a_pubkey():
 
 @covers('pubkey_mismatch')
 def test_existing_account_takes_no_other_pubkey():
-    assert_batch_unsat(VALID["deposit"](), op0(f4=9, f5=6), "op[0]/pubkey/pubkey_mismatch/x")
-    assert_batch_unsat(VALID["deposit"](), op0(f4=5, f5=9), "op[0]/pubkey/pubkey_mismatch/y")
+    assert_batch_unsat(VALID["deposit"](), op0(f4=9, f5=PK1[1]), "op[0]/pubkey/pubkey_mismatch/x")
+    assert_batch_unsat(VALID["deposit"](), op0(f4=PK1[0], f5=9), "op[0]/pubkey/pubkey_mismatch/y")
 
 
 def test_new_account_starts_empty():
@@ -107,8 +110,8 @@ def test_new_account_nonce_is_zero():
 
 def test_existing_account_cannot_be_recreated():
     """Claiming account 1 is new (to install another key) needs its leaf to be 0: it is not."""
-    sets = {"op[0]/acct[0]/dep_exists": 0, "op[0]/f4": 9, "op[0]/f5": 9,
-            "op[0]/acct[0]/pk_x": 0, "op[0]/acct[0]/pk_y": 0}
+    sets = {"op[0]/acct[0]/dep_exists": 0, "op[0]/f4": PK2[0], "op[0]/f5": PK2[1],
+            "op[0]/acct[0]/pk_x": 0, "op[0]/acct[0]/pk_y": 0, "op[0]/acct[0]/nonce": 0}
     assert_batch_unsat(VALID["deposit"](), sets, "op[0]/acct[0]/new_account_empty")
 
 
@@ -301,6 +304,87 @@ def test_fill_frees_an_exhausted_slot():
 @covers('balance_overflow')
 def test_fill_credit_cannot_overflow():
     assert_batch_unsat(VALID["fill"](), {"op[0]/acct[0]/leg[0]/old_amount": U64 - 2}, "op[0]/acct[0]/leg[0]/new_range")
+
+
+# -- signatures (DESIGN.md section 9) ------------------------------------------------------
+SIGNED = ["withdraw", "place", "cancel"]
+
+
+def sig0(sig) -> dict[str, int]:
+    """Overrides of slot 0's signature wires."""
+    return {"op[0]/sig/R8_x": sig.R8[0], "op[0]/sig/R8_y": sig.R8[1], "op[0]/sig/S": sig.S}
+
+
+def _signer(tr):
+    """(account, nonce before, op_hash) of slot 0's signed op."""
+    a = tr.ops[0].auth
+    return a.account, a.nonce, tr.ops[0].op_hash
+
+
+@covers('signature_invalid')
+@pytest.mark.parametrize("kind", SIGNED)
+def test_forged_signature_fails(kind):
+    tr = VALID[kind]()
+    sig = tr.ops[0].auth.sig
+    assert_batch_unsat(tr, sig0(Signature(sig.R8, (sig.S + 1) % bj.L)), "op[0]/sig/eddsa/check")
+    assert_batch_unsat(tr, sig0(Signature(sig.R8, sig.S + bj.L)), "op[0]/sig/eddsa/S/")  # malleated S
+    assert_batch_unsat(tr, sig0(Signature(bj.neg(sig.R8), sig.S)), "op[0]/sig/eddsa/check")
+    assert_batch_unsat(tr, {"op[0]/sig/R8_x": sig.R8[0] + 1}, "op[0]/sig/eddsa/R8/on_curve")
+    assert_batch_unsat(tr, sig0(Signature(bj.IDENTITY, 0)), "op[0]/sig/eddsa/check")  # "no signature"
+
+
+@covers('signature_invalid')
+def test_replayed_signature_for_an_older_nonce_fails():
+    tr = VALID["withdraw"]()
+    account, nonce, hashed = _signer(tr)
+    assert nonce >= 1  # account 1 has placed orders in the book
+    old = sign_poseidon(KEYS[account], poseidon([hashed, nonce - 1]))
+    assert_batch_unsat(tr, sig0(old), "op[0]/sig/eddsa/check")
+    # claiming the old nonce to match the old signature contradicts the account leaf in the tree
+    assert_batch_unsat(tr, {**sig0(old), "op[0]/acct[0]/nonce": nonce - 1}, "op[0]/acct[0]/old_root")
+
+
+@covers('signature_invalid')
+@pytest.mark.parametrize("kind", SIGNED)
+def test_signature_by_another_accounts_key_fails(kind):
+    tr = VALID[kind]()
+    account, nonce, hashed = _signer(tr)
+    other = 2 if account == 1 else 1
+    theirs = sign_poseidon(KEYS[other], poseidon([hashed, nonce]))
+    assert_batch_unsat(tr, sig0(theirs), "op[0]/sig/eddsa/check")
+    # swapping in the other key to match contradicts the account leaf in the tree
+    pk = PK2 if other == 2 else PK1
+    sets = {**sig0(theirs), "op[0]/acct[0]/pk_x": pk[0], "op[0]/acct[0]/pk_y": pk[1]}
+    assert_batch_unsat(tr, sets, "op[0]/acct[0]/old_root")
+
+
+@covers('signature_invalid')
+@pytest.mark.parametrize("kind", SIGNED)
+def test_signed_op_must_bump_the_nonce(kind):
+    tr = VALID[kind]()
+    _, nonce, _ = _signer(tr)
+    assert honest_value(tr, "op[0]/acct[0]/new_nonce") == nonce + 1
+    assert_batch_unsat(tr, {"op[0]/acct[0]/new_nonce": nonce}, "op[0]/acct[0]/nonce_bump")
+
+
+def test_unsigned_ops_keep_the_nonce_and_carry_no_signature():
+    tr = VALID["deposit"]()
+    nonce = tr.ops[0].balance_updates[0].old_account.nonce
+    assert_batch_unsat(tr, {"op[0]/acct[0]/new_nonce": nonce + 1}, "op[0]/acct[0]/nonce_bump")
+    assert_batch_unsat(tr, {"op[0]/sig/S": 1}, "op[0]/sig/pin_unsigned")
+    assert_batch_unsat(VALID["fill"](), {"op[0]/sig/R8_y": 1}, "op[0]/sig/pin_unsigned")
+
+
+@covers('pubkey_invalid')
+@pytest.mark.parametrize("pubkey, fails", [
+    ((5, 6), "on_curve"),
+    ((0, R - 1), "subgroup"),           # order 2
+    (bj.GENERATOR, "subgroup"),         # order 8l
+    (bj.IDENTITY, "nonzero"),
+])
+def test_new_account_key_must_be_usable(pubkey, fails):
+    sets = op0(f4=pubkey[0], f5=pubkey[1])
+    assert_batch_unsat(VALID["deposit_new"](), sets, f"op[0]/pubkey/pubkey_invalid/{fails}")
 
 
 # -- chaining, commitment, bridge, disabled updates -----------------------------------------

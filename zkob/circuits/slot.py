@@ -169,13 +169,13 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
     rules.place_escrow(cs, s)
     rules.cancel_order(cs, s)
     rules.fill_settle(cs, s)
-    op_hash = poseidon(cs, s.f, "op_hash")
-    _sig_inputs(cs, s, inp)
-    rules.signature(cs, s, op_hash)
     nonce0 = rules.nonce_bump(cs, s)
     for j, a in enumerate(s.acct):
         with cs.namespace(f"acct[{j}]"):
             pk = pk_new0 if j == 0 else (a.pk_x, a.pk_y)
             accounts_root = apply_account(cs, a, params.assets_depth, pk, accounts_root,
                                           nonce0 if j == 0 else None)
+    op_hash = poseidon(cs, s.f, "op_hash")
+    _sig_inputs(cs, s, inp)
+    rules.signature(cs, s, op_hash)
     return accounts_root, orders_root, op_hash, s.any("deposit", "withdraw")
