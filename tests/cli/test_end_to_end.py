@@ -1,4 +1,4 @@
-"""init -> setup -> prove -> verify -> follow -> replay through the CLI, on a tiny deployment."""
+"""init -> keygen -> setup -> sign -> prove -> verify -> follow -> replay through the CLI, on a tiny deployment."""
 
 from __future__ import annotations
 
@@ -9,11 +9,16 @@ import pytest
 from click.testing import CliRunner
 
 from zkob.cli.main import cli
+from zkob.state.ops import Withdraw, to_json
+from zkob.state.signing import sign_op
+from zkob.zk.eddsa import key_file_to_json, private_to_public, public_key_to_json
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
 TINY = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "2"]
-DEPOSIT = {"op": "deposit", "account": 1, "asset": 1, "amount": 50, "pubkey": ["5", "6"]}
+PRV = bytes(range(32))  # account 1's key in the tests that do not run keygen
+DEPOSIT = {"op": "deposit", "account": 1, "asset": 1, "amount": 50,
+           "pubkey": public_key_to_json(private_to_public(PRV))}
 PLACE = {"op": "place", "order": 1, "account": 1, "base": 1, "quote": 0, "side": "sell", "price": 3, "qty": 10}
 
 
@@ -50,11 +55,26 @@ def root_of(directory):
     return run("root", directory).output.strip()
 
 
+def signed_batch(fresh, ops, name="b.json", salt=None):
+    """Write ops and sign them with PRV (as account 1's holder would, with zkob sign)."""
+    (fresh / "key.json").write_text(json.dumps(key_file_to_json(PRV)))
+    draft = write_batch(fresh / f"draft-{name}", ops, salt)
+    run("sign", fresh / "key.json", fresh / "st", draft, "-o", fresh / name)
+    return fresh / name
+
+
 def test_prove_verify_follow_replay(fresh):
     genesis = root_of(fresh / "st")
-    b1 = write_batch(fresh / "b1.json", [DEPOSIT, PLACE])
+    pubkey = json.loads(run("keygen", "-o", fresh / "user.json").stdout)
+    b1 = write_batch(fresh / "b1.json", [dict(DEPOSIT, pubkey=pubkey), PLACE])
     b2 = write_batch(fresh / "b2.json", [{"op": "cancel", "order": 1, "account": 1}], salt=99)
+    unsigned = run("prove", fresh / "st", b1, "--keys", fresh / "keys", "-o", fresh / "o1", ok=False)
+    assert unsigned.exit_code == 2 and "ops[1] (place).sig" in unsigned.output and "zkob sign" in unsigned.output
+    signed = run("sign", fresh / "user.json", fresh / "st", b1, "-o", b1)  # the new account's key, in place
+    assert "signed ops[1] (place) of account 1 at nonce 0" in signed.stdout
     run("prove", fresh / "st", b1, "--keys", fresh / "keys", "-o", fresh / "o1", "--quiet")
+    run("sign", fresh / "user.json", fresh / "st", b2, "-o", b2)
+    assert json.loads(b2.read_text())["ops"][0]["sig"]
     result = run("prove", fresh / "st", b2, "--keys", fresh / "keys", "-o", fresh / "o2", "--json")
     record = json.loads(result.stdout)
     assert record["new_root"] == root_of(fresh / "st") and record["old_root"] != genesis
@@ -63,7 +83,8 @@ def test_prove_verify_follow_replay(fresh):
     assert public1[0] == genesis and public1[1] == record["old_root"]
     bridge1 = json.loads((fresh / "o1" / "bridge.json").read_text())
     assert [op["op"] for op in bridge1["ops"]] == ["deposit"] and bridge1["bridge"] == public1[3]
-    assert json.loads((fresh / "o2" / "batch.json").read_text())["salt"] == "99"
+    kept = json.loads((fresh / "o2" / "batch.json").read_text())
+    assert kept["salt"] == "99" and kept == json.loads(b2.read_text())  # replicas get the signatures
 
     vk = fresh / "keys" / "verification_key.json"
     assert run("verify", vk, fresh / "o1" / "public.json", fresh / "o1" / "proof.json").output.strip() == "valid"
@@ -79,9 +100,9 @@ def test_prove_verify_follow_replay(fresh):
 
 def test_rejected_batch_leaves_state_and_outputs_untouched(fresh):
     before = root_of(fresh / "st")
-    bad = write_batch(fresh / "bad.json", [{"op": "withdraw", "account": 1, "asset": 1, "amount": 5}])
+    bad = write_batch(fresh / "bad.json", [to_json(sign_op(Withdraw(1, 1, 5), PRV, 0))])  # no account 1 yet
     result = run("prove", fresh / "st", bad, "--keys", fresh / "keys", "-o", fresh / "out", ok=False)
-    assert result.exit_code == 2 and "op 0" in result.output and "withdraw" in result.output
+    assert result.exit_code == 2 and "op 0 (withdraw)" in result.output and "account_exists" in result.output
     assert "Traceback" not in result.output
     assert root_of(fresh / "st") == before and not (fresh / "out").exists()
 
@@ -118,7 +139,7 @@ def test_setup_refuses_to_overwrite_keys(fresh):
 
 @pytest.mark.interop
 def test_snarkjs_verifies_an_order_book_proof(fresh, node):
-    run("prove", fresh / "st", write_batch(fresh / "b.json", [DEPOSIT, PLACE]), "--keys", fresh / "keys",
+    run("prove", fresh / "st", signed_batch(fresh, [DEPOSIT, PLACE]), "--keys", fresh / "keys",
         "-o", fresh / "o1", "--quiet")
     proc = node.snarkjs("groth16", "verify", str(fresh / "keys" / "verification_key.json"),
                         str(fresh / "o1" / "public.json"), str(fresh / "o1" / "proof.json"))

@@ -7,10 +7,13 @@ import random
 import pytest
 
 from zkob.state.batchfile import parse_op
+from zkob.state.ops import Cancel, Withdraw
+from zkob.state.signing import sign_op
 from zkob.state.lightclient import (
     ClientState, LightClient, Step, advance, bridge_record_json, parse_bridge_record, record_digest,
 )
 from zkob.zk.curve import g1_neg, g2_neg
+from zkob.zk.eddsa import private_to_public, public_key_to_json, signature_to_json
 from zkob.zk.errors import MalformedInput
 from zkob.zk.field import R
 from zkob.zk.formats.snarkjs_json import Proof
@@ -41,8 +44,12 @@ def _step(keys, old, new, commitment=7, bridge=0, record=None):
     return Step((old, new, commitment, bridge), prove(pk, r1cs, w, random.Random(old * 31 + new)), record)
 
 
+PRV = bytes([7]) * 32
+PUBKEY = public_key_to_json(private_to_public(PRV))
+
+
 def _deposit(account=1, amount=5):
-    return parse_op({"op": "deposit", "account": account, "asset": 1, "amount": amount, "pubkey": ["1", "2"]}, 0)
+    return parse_op({"op": "deposit", "account": account, "asset": 1, "amount": amount, "pubkey": PUBKEY}, 0)
 
 
 def test_follows_a_chain_and_reports_bridge_ops(keys):
@@ -117,13 +124,16 @@ def test_state_survives_restart_and_refuses_corruption(keys, tmp_path):
 
 
 def test_bridge_record_json_round_trip_and_strictness():
-    ops = (_deposit(), parse_op({"op": "withdraw", "account": 1, "asset": 1, "amount": 2}, 1))
-    data = bridge_record_json(ops + (parse_op({"op": "cancel", "order": 1, "account": 1}, 2),))
+    ops = (_deposit(), sign_op(Withdraw(1, 1, 2), PRV, 0))
+    data = bridge_record_json(ops + (sign_op(Cancel(1, 1), PRV, 1),))
     assert parse_bridge_record(data) == ops
+    assert data["ops"][1]["sig"] == signature_to_json(ops[1].sig)  # the bridge sees who authorized it
     with pytest.raises(MalformedInput):
         parse_bridge_record({**data, "bridge": str((int(data["bridge"]) + 1) % R)})
     with pytest.raises(MalformedInput):
         parse_bridge_record({"ops": [{"op": "cancel", "order": 1, "account": 1}], "bridge": "0"})
+    with pytest.raises(MalformedInput):  # an unsigned withdrawal is not a valid record
+        parse_bridge_record({"ops": [{"op": "withdraw", "account": 1, "asset": 1, "amount": 2}], "bridge": "0"})
 
 
 def test_malleated_proof_is_itself_valid(keys):
