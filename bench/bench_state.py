@@ -80,8 +80,8 @@ def main() -> None:
     params = Params(accounts_depth=20, orders_depth=20, assets_depth=8, batch_size=args.batch_size)
     rng = random.Random(args.seed)
     ids = rng.sample(range(1, params.num_accounts), args.accounts)
-    pubkeys = {a: [a + 1, a + 2] for a in ids}
-    ops = random_flow(rng, pubkeys, order_slots=params.num_orders, n_ops=args.ops)
+    keys = {a: rng.randbytes(32) for a in ids}  # the engine signs withdraw/place/cancel with them
+    ops = random_flow(rng, keys, order_slots=params.num_orders, n_ops=args.ops)
     kinds = {}
     for op in ops:
         kinds[op["op"]] = kinds.get(op["op"], 0) + 1
