@@ -15,8 +15,8 @@ op, next to the wire they fill (the new leaves, amounts and indices).
 Where a slot's constraints go at depths D_A, D_O, D_B: 2 account updates
 of D_A * 482 + ~630 with 3 balance legs of D_B * 482 + ~160, 2 order
 updates of D_O * 482 + ~1000, the op hash (8 inputs, 402), ~350 for the
-rules, and ~5,290 for the signature (EdDSA 5,006, message hash 240, new
-account key 26, pins and nonce bump 4). The commitment and bridge hashes
+rules, and 5,276 for authorization (EdDSA 5,006, message hash 240, new
+account key 26, signature pins 3, nonce bump 1). The commitment and bridge hashes
 (2 * 240) are added by batch.py.
 """
 
