@@ -5,7 +5,8 @@ gadget kind (the innermost ``kind`` tag of cs.namespace: poseidon, merkle
 swaps, bits, compare, select, and "rule" for the rules' own constraints)
 and, for slot 0, by component (``acct[j]``, its balance legs
 ``acct[j]/leg[k]``, ``ord[j]``, ``op_hash``,
-``commitment``, rules...). Costs one pass over the labels.
+``commitment``, ``sig`` (the signature check), ``pubkey_invalid`` (a new
+account's key), rules...). Costs one pass over the labels.
 """
 
 from __future__ import annotations
@@ -40,8 +41,10 @@ def _part(label: str) -> str:
         return f"{parts[1]}/{parts[2]}"
     if parts[1].startswith(("acct[", "ord[")):
         return parts[1]
-    if parts[1] in ("op_hash", "commitment", "bridge_hash", "bridge"):
+    if parts[1] in ("op_hash", "commitment", "bridge_hash", "bridge", "sig"):
         return parts[1]
+    if parts[1] == "pubkey" and parts[2] == "pubkey_invalid":
+        return "pubkey_invalid"
     return "rules and terms"
 
 
