@@ -3,6 +3,7 @@
     python bench/bench_prover.py components --sizes 12 14 16 18 --pure-max 13
     python bench/bench_prover.py compile
     python bench/bench_prover.py prove --sizes 12 14 16 --work /tmp/zkbp
+    python bench/bench_prover.py plot results.jsonl ... --out bench/prover.png
 
 ``components`` times MSM G1, MSM G2 and the NTT per size for the compiled
 backend, the pure backend (up to --pure-max) and ffjavascript, the wasm
@@ -327,6 +328,33 @@ def prove_bench(sizes: list[int], work_root: Path, reps: int) -> None:
         _emit(rec)
 
 
+def plot(paths: list[Path], out: Path) -> None:
+    """bench/prover.png: prove wall time vs constraints (zkob, snarkjs) and MSM time vs size, log-log."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.startswith("{")]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    proves = sorted((r for r in records if r.get("what") == "prove"), key=lambda r: r["k"])
+    xs = [r["constraints"] for r in proves]
+    for who, style in (("zkob", "o-"), ("snarkjs", "s--")):
+        left.plot(xs, [min(x["wall_s"] for x in r[who]) for r in proves], style, label=f"{who} prove (process wall)")
+    left.plot(xs, [min(x["prove_s"] for x in r["zkob"]) for r in proves], "o:", label="zkob prove() call only")
+    left.set(xscale="log", yscale="log", xlabel="constraints", ylabel="seconds", title="Groth16 prove, same R1CS")
+    left.legend(fontsize=8)
+    for what in ("msm_g1", "msm_g2", "ntt"):
+        for engine, style in (("compiled", "-"), ("ffjavascript", "--"), ("pure", ":")):
+            pts = sorted((r["k"], r["s"]) for r in records if r.get("what") == what and r.get("engine") == engine)
+            if pts:
+                right.plot([2 ** k for k, _ in pts], [v for _, v in pts], style, marker=".", label=f"{what} {engine}")
+    right.set(xscale="log", yscale="log", xlabel="size", ylabel="seconds", title="Kernels (random full-width scalars)")
+    right.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -338,6 +366,9 @@ def main() -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16])
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "zkob_bench_prover")
     p.add_argument("--reps", type=int, default=2)
+    pl = sub.add_parser("plot")
+    pl.add_argument("jsonl", type=Path, nargs="+")
+    pl.add_argument("--out", type=Path, default=ROOT / "bench" / "prover.png")
     ch = sub.add_parser("_zkob_child")
     ch.add_argument("work", type=Path)
     args = ap.parse_args()
@@ -347,6 +378,8 @@ def main() -> None:
         compile_times()
     elif args.cmd == "prove":
         prove_bench(args.sizes, args.work, args.reps)
+    elif args.cmd == "plot":
+        plot(args.jsonl, args.out)
     else:
         zkob_prove_child(args.work)
 
