@@ -1,4 +1,6 @@
-"""The compiled prover backend (numba). Importing this package imports numba.
+"""The compiled prover backend (numba). Importing this package imports numba
+(and raises ImportError where it is missing, which get_backend("auto") uses
+to fall back to the pure backend); nothing else in zkob.zk imports it.
 
 ``backend()`` returns a ready ``CompiledBackend``; kernels compile on first
 use and are cached on disk (numba ``cache=True``), so a second process pays
@@ -11,11 +13,13 @@ from __future__ import annotations
 
 import time
 
+from .engine import CompiledBackend
 
-def backend():
+__all__ = ["CompiledBackend", "backend", "warm_up"]
+
+
+def backend() -> CompiledBackend:
     """A CompiledBackend instance (the Backend protocol of zkob.zk.backends.base)."""
-    from .engine import CompiledBackend
-
     return CompiledBackend()
 
 
