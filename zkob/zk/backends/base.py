@@ -74,3 +74,12 @@ class Backend(Protocol):
 
     def g2_table_bytes(self, raw: bytes) -> G2Table:
         """Like g2_table, from 128-byte records x0||x1||y0||y1 (same conventions)."""
+
+    # --- fixed-base batch multiplication for setup (optional) ----------------
+    def g1_mul_many(self, base: G1, scalars: FrVec) -> bytes:
+        """[s_i] base for every scalar, as proving-key point bytes (64-byte
+        records, infinity = zeros). Setup uses it when an engine has it and
+        falls back to the pure fixed-base windows otherwise."""
+
+    def g2_mul_many(self, base: G2, scalars: FrVec) -> bytes:
+        """[s_i] base on G2, as 128-byte proving-key records."""
