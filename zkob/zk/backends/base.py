@@ -6,7 +6,9 @@ oracle: field elements are ints in [0, r); a G1 point is an affine pair
 ``((x0, x1), (y0, y1))`` (Fq2 as c0 + c1*u) or ``None``. Engines may keep
 their own representation behind the opaque ``FrVec``/``G1Table``/``G2Table``
 handles (numpy arrays in the compiled engine) so large vectors never
-become Python int lists on the hot path.
+become Python int lists on the hot path. An FrVec must support slicing
+(``vec[a:b]`` is again an FrVec of that engine): the prover slices the
+witness and h vectors without leaving the engine.
 """
 
 from __future__ import annotations
