@@ -213,3 +213,18 @@ def test_large_msm_uses_batch_affine_and_matches_pure():
     pts = [base[rng.randrange(64)] for _ in range(n)]
     sc = [rng.randrange(R) if i % 5 else rng.randrange(4) for i in range(n)]
     assert comp.msm_g1(comp.g1_table(pts), comp.fr_vec(sc)) == pure.msm_g1(pure.g1_table(pts), pure.fr_vec(sc))
+
+
+@pytest.mark.parametrize("group", [1, 2])
+def test_mul_many_bytes_match_pure(group):
+    """Setup's g1_mul_many/g2_mul_many: same key bytes as the pure engine, infinity as zeros."""
+    comp, pure = compiled_backend(), PureBackend()
+    sc = [0, 1, R - 1, 2**200 + 9] + [random.Random(9).randrange(R) for _ in range(6)]
+    base = g1(13) if group == 1 else g2(13)
+    name = "g1_mul_many" if group == 1 else "g2_mul_many"
+    got = getattr(comp, name)(base, comp.fr_vec(sc))
+    assert got == getattr(pure, name)(base, pure.fr_vec(sc))
+    width = 64 if group == 1 else 128
+    assert len(got) == width * len(sc) and got[:width] == bytes(width)
+    assert getattr(comp, name)(base, comp.fr_vec([])) == b""
+    assert getattr(comp, name)(None, comp.fr_vec([4, 5])) == bytes(2 * width)
