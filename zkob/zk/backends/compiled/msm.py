@@ -42,7 +42,7 @@ def window_bits(n: int, cores: int = 2) -> int:
     return best
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def signed_digits(s, c, nwin):
     """(nwin, n) int32 signed base-2^c digits of canonical scalars s (n, 4); sum d_w 2^(cw) = s."""
     n = s.shape[0]
@@ -50,7 +50,7 @@ def signed_digits(s, c, nwin):
     half = 1 << (c - 1)
     full = 1 << c
     mask = np.uint64(full - 1)
-    for i in prange(n):
+    for i in range(n):  # serial: ~nwin cheap steps per scalar, less than a parallel hand-off
         carry = 0
         for w in range(nwin):
             bit = w * c
