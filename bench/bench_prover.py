@@ -3,13 +3,15 @@
     python bench/bench_prover.py components --sizes 12 14 16 18 --pure-max 13
     python bench/bench_prover.py compile
     python bench/bench_prover.py prove --sizes 12 14 16 --work /tmp/zkbp
+    python bench/bench_prover.py plot results.jsonl ... --out bench/prover.png
 
 ``components`` times MSM G1, MSM G2 and the NTT per size for the compiled
 backend, the pure backend (up to --pure-max) and ffjavascript, the wasm
 engine inside snarkjs (``multiExpAffine``, ``Fr.fft``), on random full-width
 scalars. ``compile`` measures the cold numba compile in a fresh cache
 directory, then the cache-load cost of a second process. ``prove`` builds
-a chain circuit filling a 2^k domain, makes zkob keys (zkob setup) and
+a chain circuit filling a 2^k domain, makes zkob keys (zkob setup on the
+compiled backend, or the pure one with --pure-setup) and
 snarkjs keys (``groth16 setup`` on a timing-only .ptau with known secrets,
 DESIGN section 7: only the Lagrange sections the setup reads are filled,
 as L_i(tau)*G), then times ``zkob`` proving (a child process: its wall
@@ -287,12 +289,18 @@ def _time_process(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     return wall, peak, proc.stdout
 
 
-def prove_bench(sizes: list[int], work_root: Path, reps: int) -> None:
+def prove_bench(sizes: list[int], work_root: Path, reps: int, fast_setup: bool) -> None:
     from zkob.zk.formats.iden3 import r1cs_to_bytes, wtns_to_bytes
     from zkob.zk.formats.snarkjs_json import dumps, public_to_json, vk_to_json
     from zkob.zk.groth16.keys import pk_to_bytes
     from zkob.zk.groth16.prove import public_inputs
     from zkob.zk.groth16.setup import setup
+
+    engine = None
+    if fast_setup:
+        from zkob.zk.backends.compiled import backend
+
+        engine = backend()
 
     for k in sizes:
         work = work_root / f"k{k}"
@@ -303,7 +311,8 @@ def prove_bench(sizes: list[int], work_root: Path, reps: int) -> None:
         (work / "public.json").write_text(dumps(public_to_json(public_inputs(r1cs, w))))
         rec: dict = {"what": "prove", "k": k, "constraints": r1cs.n_constraints, "wires": r1cs.n_wires}
         if not (work / "zkob.pk").exists():
-            (pk, vk), rec["zkob_setup_s"] = _timed(setup, r1cs, random.Random(k))
+            (pk, vk), rec["zkob_setup_s"] = _timed(lambda: setup(r1cs, random.Random(k), backend=engine))
+            rec["zkob_setup_fixed_base"] = "compiled" if fast_setup else "pure"
             (work / "zkob.pk").write_bytes(pk_to_bytes(pk))
             (work / "zkob_vk.json").write_text(dumps(vk_to_json(vk)))
         ptau = work / "known.ptau"
@@ -327,6 +336,33 @@ def prove_bench(sizes: list[int], work_root: Path, reps: int) -> None:
         _emit(rec)
 
 
+def plot(paths: list[Path], out: Path) -> None:
+    """bench/prover.png: prove wall time vs constraints (zkob, snarkjs) and MSM time vs size, log-log."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.startswith("{")]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    proves = sorted((r for r in records if r.get("what") == "prove"), key=lambda r: r["k"])
+    xs = [r["constraints"] for r in proves]
+    for who, style in (("zkob", "o-"), ("snarkjs", "s--")):
+        left.plot(xs, [min(x["wall_s"] for x in r[who]) for r in proves], style, label=f"{who} prove (process wall)")
+    left.plot(xs, [min(x["prove_s"] for x in r["zkob"]) for r in proves], "o:", label="zkob prove() call only")
+    left.set(xscale="log", yscale="log", xlabel="constraints", ylabel="seconds", title="Groth16 prove, same R1CS")
+    left.legend(fontsize=8)
+    for what in ("msm_g1", "msm_g2", "ntt"):
+        for engine, style in (("compiled", "-"), ("ffjavascript", "--"), ("pure", ":")):
+            pts = sorted((r["k"], r["s"]) for r in records if r.get("what") == what and r.get("engine") == engine)
+            if pts:
+                right.plot([2 ** k for k, _ in pts], [v for _, v in pts], style, marker=".", label=f"{what} {engine}")
+    right.set(xscale="log", yscale="log", xlabel="size", ylabel="seconds", title="Kernels (random full-width scalars)")
+    right.legend(fontsize=7, ncol=2)
+    fig.tight_layout()
+    fig.savefig(out, dpi=110)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -338,6 +374,10 @@ def main() -> None:
     p.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16])
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "zkob_bench_prover")
     p.add_argument("--reps", type=int, default=2)
+    p.add_argument("--pure-setup", action="store_true", help="run zkob setup on the pure backend")
+    pl = sub.add_parser("plot")
+    pl.add_argument("jsonl", type=Path, nargs="+")
+    pl.add_argument("--out", type=Path, default=ROOT / "bench" / "prover.png")
     ch = sub.add_parser("_zkob_child")
     ch.add_argument("work", type=Path)
     args = ap.parse_args()
@@ -346,7 +386,9 @@ def main() -> None:
     elif args.cmd == "compile":
         compile_times()
     elif args.cmd == "prove":
-        prove_bench(args.sizes, args.work, args.reps)
+        prove_bench(args.sizes, args.work, args.reps, not args.pure_setup)
+    elif args.cmd == "plot":
+        plot(args.jsonl, args.out)
     else:
         zkob_prove_child(args.work)
 

@@ -39,14 +39,15 @@ def test_limbs_refuse_out_of_range(bad):
         ints_to_limbs([1, bad], R)
 
 
-def test_numba_loads_only_when_the_compiled_backend_is_built():
+def test_numba_loads_only_with_the_compiled_package():
     import subprocess
     import sys
 
     code = (
-        "import sys, zkob.zk.verifier, zkob.zk.poseidon, zkob.zk.backends.compiled as c;"
+        "import sys, zkob.zk.verifier, zkob.zk.poseidon, zkob.zk.backends, zkob.zk.groth16.prove;"
         "print('numba' in sys.modules, end=' ');"
-        "c.backend(); print('numba' in sys.modules)"
+        "import zkob.zk.backends.compiled; print('numba' in sys.modules, end=' ');"
+        "from zkob.zk.backends import get_backend; print(get_backend('auto').name)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["False", "True"]
+    assert out.stdout.split() == ["False", "True", "compiled"]

@@ -149,3 +149,23 @@ def test_setup_redraws_gamma_equal_delta_delta_one_and_tau_on_domain():
     assert vk.gamma2 != vk.delta2 and vk.delta2 != G2_GEN
     proof = prove(pk, r1cs, w, random.Random(1))
     assert verify(vk, public_inputs(r1cs, w), proof).ok
+
+
+def test_setup_uses_engine_mul_many_or_falls_back_to_pure():
+    from zkob.zk.backends.pure import PureBackend
+
+    class Counting(PureBackend):
+        calls = 0
+
+        def g1_mul_many(self, base, scalars):
+            Counting.calls += 1
+            return super().g1_mul_many(base, scalars)
+
+    class Bare:  # an engine without the optional setup methods
+        def fr_vec(self, values):
+            raise AssertionError("not used when the engine lacks g1_mul_many")
+
+    r1cs, _ = cubic()
+    reference = setup(r1cs, random.Random(7))
+    assert setup(r1cs, random.Random(7), backend=Counting()) == reference and Counting.calls == 4
+    assert setup(r1cs, random.Random(7), backend=Bare()) == reference

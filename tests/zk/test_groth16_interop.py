@@ -118,3 +118,31 @@ def test_snarkjs_accepts_out_of_range_public_signal_as_reduced_we_refuse(node, o
     verdict = verify_json(*_texts(ours, public="big.json"))
     assert not verdict.ok and "below the field modulus" in verdict.reason
     assert snarkjs_says is False  # snarkjs checks this one too (FORMATS.md): both refuse
+
+
+@pytest.mark.slow
+def test_circom_written_circuit_round_trip(node, tmp_path):
+    """A real circom circuit shipped with circom_runtime (1000 constraints, unsorted factors):
+    we read its .r1cs and snarkjs's .wtns, the witness satisfies our R1CS, snarkjs's proof with
+    its own zkey passes our verifier, and our proof for it passes snarkjs."""
+    from zkob.zk.formats.iden3 import r1cs_from_bytes, wtns_from_bytes
+    from zkob.zk.groth16.prove import prove, public_inputs
+    from zkob.zk.groth16.setup import setup
+
+    src = node.directory / "node_modules" / "circom_runtime" / "test" / "circuit"
+    _ok(node, "wtns", "calculate", str(src / "circuit_js" / "circuit.wasm"), str(src / "input.json"),
+        str(tmp_path / "w.wtns"))
+    r1cs = r1cs_from_bytes((src / "circuit.r1cs").read_bytes())
+    w = wtns_from_bytes((tmp_path / "w.wtns").read_bytes())
+    assert (r1cs.n_wires, r1cs.n_public, r1cs.n_constraints) == (1004, 4, 1000)
+    assert r1cs.first_failure(w) is None
+    _ok(node, "groth16", "prove", str(src / "circuit.zkey"), str(tmp_path / "w.wtns"),
+        str(tmp_path / "sproof.json"), str(tmp_path / "spublic.json"))
+    assert json.loads((tmp_path / "spublic.json").read_text()) == [str(v) for v in w[1:5]]
+    assert verify_json((src / "verification_key.json").read_text(), (tmp_path / "spublic.json").read_text(),
+                       (tmp_path / "sproof.json").read_text()).ok
+    pk, vk = setup(r1cs)
+    (tmp_path / "vk.json").write_text(dumps(vk_to_json(vk)))
+    (tmp_path / "public.json").write_text(dumps(public_to_json(public_inputs(r1cs, w))))
+    (tmp_path / "proof.json").write_text(dumps(proof_to_json(prove(pk, r1cs, w))))
+    assert _snarkjs_ok(node, tmp_path)

@@ -122,3 +122,14 @@ def test_circom_outputs_and_public_inputs_both_count_as_public():
     struct.pack_into("<III", data, 64, 3, 3, 0)  # 1 + 6 public wires do not fit in 6 wires
     with pytest.raises(MalformedInput, match="wire counts"):
         r1cs_from_bytes(bytes(data))
+
+
+def test_unsorted_factors_are_read_but_repeated_wires_refused():
+    from zkob.zk.r1cs import R1CS, Constraint
+
+    data = r1cs_to_bytes(R1CS(n_wires=3, n_public=1, constraints=[Constraint({1: 1, 2: 1}, {0: 1}, {1: 1})]))
+    assert struct.unpack_from("<II", data, 100) == (2, 1) and struct.unpack_from("<I", data, 140) == (2,)
+    unsorted = r1cs_from_bytes(_flip(data, 140, struct.pack("<I", 0)))  # circom writes such files
+    assert unsorted.constraints[0].a == {1: 1, 0: 1}
+    with pytest.raises(MalformedInput, match="repeated"):
+        r1cs_from_bytes(_flip(data, 140, struct.pack("<I", 1)))

@@ -136,3 +136,12 @@ def test_tables_from_key_bytes_equal_tables_from_points():
     assert BE.g2_table_bytes(g2_bytes(g2s)) == BE.g2_table(g2s)
     with pytest.raises(ValueError):
         BE.g1_table_bytes(b"\x00" * 63)
+
+
+def test_mul_many_matches_fixed_base_points():
+    from zkob.zk.groth16.keys import g1_bytes, g2_bytes
+
+    scalars = [0, 1, 5, R - 1]
+    assert BE.g1_mul_many(G1_GEN, scalars) == g1_bytes(g1_fixed_base_many(G1_GEN, scalars))
+    assert BE.g2_mul_many(G2_GEN, scalars[:3]) == g2_bytes(g2_fixed_base_many(G2_GEN, scalars[:3]))
+    assert BE.g1_mul_many(G1_GEN, [0]) == bytes(64)

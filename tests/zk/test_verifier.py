@@ -116,3 +116,29 @@ def test_importing_the_verifier_pulls_in_no_numpy_numba_or_galois():
 def test_generators_are_the_standard_ones():
     assert G1_GEN == (1, 2)
     assert bn.eq(to_ecc_g1(G1_GEN), bn.G1)
+
+
+@pytest.mark.slow
+def test_fuzzed_json_never_raises_and_never_verifies():
+    """Random single-character edits of the three files: always a verdict, never a false accept."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    _, _, _, vk, proof, public = keys_and_proof("cubic")
+    originals = [dumps(vk_to_json(vk)), dumps(public_to_json(public)), dumps(proof_to_json(proof))]
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(which=st.integers(0, 2), where=st.integers(0, 10**6), char=st.sampled_from('0123456789"[]{},:-.ex '))
+    def run(which, where, char):
+        texts = list(originals)
+        text = texts[which]
+        i = where % len(text)
+        if text[i] == char:
+            return
+        texts[which] = text[:i] + char + text[i + 1:]
+        verdict = verify_json(*texts)
+        assert isinstance(verdict, Verdict) and verdict.reason
+        if verdict.ok:  # only edits that do not change the statement may pass (e.g. JSON whitespace)
+            assert [json.loads(t) for t in texts] == [json.loads(t) for t in originals]
+
+    run()

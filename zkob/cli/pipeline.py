@@ -46,7 +46,8 @@ def _quiet(_: str) -> None:
     pass
 
 
-def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet) -> VerifyingKey:
+def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet,
+              backend: str = "auto") -> VerifyingKey:
     """Development ceremony for ``params``: writes KEYS/verification_key.json and KEYS/proving_key.zkpk.
 
     The toxic waste comes from this machine's randomness (``rng``, default
@@ -55,7 +56,7 @@ def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet)
     report("building the circuit")
     r1cs, _ = build_circuit(params)
     report(f"setup ({r1cs.n_constraints} constraints, {r1cs.n_wires} wires)")
-    pk, vk = setup(r1cs, rng, params=params_meta(params))
+    pk, vk = setup(r1cs, rng, params=params_meta(params), backend=get_backend(backend))
     report("writing keys")
     keys_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(keys_dir / PK_FILE, pk_to_bytes(pk))

@@ -64,6 +64,7 @@ def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int,
 
 def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend: str) -> None:
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.markup import escape
     from rich.table import Table
 
     from ...circuits.batch import build_circuit
@@ -73,6 +74,7 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     from ...state.matching import random_flow
     from ...zk.eddsa import private_to_public
     from ...zk.formats.snarkjs_json import load_json, parse_proof, parse_public
+    from ...zk.groth16.setup import DEV_CEREMONY_WARNING
     from ..console import Phases
     from ..keyfiles import load_vk
     from ..pipeline import make_keys, prove_batch
@@ -99,11 +101,11 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
               + ", ".join(f"{i}: {_short(pk[0])}" for i, pk in users.items()))
 
     # 2. keys
-    err.print("[bold red]warning:[/] development ceremony: keys from this machine's randomness, not for production")
+    err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
     t0 = time.perf_counter()
     with Phases() as report:
         r1cs, _ = build_circuit(params)
-        make_keys(params, root / "keys", report=report)
+        make_keys(params, root / "keys", report=report, backend=backend)
     timings["setup"] = time.perf_counter() - t0
     out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires; "
               f"setup {timings['setup']:.1f} s")

@@ -8,11 +8,6 @@ import click
 
 from ..console import Phases, err, fail, out
 
-WARNING = (
-    "DEVELOPMENT CEREMONY: the toxic waste (tau, alpha, beta, gamma, delta) was drawn from this "
-    "machine's randomness by one party. Anyone who kept it could forge proofs. Never use these keys "
-    "in production; use a multi-party ceremony."
-)
 
 
 @click.command("setup")
@@ -20,12 +15,17 @@ WARNING = (
 @click.option("-o", "--out", "keys_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for verification_key.json and proving_key.zkpk.")
 @click.option("--force", is_flag=True, help="Overwrite keys already in the output directory.")
+@click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True,
+              help="Arithmetic for the key's point queries: numba kernels or the pure-Python reference.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def command(directory: Path, keys_dir: Path, force: bool, quiet: bool) -> None:
+def command(directory: Path, keys_dir: Path, force: bool, backend: str, quiet: bool) -> None:
     """Make Groth16 proving and verification keys for DIRECTORY's parameters."""
     from ...state.errors import StoreError
     from ...state.store import read_params
     from ...zk.errors import ZkError
+    from rich.markup import escape
+
+    from ...zk.groth16.setup import DEV_CEREMONY_WARNING
     from ..keyfiles import PK_FILE, VK_FILE
     from ..pipeline import make_keys
 
@@ -36,10 +36,10 @@ def command(directory: Path, keys_dir: Path, force: bool, quiet: bool) -> None:
     existing = [name for name in (PK_FILE, VK_FILE) if (keys_dir / name).exists()]
     if existing and not force:
         fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
-    err.print(f"[bold red]warning:[/] {WARNING}")
+    err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
     try:
         with Phases(quiet) as report:
-            make_keys(params, keys_dir, report=report)
+            make_keys(params, keys_dir, report=report, backend=backend)
     except (ZkError, OSError) as exc:
         fail(exc)
     out.print(str(keys_dir / VK_FILE), markup=False)

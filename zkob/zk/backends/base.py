@@ -6,7 +6,9 @@ oracle: field elements are ints in [0, r); a G1 point is an affine pair
 ``((x0, x1), (y0, y1))`` (Fq2 as c0 + c1*u) or ``None``. Engines may keep
 their own representation behind the opaque ``FrVec``/``G1Table``/``G2Table``
 handles (numpy arrays in the compiled engine) so large vectors never
-become Python int lists on the hot path.
+become Python int lists on the hot path. An FrVec must support slicing
+(``vec[a:b]`` is again an FrVec of that engine): the prover slices the
+witness and h vectors without leaving the engine.
 """
 
 from __future__ import annotations
@@ -74,3 +76,12 @@ class Backend(Protocol):
 
     def g2_table_bytes(self, raw: bytes) -> G2Table:
         """Like g2_table, from 128-byte records x0||x1||y0||y1 (same conventions)."""
+
+    # --- fixed-base batch multiplication for setup (optional) ----------------
+    def g1_mul_many(self, base: G1, scalars: FrVec) -> bytes:
+        """[s_i] base for every scalar, as proving-key point bytes (64-byte
+        records, infinity = zeros). Setup uses it when an engine has it and
+        falls back to the pure fixed-base windows otherwise."""
+
+    def g2_mul_many(self, base: G2, scalars: FrVec) -> bytes:
+        """[s_i] base on G2, as 128-byte proving-key records."""

@@ -136,6 +136,12 @@ class PureBackend:
         cs = _coords_le(raw, 4)
         return [None if not any(c) else ((c[0], c[1]), (c[2], c[3])) for c in cs]
 
+    def g1_mul_many(self, base: G1, scalars: list[int]) -> bytes:
+        return _point_bytes(g1_fixed_base_many(base, scalars), 2)
+
+    def g2_mul_many(self, base: G2, scalars: list[int]) -> bytes:
+        return _point_bytes([None if p is None else (*p[0], *p[1]) for p in g2_fixed_base_many(base, scalars)], 4)
+
     def g2_table(self, points: Sequence[G2]) -> list[G2]:
         return list(points)
 
@@ -143,6 +149,12 @@ class PureBackend:
         if len(table) != len(scalars):
             raise ValueError(f"MSM of {len(table)} points with {len(scalars)} scalars")
         return g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+
+
+def _point_bytes(points, per_point: int) -> bytes:
+    """Proving-key records: coordinates as 32-byte LE, infinity as zeros."""
+    zero = bytes(32 * per_point)
+    return b"".join(zero if p is None else b"".join(c.to_bytes(32, "little") for c in p) for p in points)
 
 
 def _coords_le(raw: bytes, per_point: int) -> list[tuple[int, ...]]:

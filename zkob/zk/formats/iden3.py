@@ -5,8 +5,10 @@ then sections ``u32le type, u64le size, payload``. Field elements are 32
 bytes little endian in standard form. Readers are strict: magic, version,
 section types (each exactly once, unknown ones refused), every payload
 consumed exactly, the prime equal to BN254's r, every element below r,
-wire ids in range, factors sorted by wire id with no repeats and no zero
-coefficient. Every failure is one MalformedInput naming the part.
+wire ids in range, no wire repeated in a linear combination and no zero
+coefficient. Factors are written sorted by wire id; on reading any order is
+accepted, because circom itself writes some unsorted. Every failure is
+one MalformedInput naming the part.
 
 Our public inputs are written as circom *public inputs* (nPubOut = 0,
 nPubIn = n_public), so snarkjs's public.json is wires 1..n_public in order.
@@ -142,18 +144,16 @@ def _read_lc(reader: _Reader, n_wires: int, part: str) -> dict[int, int]:
     if count > n_wires:
         raise MalformedInput(f"{reader.name}.{part}", f"{count} factors but only {n_wires} wires")
     row: dict[int, int] = {}
-    last = -1
     for k in range(count):
         wire = reader.u32(f"{part}[{k}].wire")
         if wire >= n_wires:
             raise MalformedInput(f"{reader.name}.{part}[{k}]", f"wire {wire} out of range (nWires {n_wires})")
-        if wire <= last:
-            raise MalformedInput(f"{reader.name}.{part}[{k}]", "factors not sorted by wire id or repeated")
+        if wire in row:
+            raise MalformedInput(f"{reader.name}.{part}[{k}]", f"wire {wire} repeated in one linear combination")
         coeff = reader.element(f"{part}[{k}].coefficient")
         if coeff == 0:
             raise MalformedInput(f"{reader.name}.{part}[{k}]", "zero coefficient")
         row[wire] = coeff
-        last = wire
     return row
 
 

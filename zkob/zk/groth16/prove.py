@@ -68,16 +68,16 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource 
     r, s = rng.randrange(0, R), rng.randrange(0, R)
     n = pk.domain_size
     a_rows, b_rows, c_rows = row_evaluations(r1cs, witness, n)
-    h = backend.fr_list(h_coefficients(backend, a_rows, b_rows, c_rows))
-    if h[n - 1] != 0:
+    h = h_coefficients(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
+    if backend.fr_list(h[n - 1:]) != [0]:
         raise ZkError("internal: quotient polynomial has full degree although the witness satisfies")
     w_all = backend.fr_vec(witness)
-    w_priv = backend.fr_vec(witness[pk.n_public + 1:])
+    w_priv = w_all[pk.n_public + 1:]
     a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A"), w_all)
     b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1"), w_all)
     b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2"), w_all)
     c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C"), w_priv)
-    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H"), backend.fr_vec(h[:n - 1]))
+    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H"), h[:n - 1])
 
     vk = pk.vk
     a = _SMALL.msm_g1([vk.alpha1, a_sum, pk.delta1], [1, 1, r])

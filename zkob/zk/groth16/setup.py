@@ -15,14 +15,15 @@ from __future__ import annotations
 import secrets
 from typing import Any, Protocol
 
-from ..backends.pure import g1_fixed_base_many, g2_fixed_base_many
+from ..backends.base import Backend
+from ..backends.pure import PureBackend, g1_fixed_base_many, g2_fixed_base_many
 from ..curve import G1_GEN, G2_GEN
 from ..errors import SetupRefused
 from ..field import R
 from ..formats.snarkjs_json import VerifyingKey, vk_problem
 from ..qap import columns_at, domain_size
 from ..r1cs import R1CS
-from .keys import ProvingKey, g1_bytes, g2_bytes
+from .keys import ProvingKey
 
 DEV_CEREMONY_WARNING = (
     "DEVELOPMENT SETUP: these keys come from a one-party ceremony on this machine's "
@@ -30,6 +31,9 @@ DEV_CEREMONY_WARNING = (
     "Do not use them in production; use a multi-party ceremony (e.g. snarkjs powers of tau "
     "and phase 2 contributions) instead."
 )
+
+
+_PURE = PureBackend()
 
 
 class RandomSource(Protocol):
@@ -40,13 +44,15 @@ def _draw(rng: RandomSource) -> int:
     return rng.randrange(1, R)
 
 
-def setup(r1cs: R1CS, rng: RandomSource | None = None,
-          params: dict[str, Any] | None = None) -> tuple[ProvingKey, VerifyingKey]:
+def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | None = None,
+          backend: Backend | None = None) -> tuple[ProvingKey, VerifyingKey]:
     """Make a proving key and a verifying key for ``r1cs`` (development ceremony, see the warning).
 
     ``rng`` defaults to ``secrets.SystemRandom()``; tests may pass a seeded
-    random.Random. Refuses (SetupRefused) a key that would admit forgeries;
-    gamma == delta, delta = 1 or tau on the domain are redrawn, never used.
+    random.Random. ``backend`` computes the large queries when it offers
+    g1_mul_many/g2_mul_many (default: pure Python). Refuses (SetupRefused)
+    a key that would admit forgeries; gamma == delta, delta = 1 or tau on
+    the domain are redrawn, never used.
     """
     rng = rng or secrets.SystemRandom()
     n = domain_size(r1cs)
@@ -66,26 +72,28 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None,
         h_scalars.append(power)
         power = power * tau % R
 
+    engine = backend or _PURE
+
+    def queries(method: str, base, scalars: list[int]) -> bytes:
+        own = getattr(engine, method, None)
+        if not scalars:
+            return b""
+        return bytes(own(base, engine.fr_vec(scalars)) if own else getattr(_PURE, method)(base, scalars))
+
     singles = g1_fixed_base_many(G1_GEN, [alpha, beta, delta])
-    g1_all = g1_fixed_base_many(G1_GEN, ic_scalars + cols.a + cols.b + c_scalars + h_scalars)
-    g2_all = g2_fixed_base_many(G2_GEN, [beta, gamma, delta] + cols.b)
-    k = 0
-
-    def take(count: int) -> list:
-        nonlocal k
-        k += count
-        return g1_all[k - count:k]
-
-    ic, a_q, b1_q, c_q, h_q = take(n_pub + 1), take(r1cs.n_wires), take(r1cs.n_wires), \
-        take(len(c_scalars)), take(n - 1)
-    vk = VerifyingKey(alpha1=singles[0], beta2=g2_all[0], gamma2=g2_all[1], delta2=g2_all[2], ic=tuple(ic))
+    g2_singles = g2_fixed_base_many(G2_GEN, [beta, gamma, delta])
+    ic = g1_fixed_base_many(G1_GEN, ic_scalars)
+    a_q, b1_q, c_q, h_q = (queries("g1_mul_many", G1_GEN, v) for v in (cols.a, cols.b, c_scalars, h_scalars))
+    b2_q = queries("g2_mul_many", G2_GEN, cols.b)
+    vk = VerifyingKey(alpha1=singles[0], beta2=g2_singles[0], gamma2=g2_singles[1], delta2=g2_singles[2],
+                      ic=tuple(ic))
     problem = vk_problem(vk)
     if problem:
         raise SetupRefused(problem)
     pk = ProvingKey(
         vk=vk, beta1=singles[1], delta1=singles[2], n_wires=r1cs.n_wires, n_public=n_pub,
-        domain_size=n, digest=r1cs.digest(), a_query=g1_bytes(a_q), b1_query=g1_bytes(b1_q),
-        b2_query=g2_bytes(g2_all[3:]), c_query=g1_bytes(c_q), h_query=g1_bytes(h_q),
+        domain_size=n, digest=r1cs.digest(), a_query=a_q, b1_query=b1_q,
+        b2_query=b2_q, c_query=c_q, h_query=h_q,
         params=dict(params or {}),
     )
     return pk, vk

@@ -6,7 +6,7 @@ F_is_zero, F_eq, F_inv (Fermat, ~380 multiplications) and row kernels over
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .wide import adc, mac, mul_lo, sbb
 
@@ -162,21 +162,21 @@ def fq_store(arr, i, v):
     arr[i, 3] = v[3]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def fq_rows_to_mont(x):
-    """Canonical limbs -> Montgomery form, row by row (one multiplication each)."""
+    """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         fq_store(out, i, fq_mul(fq_load(x, i), fq_R2))
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def fq_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
     one = (np.uint64(1), ZERO, ZERO, ZERO)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         fq_store(out, i, fq_mul(fq_load(x, i), one))
     return out
 
@@ -351,21 +351,21 @@ def fr_store(arr, i, v):
     arr[i, 3] = v[3]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def fr_rows_to_mont(x):
-    """Canonical limbs -> Montgomery form, row by row (one multiplication each)."""
+    """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         fr_store(out, i, fr_mul(fr_load(x, i), fr_R2))
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def fr_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
     one = (np.uint64(1), ZERO, ZERO, ZERO)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         fr_store(out, i, fr_mul(fr_load(x, i), one))
     return out
 

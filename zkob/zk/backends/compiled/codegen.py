@@ -33,7 +33,7 @@ F_is_zero, F_eq, F_inv (Fermat, ~380 multiplications) and row kernels over
 """
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from .wide import adc, mac, mul_lo, sbb
 
@@ -118,21 +118,21 @@ def PFX_store(arr, i, v):
 STORE_BODY
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def PFX_rows_to_mont(x):
-    """Canonical limbs -> Montgomery form, row by row (one multiplication each)."""
+    """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         PFX_store(out, i, PFX_mul(PFX_load(x, i), PFX_R2))
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True)
 def PFX_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
     one = (np.uint64(1), ZERO, ZERO, ZERO)
-    for i in prange(x.shape[0]):
+    for i in range(x.shape[0]):
         PFX_store(out, i, PFX_mul(PFX_load(x, i), one))
     return out
 

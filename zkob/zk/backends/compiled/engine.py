@@ -18,7 +18,7 @@ from .. import base
 from . import _arith, msm, ntt
 from .fixed_base import fixed_base_many
 from .tables import table_from_bytes
-from .params import LIMBS, ints_to_limbs, limbs_to_ints
+from .params import LIMBS, ints_to_limbs, le_bytes, limbs_to_ints
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,23 @@ class CompiledBackend:
     def g2_fixed_base_many(self, base: base.G2, scalars: Sequence[int]) -> list[base.G2]:
         """[s] base on G2 for every s (setup)."""
         return self._fixed_base(self.g2_table([base]), scalars, 2)
+
+    def g1_mul_many(self, base: base.G1, scalars: np.ndarray) -> bytes:
+        """[s_i] base for an FrVec, as proving-key bytes (64-byte x||y LE records, infinity = zeros)."""
+        return self._mul_many_bytes(self.g1_table([base]), scalars)
+
+    def g2_mul_many(self, base: base.G2, scalars: np.ndarray) -> bytes:
+        """[s_i] base on G2 for an FrVec, as 128-byte x0||x1||y0||y1 records."""
+        return self._mul_many_bytes(self.g2_table([base]), scalars)
+
+    def _mul_many_bytes(self, table: PointTable, scalars: np.ndarray) -> bytes:
+        n = scalars.shape[0]
+        width = 64 * (table.points.ndim - 2)  # 64 bytes per G1 record, 128 per G2
+        if n == 0 or table.infinity[0]:
+            return bytes(width * n)
+        canon = _arith.fr_rows_from_mont(np.ascontiguousarray(scalars, dtype=np.uint64))
+        pts, _ = fixed_base_many(table.points, canon)
+        return le_bytes(_arith.fq_rows_from_mont(np.ascontiguousarray(pts.reshape(-1, LIMBS))))
 
     def _fixed_base(self, table: PointTable, scalars: Sequence[int], group: int) -> list:
         if table.infinity[0]:
