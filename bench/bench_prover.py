@@ -2,7 +2,8 @@
 
     python bench/bench_prover.py components --sizes 12 14 16 18 --pure-max 13
     python bench/bench_prover.py compile
-    python bench/bench_prover.py prove --sizes 12 14 16 --work /tmp/zkbp
+    python bench/bench_prover.py prove --sizes 12 14 16 18 --orderbook --work /tmp/zkbp
+    python bench/bench_prover.py tables results.jsonl ...   (markdown for bench/results/prover.md)
     python bench/bench_prover.py plot results.jsonl ... --out bench/prover.png
 
 ``components`` times MSM G1, MSM G2 and the NTT per size for the compiled
@@ -17,7 +18,9 @@ DESIGN section 7: only the Lagrange sections the setup reads are filled,
 as L_i(tau)*G), then times ``zkob`` proving (a child process: its wall
 time, its prove() time split by backend call, peak RSS) against ``snarkjs
 groth16 prove`` on the exported .r1cs/.wtns (wall time, peak RSS), and has
-snarkjs verify both proofs. Results print as JSON lines and markdown rows.
+snarkjs verify both proofs. ``--orderbook`` adds the batch circuit at the
+default parameters with one batch of the demo's order flow (and times its
+witness generation). Results print as JSON lines and markdown rows.
 """
 
 from __future__ import annotations
@@ -289,51 +292,92 @@ def _time_process(cmd: list[str], cwd: Path) -> tuple[float, int, str]:
     return wall, peak, proc.stdout
 
 
-def prove_bench(sizes: list[int], work_root: Path, reps: int, fast_setup: bool) -> None:
-    from zkob.zk.formats.iden3 import r1cs_to_bytes, wtns_to_bytes
-    from zkob.zk.formats.snarkjs_json import dumps, public_to_json, vk_to_json
-    from zkob.zk.groth16.keys import pk_to_bytes
-    from zkob.zk.groth16.prove import public_inputs
-    from zkob.zk.groth16.setup import setup
+def orderbook_circuit(work: Path):
+    """The batch circuit at the default Params with the witness of one batch of the demo's order flow.
 
+    Returns (r1cs, witness, seconds of witness generation).
+    """
+    from zkob.circuits.batch import build_circuit, witness_for
+    from zkob.state.api import create_state
+    from zkob.state.batchfile import parse_batch
+    from zkob.state.matching import random_flow
+    from zkob.state.params import Params
+    from zkob.state.transition import trace_batch
+    from zkob.zk.eddsa import private_to_public
+
+    params = Params()
+    rng = random.Random(1)
+    users = {i: list(private_to_public(rng.randbytes(32))) for i in range(1, 4)}
+    state_dir = work / "state"
+    if state_dir.exists():
+        import shutil
+
+        shutil.rmtree(state_dir)
+    state = create_state(state_dir, params)
+    ops = random_flow(rng, users, 1 << params.orders_depth, params.batch_size)
+    batch = parse_batch({"ops": ops[:params.batch_size]}, params.batch_size, lambda: rng.randrange(1 << 250))
+    r1cs, _ = build_circuit(params)
+    t = time.perf_counter()
+    witness = witness_for(params, trace_batch(state, batch))
+    return r1cs, witness, time.perf_counter() - t
+
+
+def prove_bench(sizes: list[int], work_root: Path, reps: int, fast_setup: bool, orderbook: bool) -> None:
     engine = None
     if fast_setup:
         from zkob.zk.backends.compiled import backend
 
         engine = backend()
-
     for k in sizes:
         work = work_root / f"k{k}"
         work.mkdir(parents=True, exist_ok=True)
         r1cs, w = chain_circuit(k)
-        (work / "circuit.r1cs").write_bytes(r1cs_to_bytes(r1cs))
-        (work / "witness.wtns").write_bytes(wtns_to_bytes(w))
-        (work / "public.json").write_text(dumps(public_to_json(public_inputs(r1cs, w))))
-        rec: dict = {"what": "prove", "k": k, "constraints": r1cs.n_constraints, "wires": r1cs.n_wires}
-        if not (work / "zkob.pk").exists():
-            (pk, vk), rec["zkob_setup_s"] = _timed(lambda: setup(r1cs, random.Random(k), backend=engine))
-            rec["zkob_setup_fixed_base"] = "compiled" if fast_setup else "pure"
-            (work / "zkob.pk").write_bytes(pk_to_bytes(pk))
-            (work / "zkob_vk.json").write_text(dumps(vk_to_json(vk)))
-        ptau = work / "known.ptau"
-        if not ptau.exists():
-            _, rec["ptau_build_s"] = _timed(write_known_ptau, ptau, k)
-        if not (work / "circuit.zkey").exists():
-            rec["snarkjs_setup_s"], _, _ = _time_process(
-                ["node", str(SNARKJS), "groth16", "setup", "circuit.r1cs", "known.ptau", "circuit.zkey"], work)
-            _time_process(["node", str(SNARKJS), "zkey", "export", "verificationkey", "circuit.zkey",
-                           "snarkjs_vk.json"], work)
-        for rep in range(reps):
-            wall, peak, out = _time_process([sys.executable, __file__, "_zkob_child", str(work)], ROOT)
-            rec.setdefault("zkob", []).append({"wall_s": wall, "peak_mb": peak / 1024, **json.loads(out)})
-            wall, peak, _ = _time_process(["node", str(SNARKJS), "groth16", "prove", "circuit.zkey",
-                                           "witness.wtns", "snarkjs_proof.json", "snarkjs_public.json"], work)
-            rec.setdefault("snarkjs", []).append({"wall_s": wall, "peak_mb": peak / 1024})
-        for vk, proof in (("snarkjs_vk.json", "snarkjs_proof.json"), ("zkob_vk.json", "zkob_proof.json")):
-            out = subprocess.run(["node", str(SNARKJS), "groth16", "verify", vk, "public.json", proof],
-                                 cwd=work, capture_output=True, text=True)
-            rec[f"snarkjs_verifies_{proof.split('_')[0]}_proof"] = "OK!" in out.stdout
-        _emit(rec)
+        _compare(work, r1cs, w, {"what": "prove", "circuit": "chain", "k": k}, reps, engine)
+    if orderbook:
+        work = work_root / "orderbook"
+        work.mkdir(parents=True, exist_ok=True)
+        r1cs, w, secs = orderbook_circuit(work)
+        _compare(work, r1cs, w, {"what": "prove", "circuit": "orderbook (default Params)", "witness_s": secs},
+                 reps, engine)
+
+
+def _compare(work: Path, r1cs, w, rec: dict, reps: int, engine) -> None:
+    """Keys for both provers (once per directory), then reps alternating zkob / snarkjs proofs."""
+    from zkob.zk.formats.iden3 import r1cs_to_bytes, wtns_to_bytes
+    from zkob.zk.formats.snarkjs_json import dumps, public_to_json, vk_to_json
+    from zkob.zk.groth16.keys import pk_to_bytes
+    from zkob.zk.groth16.prove import public_inputs
+    from zkob.zk.groth16.setup import setup
+    from zkob.zk.qap import domain_size
+
+    k = domain_size(r1cs).bit_length() - 1
+    rec.update({"k": k, "constraints": r1cs.n_constraints, "wires": r1cs.n_wires})
+    (work / "circuit.r1cs").write_bytes(r1cs_to_bytes(r1cs))
+    (work / "witness.wtns").write_bytes(wtns_to_bytes(w))
+    (work / "public.json").write_text(dumps(public_to_json(public_inputs(r1cs, w))))
+    if not (work / "zkob.pk").exists():
+        (pk, vk), rec["zkob_setup_s"] = _timed(lambda: setup(r1cs, random.Random(k), backend=engine))
+        rec["zkob_setup_backend"] = "pure" if engine is None else engine.name
+        (work / "zkob.pk").write_bytes(pk_to_bytes(pk))
+        (work / "zkob_vk.json").write_text(dumps(vk_to_json(vk)))
+    if not (work / "known.ptau").exists():
+        _, rec["ptau_build_s"] = _timed(write_known_ptau, work / "known.ptau", k)
+    if not (work / "circuit.zkey").exists():
+        rec["snarkjs_setup_s"], _, _ = _time_process(
+            ["node", str(SNARKJS), "groth16", "setup", "circuit.r1cs", "known.ptau", "circuit.zkey"], work)
+        _time_process(["node", str(SNARKJS), "zkey", "export", "verificationkey", "circuit.zkey",
+                       "snarkjs_vk.json"], work)
+    for _ in range(reps):
+        wall, peak, out = _time_process([sys.executable, __file__, "_zkob_child", str(work)], ROOT)
+        rec.setdefault("zkob", []).append({"wall_s": wall, "peak_mb": peak / 1024, **json.loads(out)})
+        wall, peak, _ = _time_process(["node", str(SNARKJS), "groth16", "prove", "circuit.zkey",
+                                       "witness.wtns", "snarkjs_proof.json", "snarkjs_public.json"], work)
+        rec.setdefault("snarkjs", []).append({"wall_s": wall, "peak_mb": peak / 1024})
+    for vk, proof in (("snarkjs_vk.json", "snarkjs_proof.json"), ("zkob_vk.json", "zkob_proof.json")):
+        out = subprocess.run(["node", str(SNARKJS), "groth16", "verify", vk, "public.json", proof],
+                             cwd=work, capture_output=True, text=True)
+        rec[f"snarkjs_verifies_{proof.split('_')[0]}_proof"] = "OK!" in out.stdout
+    _emit(rec)
 
 
 def plot(paths: list[Path], out: Path) -> None:
@@ -363,6 +407,52 @@ def plot(paths: list[Path], out: Path) -> None:
     fig.savefig(out, dpi=110)
 
 
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+
+
+def tables(paths: list[Path]) -> None:
+    """Markdown tables (medians over repetitions) from the JSON lines of components/prove/compile runs."""
+    records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.startswith("{")]
+    print("| circuit | constraints | domain | zkob wall s | zkob prove() s | snarkjs wall s | ratio wall "
+          "| zkob / snarkjs peak MB | snarkjs verifies both |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for r in sorted((r for r in records if r.get("what") == "prove"), key=lambda r: (r["k"], r.get("circuit", ""))):
+        zw, zp = _median([x["wall_s"] for x in r["zkob"]]), _median([x["prove_s"] for x in r["zkob"]])
+        sw = _median([x["wall_s"] for x in r["snarkjs"]])
+        peaks = f"{max(x['peak_mb'] for x in r['zkob']):.0f} / {max(x['peak_mb'] for x in r['snarkjs']):.0f}"
+        ok = r["snarkjs_verifies_zkob_proof"] and r["snarkjs_verifies_snarkjs_proof"]
+        print(f"| {r.get('circuit', 'chain')} | {r['constraints']:,} | 2^{r['k']} | {zw:.2f} | {zp:.2f} | {sw:.2f} "
+              f"| {zw / sw:.2f} | {peaks} | {'yes' if ok else 'NO'} |")
+    print()
+    print("| circuit | domain | imports | read r1cs+wtns | read pk | kernel cache | prove() | of which "
+          "MSM G1 | MSM G2 | NTT | other backend | Python outside backend |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in sorted((r for r in records if r.get("what") == "prove"), key=lambda r: (r["k"], r.get("circuit", ""))):
+        z = min(r["zkob"], key=lambda x: x["wall_s"])
+        b = z["backend"]
+        g1 = sum(v for key, v in b.items() if key.startswith("msm_g1"))
+        other = sum(b.values()) - g1 - b.get("msm_g2", 0) - b.get("ntt", 0)
+        print(f"| {r.get('circuit', 'chain')} | 2^{r['k']} | {z['imports_s']:.2f} | {z['read_r1cs_wtns_s']:.2f} "
+              f"| {z['read_pk_s']:.2f} | {z['kernel_cache_load_s']:.2f} | {z['prove_s']:.2f} | {g1:.2f} "
+              f"| {b.get('msm_g2', 0):.2f} | {b.get('ntt', 0):.2f} | {other:.2f} "
+              f"| {z['python_outside_backend_s']:.2f} |")
+    print()
+    comp = {(r["what"], r["k"], r["engine"]): r["s"] for r in records if r.get("engine")}
+    print("| kernel | size | compiled s | ffjavascript s | pure s | ffjs / compiled |")
+    print("|---|---|---|---|---|---|")
+    for what in ("msm_g1", "msm_g2", "ntt"):
+        for k in sorted({key[1] for key in comp if key[0] == what}):
+            c, f, p = (comp.get((what, k, e)) for e in ("compiled", "ffjavascript", "pure"))
+            fmt = lambda v: "-" if v is None else f"{v:.3f}"  # noqa: E731
+            ratio = "-" if not (c and f) else f"{f / c:.1f}"
+            print(f"| {what} | 2^{k} | {fmt(c)} | {fmt(f)} | {fmt(p)} | {ratio} |")
+    for r in records:
+        if r.get("what") == "compile":
+            print(f"\ncompile, {r['case']}: {r['inside_s']:.1f} s inside the process, {r['process_s']:.1f} s wall")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -371,10 +461,13 @@ def main() -> None:
     c.add_argument("--pure-max", type=int, default=13)
     sub.add_parser("compile")
     p = sub.add_parser("prove")
-    p.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16])
+    p.add_argument("--sizes", type=int, nargs="*", default=[12, 14, 16])
     p.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "zkob_bench_prover")
     p.add_argument("--reps", type=int, default=2)
     p.add_argument("--pure-setup", action="store_true", help="run zkob setup on the pure backend")
+    p.add_argument("--orderbook", action="store_true", help="also the order-book circuit at the default Params")
+    tb = sub.add_parser("tables")
+    tb.add_argument("jsonl", type=Path, nargs="+")
     pl = sub.add_parser("plot")
     pl.add_argument("jsonl", type=Path, nargs="+")
     pl.add_argument("--out", type=Path, default=ROOT / "bench" / "prover.png")
@@ -386,7 +479,9 @@ def main() -> None:
     elif args.cmd == "compile":
         compile_times()
     elif args.cmd == "prove":
-        prove_bench(args.sizes, args.work, args.reps, not args.pure_setup)
+        prove_bench(args.sizes, args.work, args.reps, not args.pure_setup, args.orderbook)
+    elif args.cmd == "tables":
+        tables(args.jsonl)
     elif args.cmd == "plot":
         plot(args.jsonl, args.out)
     else:

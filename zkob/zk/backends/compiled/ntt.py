@@ -4,8 +4,9 @@ Cooley-Tukey decimation in time: bit-reverse, then log2(n) stages of n/2
 butterflies each (one multiplication). Large transforms run the first
 stages in independent blocks on all cores and split only the last few
 stages, so a transform has 3 parallel barriers, not log2(n) (each barrier
-costs milliseconds when the machine is busy); smaller ones run serially. Twiddles are the n/2 powers of omega, built per call (n/2
-multiplications, negligible next to the n/2 log n of the transform).
+costs milliseconds when the machine is busy); smaller ones run serially.
+Twiddles are the n/2 powers of omega, built per call (n/2 multiplications,
+negligible next to the n/2 log n of the transform).
 Coset shift and the 1/n of the inverse are folded into one pass of
 precomputed powers.
 """
