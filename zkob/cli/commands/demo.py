@@ -31,13 +31,14 @@ def _short(value: int) -> str:
               help="Keep the state, keys and proofs in this (new or empty) directory.")
 @click.option("--accounts", "n_accounts", default=3, show_default=True, type=click.IntRange(2, 64),
               help="Users trading in the demo.")
-@click.option("--batches", "n_batches", default=3, show_default=True, type=click.IntRange(1, 100),
+@click.option("--batches", "n_batches", default=5, show_default=True, type=click.IntRange(1, 100),
               help="Batches to prove.")
 @click.option("--batch-size", default=4, show_default=True, type=click.IntRange(1, 64), help="K, ops per batch.")
 @click.option("--accounts-depth", default=3, show_default=True, type=click.IntRange(1, 32))
 @click.option("--orders-depth", default=3, show_default=True, type=click.IntRange(1, 32))
 @click.option("--assets-depth", default=2, show_default=True, type=click.IntRange(2, 32))
-@click.option("--seed", default=1, show_default=True, type=int, help="Seed of the order flow (not of the keys).")
+@click.option("--seed", default=17, show_default=True, type=int,
+              help="Seed of the users and the order flow (the default shows every op type).")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True)
 def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int, accounts_depth: int,
             orders_depth: int, assets_depth: int, seed: int, backend: str) -> None:
