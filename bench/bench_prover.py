@@ -389,11 +389,17 @@ def plot(paths: list[Path], out: Path) -> None:
 
     records = [json.loads(line) for p in paths for line in p.read_text().splitlines() if line.startswith("{")]
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
-    proves = sorted((r for r in records if r.get("what") == "prove"), key=lambda r: r["k"])
+    proves = sorted((r for r in records if r.get("what") == "prove" and r.get("circuit", "chain") == "chain"),
+                    key=lambda r: r["k"])
     xs = [r["constraints"] for r in proves]
     for who, style in (("zkob", "o-"), ("snarkjs", "s--")):
-        left.plot(xs, [min(x["wall_s"] for x in r[who]) for r in proves], style, label=f"{who} prove (process wall)")
-    left.plot(xs, [min(x["prove_s"] for x in r["zkob"]) for r in proves], "o:", label="zkob prove() call only")
+        left.plot(xs, [_median([x["wall_s"] for x in r[who]]) for r in proves], style,
+                  label=f"{who} prove, chain circuit (process wall)")
+    left.plot(xs, [_median([x["prove_s"] for x in r["zkob"]]) for r in proves], "o:", label="zkob prove() call only")
+    for r in (r for r in records if r.get("what") == "prove" and r.get("circuit", "chain") != "chain"):
+        for who, marker in (("zkob", "o"), ("snarkjs", "s")):
+            left.plot([r["constraints"]], [_median([x["wall_s"] for x in r[who]])], marker, markersize=9,
+                      markerfacecolor="none", label=f"{who}, order-book circuit (default Params)")
     left.set(xscale="log", yscale="log", xlabel="constraints", ylabel="seconds", title="Groth16 prove, same R1CS")
     left.legend(fontsize=8)
     for what in ("msm_g1", "msm_g2", "ntt"):
