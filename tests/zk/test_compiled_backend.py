@@ -69,6 +69,13 @@ def test_ntt_matches_naive_dft_and_inverts(be):
             assert be.fr_list(be.ntt(ev, True, shift)) == xs
 
 
+def test_pointwise_ops_refuse_length_mismatch(be):
+    x, y = be.fr_vec([1, 2, 3]), be.fr_vec([1, 2])
+    for op in (be.fr_mul, be.fr_sub):
+        with pytest.raises(ValueError):
+            op(x, y)
+
+
 def test_ntt_refuses_non_power_of_two(be):
     with pytest.raises(ValueError):
         be.ntt(be.fr_vec([1, 2, 3]))

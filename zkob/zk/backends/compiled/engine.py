@@ -37,6 +37,13 @@ def _check_len(table: PointTable, scalars: np.ndarray) -> None:
         raise ValueError(f"MSM length mismatch: {len(table)} bases, {scalars.shape[0]} scalars")
 
 
+def _same_length(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both operands as contiguous (n, 4) arrays; ValueError on different lengths (kernels do not bound-check)."""
+    if x.shape != y.shape or x.ndim != 2 or x.shape[1] != LIMBS:
+        raise ValueError(f"pointwise operation on vectors of shapes {x.shape} and {y.shape}")
+    return np.ascontiguousarray(x), np.ascontiguousarray(y)
+
+
 def _canonical_scalars(table: PointTable, scalars: np.ndarray) -> np.ndarray:
     s = _arith.fr_rows_from_mont(np.ascontiguousarray(scalars, dtype=np.uint64))
     s[table.infinity] = 0
@@ -68,13 +75,13 @@ class CompiledBackend:
         return limbs_to_ints(_arith.fr_rows_from_mont(np.ascontiguousarray(vec)))
 
     def fr_mul(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return ntt.rows_mul(x, y)
+        return ntt.rows_mul(*_same_length(x, y))
 
     def fr_sub(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        return ntt.rows_sub(x, y)
+        return ntt.rows_sub(*_same_length(x, y))
 
     def fr_scale(self, x: np.ndarray, c: int) -> np.ndarray:
-        return ntt.rows_scale(x, ntt.mont_scalar(c % R))
+        return ntt.rows_scale(np.ascontiguousarray(x), ntt.mont_scalar(c % R))
 
     def ntt(self, x: np.ndarray, inverse: bool = False, shift: int = 1) -> np.ndarray:
         return ntt.ntt(x, inverse, shift)
