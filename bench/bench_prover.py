@@ -303,11 +303,10 @@ def orderbook_circuit(work: Path):
     from zkob.state.matching import random_flow
     from zkob.state.params import Params
     from zkob.state.transition import trace_batch
-    from zkob.zk.eddsa import private_to_public
 
     params = Params()
     rng = random.Random(1)
-    users = {i: list(private_to_public(rng.randbytes(32))) for i in range(1, 4)}
+    users = {i: rng.randbytes(32) for i in range(1, 4)}  # account -> private key (signed order flow)
     state_dir = work / "state"
     if state_dir.exists():
         import shutil

@@ -16,6 +16,7 @@ import numpy as np
 from ...field import Q, R
 from .. import base
 from . import _arith, msm, ntt
+from . import sparse
 from .fixed_base import fixed_base_many
 from .tables import table_from_bytes
 from .params import LIMBS, ints_to_limbs, le_bytes, limbs_to_ints
@@ -85,6 +86,19 @@ class CompiledBackend:
 
     def ntt(self, x: np.ndarray, inverse: bool = False, shift: int = 1) -> np.ndarray:
         return ntt.ntt(x, inverse, shift)
+
+    # --- R1CS (optional; the prover may adopt it, see sparse.py) -------------
+    def sparse_r1cs(self, r1cs) -> sparse.SparseR1CS:
+        """CSR arrays of A, B, C: convert once per circuit, reuse for every proof."""
+        return sparse.SparseR1CS.of(r1cs)
+
+    def r1cs_rows(self, sp: sparse.SparseR1CS, w: np.ndarray, n: int):
+        """(a, b, c) FrVecs of length n laid out as qap.row_evaluations; nnz multiplications."""
+        return sparse.rows(sp, w, n)
+
+    def r1cs_first_unsatisfied(self, sp: sparse.SparseR1CS, a, b, c) -> int:
+        """First constraint index whose rows fail a*b = c, or -1."""
+        return sparse.first_unsatisfied(sp, a, b, c)
 
     # --- MSM ----------------------------------------------------------------
     def g1_table(self, points: Sequence[base.G1]) -> PointTable:

@@ -1,0 +1,105 @@
+"""R1CS products A.w, B.w, C.w from CSR arrays, and the satisfaction check, compiled.
+
+The prover's Python pass over the constraints (qap.row_evaluations and
+R1CS.check) costs one big-int multiplication per non-zero entry; for the
+order-book circuit that is about a third of prove() (bench/results/
+prover.md). ``SparseR1CS.of(r1cs)`` converts the constraint dicts once per
+circuit (one Python pass, reusable for every proof); then ``rows`` gives the
+three zero-padded domain vectors with snarkjs's extra rows (w_0 and the
+public inputs appended to A) in nnz Montgomery multiplications, and
+``first_unsatisfied`` the index of the first failing constraint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numba import njit
+
+from ...field import R
+from ...r1cs import R1CS
+from ._arith import fr_add, fr_eq, fr_load, fr_mul, fr_rows_to_mont, fr_store
+from .params import ints_to_limbs
+
+
+@dataclass(frozen=True)
+class SparseMatrix:
+    """One of A, B, C in CSR form: row j has entries ptr[j]..ptr[j+1]-1 of (col, val); val in Montgomery form."""
+
+    ptr: np.ndarray
+    col: np.ndarray
+    val: np.ndarray
+
+    @classmethod
+    def of(cls, rows: list) -> SparseMatrix:
+        ptr, cols, vals = [0], [], []
+        for row in rows:
+            cols.extend(row.keys())
+            vals.extend(v % R for v in row.values())
+            ptr.append(len(cols))
+        val = fr_rows_to_mont(ints_to_limbs(vals, R)) if vals else np.zeros((0, 4), np.uint64)
+        return cls(np.array(ptr, np.int64), np.array(cols, np.int64), val)
+
+
+@dataclass(frozen=True)
+class SparseR1CS:
+    """A, B, C of an R1CS as CSR arrays, with the counts the QAP rows need."""
+
+    a: SparseMatrix
+    b: SparseMatrix
+    c: SparseMatrix
+    n_constraints: int
+    n_public: int
+    n_wires: int
+
+    @classmethod
+    def of(cls, r1cs: R1CS) -> SparseR1CS:
+        """Convert once per circuit: one Python pass over the non-zero entries."""
+        cons = r1cs.constraints
+        return cls(SparseMatrix.of([c.a for c in cons]), SparseMatrix.of([c.b for c in cons]),
+                   SparseMatrix.of([c.c for c in cons]), r1cs.n_constraints, r1cs.n_public, r1cs.n_wires)
+
+
+@njit(cache=True)
+def csr_products(ptr, col, val, w, out):
+    """out[j] = sum_k val[k] * w[col[k]] over row j's entries, for every row of the matrix."""
+    zero = (np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
+    for j in range(ptr.shape[0] - 1):
+        acc = zero
+        for k in range(ptr[j], ptr[j + 1]):
+            acc = fr_add(acc, fr_mul(fr_load(val, k), fr_load(w, col[k])))
+        fr_store(out, j, acc)
+
+
+@njit(cache=True)
+def first_failure(a, b, c, m):
+    """Index of the first j < m with a[j] * b[j] != c[j], or -1."""
+    for j in range(m):
+        if not fr_eq(fr_mul(fr_load(a, j), fr_load(b, j)), fr_load(c, j)):
+            return j
+    return -1
+
+
+def rows(sp: SparseR1CS, w: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """<A_j, w>, <B_j, w>, <C_j, w> for the n rows of the domain, as FrVecs (qap.row_evaluations' layout).
+
+    ``w`` is the witness as an FrVec of n_wires entries; rows past the
+    constraints are zero except A's next n_public + 1, which hold w_0..w_npub.
+    """
+    if w.shape != (sp.n_wires, 4):
+        raise ValueError(f"witness has {w.shape[0]} wires, expected {sp.n_wires}")
+    m = sp.n_constraints
+    if n < m + sp.n_public + 1:
+        raise ValueError(f"domain of {n} rows cannot hold {m} constraints and {sp.n_public + 1} input rows")
+    w = np.ascontiguousarray(w)
+    out = [np.zeros((n, 4), np.uint64) for _ in range(3)]
+    for mat, vec in zip((sp.a, sp.b, sp.c), out):
+        csr_products(mat.ptr, mat.col, mat.val, w, vec)
+    out[0][m:m + sp.n_public + 1] = w[:sp.n_public + 1]
+    return out[0], out[1], out[2]
+
+
+def first_unsatisfied(sp: SparseR1CS, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> int:
+    """Index of the first constraint with <A,w><B,w> != <C,w> given rows(...)'s output, or -1."""
+    return int(first_failure(a, b, c, sp.n_constraints))
