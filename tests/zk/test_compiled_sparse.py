@@ -28,7 +28,8 @@ def _wide_circuit() -> tuple[R1CS, list[int]]:
     return R1CS(n_wires=13, n_public=3, constraints=cons), w
 
 
-@pytest.mark.parametrize("make", [lambda: mul_chain(9), several_public, _wide_circuit], ids=["chain", "several", "wide"])
+@pytest.mark.parametrize("make", [lambda: mul_chain(9), several_public, _wide_circuit],
+                         ids=["chain", "several", "wide"])
 def test_rows_equal_python_row_evaluations(make):
     r1cs, w = make()
     be = backend()
