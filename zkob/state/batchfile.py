@@ -25,6 +25,7 @@ from pathlib import Path
 from ..zk.eddsa import signature_from_json
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_int
+from ..zk.strict_json import load_json
 from .ops import OP_CLASSES, SIDE_NAMES, Noop, Op, to_json
 
 JSON_SAFE_INT = (1 << 53) - 1
@@ -153,27 +154,10 @@ def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = ra
     return Batch(ops, draw_salt(), False)
 
 
-def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
-    out: dict[str, object] = {}
-    for key, value in pairs:
-        if key in out:
-            raise MalformedInput(f"key {key!r}", "duplicate JSON key")
-        out[key] = value
-    return out
-
-
-def _no_constant(name: str) -> object:
-    raise MalformedInput("batch", f"{name} is not a number")
-
-
 def loads_batch(text: str | bytes, batch_size: int, draw_salt: Callable[[], int] = random_salt,
                 require_sigs: bool = True) -> Batch:
-    """Parse batch-file text strictly (duplicate keys and NaN/Infinity refused)."""
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
-    except ValueError as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise MalformedInput("batch", f"not valid JSON: {exc}") from None
-    return parse_batch(data, batch_size, draw_salt, require_sigs)
+    """Parse batch-file text strictly (duplicate keys, floats, NaN/Infinity refused)."""
+    return parse_batch(load_json(text, "batch", floats_to_fields=True), batch_size, draw_salt, require_sigs)
 
 
 def load_batch(path: str | Path, batch_size: int, draw_salt: Callable[[], int] = random_salt,

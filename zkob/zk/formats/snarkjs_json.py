@@ -20,6 +20,7 @@ from typing import Any
 from ..curve import G1, G2, G2_GEN, g1_json, g2_json, parse_g1, parse_g2
 from ..errors import MalformedInput, SetupRefused
 from ..field import Q, R, parse_decimal
+from ..strict_json import load_json  # noqa: F401 - re-exported: the formats' loader
 
 MAX_PUBLIC = 1 << 16
 
@@ -46,38 +47,6 @@ class Proof:
     a: G1
     b: G2
     c: G1
-
-
-# --- strict JSON ------------------------------------------------------------------
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise MalformedInput(f"key {key!r}", "duplicate JSON key")
-        out[key] = value
-    return out
-
-
-def _refuse_float(text: str) -> Any:
-    raise MalformedInput("json", f"floating-point number {text[:40]!r} is not allowed")
-
-
-def _refuse_constant(text: str) -> Any:
-    raise MalformedInput("json", f"{text} is not allowed")
-
-
-def load_json(text: str | bytes, what: str) -> Any:
-    """Parse JSON refusing duplicate keys, floats, NaN and Infinity; MalformedInput names ``what``."""
-    try:
-        if isinstance(text, bytes):
-            text = text.decode("utf-8")
-        return json.loads(text, object_pairs_hook=_no_duplicates,
-                          parse_float=_refuse_float, parse_constant=_refuse_constant)
-    except MalformedInput as exc:
-        raise MalformedInput(f"{what}: {exc.field}", exc.reason) from None
-    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise MalformedInput(what, f"not valid JSON ({exc})") from None
 
 
 def _object(value: object, keys: set[str], optional: set[str], what: str) -> dict[str, Any]:
