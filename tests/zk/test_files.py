@@ -36,3 +36,10 @@ def test_failed_write_leaves_no_temp_file(tmp_path):
     with pytest.raises(TypeError):
         write_atomic(tmp_path / "x", 12345)  # not bytes/str
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unwritable_directory_names_the_target(tmp_path):
+    target = tmp_path / "missing" / "out.json"
+    with pytest.raises(OSError) as info:
+        write_atomic(target, "x")
+    assert info.value.filename == str(target)

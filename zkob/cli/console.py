@@ -30,7 +30,12 @@ def one_line(message: object) -> str:
 
 
 def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``."""
+    """Print ``error: message`` on stderr and exit with ``code``.
+
+    An OSError reads ``path: reason`` instead of Python's ``[Errno n] ...``.
+    """
+    if isinstance(message, OSError) and message.strerror:
+        message = f"{message.filename}: {message.strerror}" if message.filename else message.strerror
     err.print(f"error: {one_line(message)}", markup=False)
     sys.exit(code)
 
