@@ -20,6 +20,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Sequence
 
+from ..backends import get_backend
 from ..backends.base import Backend
 from ..backends.pure import PureBackend
 from ..curve import g1_neg
@@ -60,10 +61,13 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource 
 
     Raises MalformedInput on a key/circuit mismatch and Unsatisfied (naming
     the first failing constraint) on a bad witness, before any curve work.
-    ``rng`` (default secrets.SystemRandom()) draws r and s.
+    ``rng`` (default secrets.SystemRandom()) draws r and s. ``backend``
+    defaults to get_backend("auto"), chosen at call time (compiled where
+    numba imports), so importing this module never imports numba; the pure
+    backend gives identical proofs for the same r, s.
     """
     check_statement(pk, r1cs, witness)
-    backend = backend or _SMALL
+    backend = backend or get_backend("auto")
     rng = rng or secrets.SystemRandom()
     r, s = rng.randrange(0, R), rng.randrange(0, R)
     n = pk.domain_size

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from typing import Any, Protocol
 
+from ..backends import get_backend
 from ..backends.base import Backend
 from ..backends.pure import PureBackend, g1_fixed_base_many, g2_fixed_base_many
 from ..curve import G1_GEN, G2_GEN
@@ -50,7 +51,9 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | 
 
     ``rng`` defaults to ``secrets.SystemRandom()``; tests may pass a seeded
     random.Random. ``backend`` computes the large queries when it offers
-    g1_mul_many/g2_mul_many (default: pure Python). Refuses (SetupRefused)
+    g1_mul_many/g2_mul_many (default: get_backend("auto") at call time,
+    compiled where numba imports; the pure backend makes the same key for
+    the same rng). Refuses (SetupRefused)
     a key that would admit forgeries; gamma == delta, delta = 1 or tau on
     the domain are redrawn, never used.
     """
@@ -72,7 +75,7 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | 
         h_scalars.append(power)
         power = power * tau % R
 
-    engine = backend or _PURE
+    engine = backend or get_backend("auto")
 
     def queries(method: str, base, scalars: list[int]) -> bytes:
         own = getattr(engine, method, None)
