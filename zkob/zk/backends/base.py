@@ -67,14 +67,20 @@ class Backend(Protocol):
         """sum_i scalars[i] * points[i] on G2."""
 
     # --- tables straight from proving-key bytes (added for numpy engines) ----
-    def g1_table_bytes(self, raw: bytes) -> G1Table:
+    checks_points: bool
+    """True when g1_table_bytes/g2_table_bytes refuse (MalformedInput, naming
+    ``what[i]``) a coordinate >= q or a point off its curve. prove() then
+    trusts them with a key loaded by pk_from_bytes(..., check_points=False);
+    otherwise it decodes such a key with the checking keys.g1_points."""
+
+    def g1_table_bytes(self, raw: bytes, what: str = "g1") -> G1Table:
         """Like g1_table, from the proving-key layout: 64-byte records x||y,
         32-byte little-endian coordinates, all zeros = infinity (groth16/keys.py).
-        Coordinates are already checked by the key loader. Lets an engine
+        Checks the points when ``checks_points`` (see above). Lets an engine
         ``numpy.frombuffer`` a query; prove() falls back to g1_table when an
         engine lacks it."""
 
-    def g2_table_bytes(self, raw: bytes) -> G2Table:
+    def g2_table_bytes(self, raw: bytes, what: str = "g2") -> G2Table:
         """Like g2_table, from 128-byte records x0||x1||y0||y1 (same conventions)."""
 
     # --- fixed-base batch multiplication for setup (optional) ----------------

@@ -89,6 +89,7 @@ class PureBackend:
     """Backend on Python ints (see base.Backend for the contract)."""
 
     name = "pure"
+    checks_points = False  # g1_table_bytes/g2_table_bytes decode without curve checks
 
     def fr_vec(self, values: Sequence[int]) -> list[int]:
         return [v % R for v in values]
@@ -128,11 +129,12 @@ class PureBackend:
         acc = _pippenger(table, scalars, g1_add_affine, g1_add, g1_double, INF1)
         return g1_to_affine_many([acc])[0]
 
-    def g1_table_bytes(self, raw: bytes) -> list[G1]:
+    def g1_table_bytes(self, raw: bytes, what: str = "g1") -> list[G1]:
+        """Decode only (checks_points is False: the key loader or prove() checks the points)."""
         cs = _coords_le(raw, 2)
         return [None if x == y == 0 else (x, y) for x, y in cs]
 
-    def g2_table_bytes(self, raw: bytes) -> list[G2]:
+    def g2_table_bytes(self, raw: bytes, what: str = "g2") -> list[G2]:
         cs = _coords_le(raw, 4)
         return [None if not any(c) else ((c[0], c[1]), (c[2], c[3])) for c in cs]
 

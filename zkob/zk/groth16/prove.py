@@ -35,14 +35,24 @@ from .setup import RandomSource
 _SMALL = PureBackend()  # stateless; used for the handful of fixed points
 
 
-def _table_g1(backend: Backend, raw: bytes, what: str):
+def _checks(backend: Backend, pk: ProvingKey) -> bool:
+    """True when the backend's byte loaders may be trusted with pk's queries: checked by the key
+    loader already, or checked by the backend itself (``checks_points``, e.g. the compiled tables)."""
+    return pk.points_checked or bool(getattr(backend, "checks_points", False))
+
+
+def _table_g1(backend: Backend, raw: bytes, what: str, checked: bool):
     loader = getattr(backend, "g1_table_bytes", None)
-    return loader(raw) if loader else backend.g1_table(g1_points(raw, what))
+    if loader and checked:
+        return loader(raw, f"proving_key.{what}")
+    return backend.g1_table(g1_points(raw, f"proving_key.{what}"))
 
 
-def _table_g2(backend: Backend, raw: bytes, what: str):
+def _table_g2(backend: Backend, raw: bytes, what: str, checked: bool):
     loader = getattr(backend, "g2_table_bytes", None)
-    return loader(raw) if loader else backend.g2_table(g2_points(raw, what))
+    if loader and checked:
+        return loader(raw, f"proving_key.{what}")
+    return backend.g2_table(g2_points(raw, f"proving_key.{what}"))
 
 
 def check_statement(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int]) -> None:
@@ -77,11 +87,12 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource 
         raise ZkError("internal: quotient polynomial has full degree although the witness satisfies")
     w_all = backend.fr_vec(witness)
     w_priv = w_all[pk.n_public + 1:]
-    a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A"), w_all)
-    b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1"), w_all)
-    b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2"), w_all)
-    c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C"), w_priv)
-    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H"), h[:n - 1])
+    ok = _checks(backend, pk)
+    a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A", ok), w_all)
+    b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1", ok), w_all)
+    b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2", ok), w_all)
+    c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C", ok), w_priv)
+    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H", ok), h[:n - 1])
 
     vk = pk.vk
     a = _SMALL.msm_g1([vk.alpha1, a_sum, pk.delta1], [1, 1, r])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -66,6 +67,9 @@ class CompiledBackend:
 
     name: str = "compiled"
     cores: int = 2
+    # g1_table_bytes/g2_table_bytes refuse coordinates >= q and off-curve points
+    # (tables.py), so a key loaded with check_points=False is checked exactly once
+    checks_points: ClassVar[bool] = True
 
     # --- vectors over Fr ---------------------------------------------------
     def fr_vec(self, values: Sequence[int]) -> np.ndarray:
