@@ -90,8 +90,13 @@ def h_coefficients(backend: Backend, a: Sequence[int], b: Sequence[int], c: Sequ
 
     Three inverse NTTs, three coset NTTs, one inverse coset NTT: 7 NTTs of size n.
     """
+    return h_from_rows(backend, *(backend.fr_vec(v) for v in (a, b, c)))
+
+
+def h_from_rows(backend: Backend, a, b, c):
+    """h_coefficients on rows that are already backend vectors (FrVecs of the domain size)."""
     n = len(a)
-    vecs = [backend.ntt(backend.fr_vec(v), inverse=True) for v in (a, b, c)]
+    vecs = [backend.ntt(v, inverse=True) for v in (a, b, c)]
     ea, eb, ec = (backend.ntt(v, shift=COSET_SHIFT) for v in vecs)
     z_inv = pow((pow(COSET_SHIFT, n, R) - 1) % R, -1, R)
     quotient = backend.fr_scale(backend.fr_sub(backend.fr_mul(ea, eb), ec), z_inv)

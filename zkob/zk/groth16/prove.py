@@ -11,8 +11,9 @@ nothing beyond it); h(X) -> ``h``; the proof
 
 Cost: 7 NTTs of the domain size, G1 MSMs of n_wires (A, B1), private wires
 (C) and domain size - 1 (H), one G2 MSM of n_wires, all on the backend;
-the Python work outside the backend is the sparse R1CS product (one pass
-over the non-zero entries) and the satisfaction check.
+the R1CS products and the satisfaction check run on the backend when it
+offers a sparse form (prepared.py), else in Python (one pass over the
+non-zero entries).
 """
 
 from __future__ import annotations
@@ -27,9 +28,10 @@ from ..curve import g1_neg
 from ..errors import MalformedInput, ZkError
 from ..field import R
 from ..formats.snarkjs_json import Proof
-from ..qap import h_coefficients, row_evaluations
+from ..qap import h_from_rows
 from ..r1cs import R1CS
 from .keys import ProvingKey, g1_points, g2_points
+from .prepared import PreparedR1CS, prepare, satisfied_rows
 from .setup import RandomSource
 
 _SMALL = PureBackend()  # stateless; used for the handful of fixed points
@@ -55,37 +57,46 @@ def _table_g2(backend: Backend, raw: bytes, what: str, checked: bool):
     return backend.g2_table(g2_points(raw, f"proving_key.{what}"))
 
 
-def check_statement(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int]) -> None:
-    """Refuse a key made for another circuit (digest) or a witness that does not satisfy (names the constraint)."""
-    if pk.digest != r1cs.digest():
+def _check_key(pk: ProvingKey, prep: PreparedR1CS) -> None:
+    if pk.digest != prep.digest:
         raise MalformedInput("proving_key.digest",
-                             f"key was made for circuit {pk.digest[:16]}..., this circuit is {r1cs.digest()[:16]}...")
-    if (pk.n_wires, pk.n_public) != (r1cs.n_wires, r1cs.n_public):
+                             f"key was made for circuit {pk.digest[:16]}..., this circuit is {prep.digest[:16]}...")
+    if (pk.n_wires, pk.n_public) != (prep.r1cs.n_wires, prep.r1cs.n_public):
         raise MalformedInput("proving_key.counts", "wire counts differ from the circuit")
-    r1cs.check(witness)
 
 
-def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource | None = None,
+def check_statement(pk: ProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int]) -> None:
+    """Refuse a key made for another circuit (digest) or a witness that does not satisfy (names the constraint)."""
+    prep = r1cs if isinstance(r1cs, PreparedR1CS) else PreparedR1CS(r1cs, r1cs.digest(), _SMALL)
+    _check_key(pk, prep)
+    prep.r1cs.check(witness)
+
+
+def prove(pk: ProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng: RandomSource | None = None,
           backend: Backend | None = None) -> Proof:
     """Make a Groth16 proof that ``witness`` satisfies ``r1cs`` (public inputs = witness[1..n_public]).
 
     Raises MalformedInput on a key/circuit mismatch and Unsatisfied (naming
     the first failing constraint) on a bad witness, before any curve work.
     ``rng`` (default secrets.SystemRandom()) draws r and s. ``backend``
-    defaults to get_backend("auto"), chosen at call time (compiled where
-    numba imports), so importing this module never imports numba; the pure
-    backend gives identical proofs for the same r, s.
+    defaults to the prepared circuit's backend, else get_backend("auto"),
+    chosen at call time (compiled where numba imports), so importing this
+    module never imports numba; the pure backend gives identical proofs for
+    the same r, s. ``r1cs`` may be a PreparedR1CS (prepared.prepare): a
+    caller proving many witnesses of one circuit prepares it once; a plain
+    R1CS is prepared for this call only.
     """
-    check_statement(pk, r1cs, witness)
-    backend = backend or get_backend("auto")
+    if backend is None:
+        backend = r1cs.backend if isinstance(r1cs, PreparedR1CS) else get_backend("auto")
+    prep = prepare(r1cs, backend)
+    _check_key(pk, prep)
+    n = pk.domain_size
+    w_all, a_rows, b_rows, c_rows = satisfied_rows(prep, backend, witness, n)
     rng = rng or secrets.SystemRandom()
     r, s = rng.randrange(0, R), rng.randrange(0, R)
-    n = pk.domain_size
-    a_rows, b_rows, c_rows = row_evaluations(r1cs, witness, n)
-    h = h_coefficients(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
+    h = h_from_rows(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
     if backend.fr_list(h[n - 1:]) != [0]:
         raise ZkError("internal: quotient polynomial has full degree although the witness satisfies")
-    w_all = backend.fr_vec(witness)
     w_priv = w_all[pk.n_public + 1:]
     ok = _checks(backend, pk)
     a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A", ok), w_all)
@@ -100,10 +111,10 @@ def prove(pk: ProvingKey, r1cs: R1CS, witness: Sequence[int], rng: RandomSource 
     b1 = _SMALL.msm_g1([pk.beta1, b1_sum, pk.delta1], [1, 1, s])
     c = _SMALL.msm_g1([c_sum, h_sum, a, b1, g1_neg(pk.delta1)], [1, 1, s, r, r * s % R])
     if a is None or b is None or c is None:  # probability ~ 1/r; a retry draws fresh r, s
-        return prove(pk, r1cs, witness, rng, backend)
+        return prove(pk, prep, witness, rng, backend)
     return Proof(a=a, b=b, c=c)
 
 
-def public_inputs(r1cs: R1CS, witness: Sequence[int]) -> list[int]:
+def public_inputs(r1cs: R1CS | PreparedR1CS, witness: Sequence[int]) -> list[int]:
     """The statement's public inputs: wires 1..n_public (public.json)."""
     return [int(v) % R for v in witness[1:r1cs.n_public + 1]]
