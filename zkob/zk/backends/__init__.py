@@ -32,3 +32,17 @@ def get_backend(name: str = "auto") -> Backend:
     from .pure import PureBackend
 
     return PureBackend()
+
+
+def warm_up(name: str = "auto") -> float:
+    """Load (or, on a fresh machine, compile) the kernels of backend ``name``; returns the seconds taken.
+
+    For the CLI, to report kernel loading apart from proving. 0.0 when
+    ``name`` resolves to the pure backend (nothing to load); errors as
+    get_backend.
+    """
+    if get_backend(name).name != "compiled":
+        return 0.0
+    from .compiled import warm_up as compiled_warm_up
+
+    return compiled_warm_up()
