@@ -28,7 +28,8 @@ from zkob.zk.backends.compiled.fq12 import (
     f12_to_array,
 )
 from zkob.zk.backends.compiled.params import ints_to_limbs
-from zkob.zk.curve import from_ecc_g1, from_ecc_g2, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
+from zkob.zk.curve import B2, from_ecc_g1, from_ecc_g2, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
+from zkob.zk.curve import g2_in_subgroup as py_ecc_g2_in_subgroup
 from zkob.zk.field import Q, R
 from zkob.zk.verifier import pairing_product_is_one as py_ecc_product_is_one
 
@@ -181,3 +182,27 @@ def test_fq12_array_round_trip():
     vals = [RNG.randrange(Q) for _ in range(12)]
     arr = _arr(vals)
     assert np.array_equal(_round_trip(arr), arr)
+
+
+def twist_point_outside_g2(rng: random.Random):
+    """A random point on the twist y^2 = x^3 + b2; its order is a multiple of r only with negligible chance."""
+    b2 = bn.FQ2(list(B2))
+    while True:
+        x = bn.FQ2([rng.randrange(Q), rng.randrange(Q)])
+        rhs = x * x * x + b2
+        a1 = rhs ** ((Q - 3) // 4)  # square root in Fq2 for q = 3 mod 4
+        alpha = a1 * a1 * rhs
+        y = bn.FQ2([0, 1]) * a1 * rhs if alpha == -bn.FQ2.one() else (alpha + bn.FQ2.one()) ** ((Q - 1) // 2) * a1 * rhs
+        if y * y == rhs:
+            return ((int(x.coeffs[0]) % Q, int(x.coeffs[1]) % Q), (int(y.coeffs[0]) % Q, int(y.coeffs[1]) % Q))
+
+
+def test_compiled_g2_subgroup_check_matches_py_ecc():
+    rng = random.Random("g2-subgroup")
+    inside = [_g2(rng.randrange(1, R)) for _ in range(2)] + [_g2(1), _g2(R - 1)]
+    outside = [twist_point_outside_g2(rng) for _ in range(3)]
+    off_curve = [(inside[0][0], (inside[0][1][0], (inside[0][1][1] + 1) % Q)), ((0, 0), (0, 0))]
+    for p, want in [(None, True)] + [(p, True) for p in inside] + [(p, False) for p in outside + off_curve]:
+        assert pr.g2_in_subgroup(p) == py_ecc_g2_in_subgroup(p) == want
+    flags = pr.g2_times_r_is_inf(pr.g2_array(inside + outside))
+    assert flags.tolist() == [True] * len(inside) + [False] * len(outside)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import subprocess
 import sys
 
 import pytest
 from py_ecc import optimized_bn128 as bn
+from test_compiled_pairing import twist_point_outside_g2
 from zk_sample_circuits import keys_and_proof
 
 from zkob.zk import fast_verify, verifier
@@ -64,7 +66,10 @@ def test_tampered_proofs_fail_identically():
 def test_malformed_inputs_give_the_same_reasons():
     _, _, _, vk, proof, public = keys_and_proof("several")
     off_twist = (G2_GEN[0], (G2_GEN[1][0], G2_GEN[1][1] + 1))
+    outside = twist_point_outside_g2(random.Random("outside-g2"))
     cases = [
+        (vk, public, dataclasses.replace(proof, b=outside)), (dataclasses.replace(vk, delta2=outside), public, proof),
+        (vk, public, dataclasses.replace(proof, b=(proof.b[0], (proof.b[1][0], proof.b[1][1] + 2**256)))),
         (vk, public[:-1], proof), (vk, public + [0], proof), (vk, public[:-1] + [public[-1] + R], proof),
         (vk, public[:-1] + [-1], proof), (vk, public[:-1] + [True], proof), (vk, "1234", proof),
         (vk, None, proof), (None, public, proof), (vk, public, None),
@@ -81,6 +86,8 @@ def test_malformed_inputs_give_the_same_reasons():
         verdict = _same(*args)
         assert not verdict.ok and verdict.reason != "valid"
         reasons.add(verdict.reason)
+        if isinstance(args[2], Proof):
+            assert fast_verify.proof_points_problem(args[2]) == verifier.proof_points_problem(args[2])
     assert len(reasons) >= 10  # the cases really exercise different checks
 
 

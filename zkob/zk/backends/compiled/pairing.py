@@ -26,8 +26,10 @@ from collections.abc import Sequence
 import numpy as np
 from numba import njit
 
+from ...curve import g2_on_curve
 from ...field import Q, R
 from ._arith import fq_mul, fq_rows_to_mont
+from .curve import jac_add_affine, jac_double, jac_infinity, jac_is_inf
 from .fq2 import f2_add, f2_dbl, f2_eq, f2_inv, f2_mul, f2_neg, f2_sqr, f2_sub
 from .fq12 import (
     F2_ZERO,
@@ -45,6 +47,7 @@ from .params import LIMBS, ints_to_limbs
 
 ATE_U = 4965661367192848881
 LOOP_BITS = np.array([int(b) for b in bin(6 * ATE_U + 2)[3:]], dtype=np.uint8)  # top bit: T starts at Q
+R_BITS = np.array([int(b) for b in bin(R)[2:]], dtype=np.uint8)
 HARD_BITS = np.array([int(b) for b in bin((Q**4 - Q**2 + 1) // R)[2:]], dtype=np.uint8)
 
 
@@ -163,6 +166,32 @@ def pairing_product(g1, g2):
 @njit(cache=True)
 def pairing_product_is_one_kernel(g1, g2):
     return f12_is_one(final_exp(miller_loop(g1, g2)))
+
+
+@njit(cache=True)
+def g2_times_r_is_inf(g2):
+    """Per finite affine point of a (n, 2, 2, 4) array, whether r * Q is infinity (double-and-add, Jacobian).
+
+    Meaningful only for points on the twist; with that checked first it is G2 membership, the pairing's
+    precondition (~256 doublings, well under a millisecond, vs ~25 ms in py_ecc).
+    """
+    out = np.empty(g2.shape[0], dtype=np.bool_)
+    for i in range(g2.shape[0]):
+        x, y = _load_f2(g2, i, 0), _load_f2(g2, i, 1)
+        acc = jac_infinity(x)
+        for bit in R_BITS:
+            acc = jac_double(acc)
+            if bit:
+                acc = jac_add_affine(acc, x, y)
+        out[i] = jac_is_inf(acc)
+    return out
+
+
+def g2_in_subgroup(p) -> bool:
+    """zkob.zk.curve.g2_in_subgroup with the multiplication by r compiled: None, or on the twist and r * p = O."""
+    if p is None:
+        return True
+    return g2_on_curve(p) and bool(g2_times_r_is_inf(g2_array([p]))[0])
 
 
 def g1_array(points: Sequence[tuple[int, int]]) -> np.ndarray:
