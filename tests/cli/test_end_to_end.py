@@ -88,6 +88,9 @@ def test_prove_verify_follow_replay(fresh):
 
     vk = fresh / "keys" / "verification_key.json"
     assert run("verify", vk, fresh / "o1" / "public.json", fresh / "o1" / "proof.json").output.strip() == "valid"
+    assert run("verify", "--fast", vk, fresh / "o1" / "public.json", fresh / "o1" / "proof.json").output == "valid\n"
+    crossed = run("verify", "--fast", vk, fresh / "o2" / "public.json", fresh / "o1" / "proof.json", ok=False)
+    assert crossed.exit_code == 1 and "pairing check failed" in crossed.output
     follow = run("follow", vk, genesis, fresh / "o1", fresh / "o2", "--state", fresh / "lc.json")
     assert follow.stdout.strip() == record["new_root"]
     again = run("follow", vk, genesis, fresh / "o1", "--state", fresh / "lc.json", ok=False)

@@ -2,7 +2,10 @@
 
 Exit 0 and "valid" when the proof verifies; exit 1 and the reason when it
 does not; exit 2 and one line when a file is unreadable or malformed
-(including an unsafe key). Uses only the light-client verifier.
+(including an unsafe key). By default it uses the light-client verifier
+(py_ecc, about 0.6 s); ``--fast`` runs the same checks with the compiled
+pairing (about 10 ms once the kernels are compiled; the first run on a
+machine compiles them, about 15 s).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ def _read(path: str, what: str) -> bytes:
 @click.argument("verification_key", default="verification_key.json", required=False)
 @click.argument("public", default="public.json", required=False)
 @click.argument("proof", default="proof.json", required=False)
-def command(verification_key: str, public: str, proof: str) -> None:
+@click.option("--fast", is_flag=True, help="Compiled pairing (numba) instead of py_ecc; same checks and verdicts.")
+def command(verification_key: str, public: str, proof: str, fast: bool) -> None:
     """Verify PROOF of PUBLIC under VERIFICATION_KEY (snarkjs JSON, Groth16 on bn128)."""
     from ...zk.errors import ZkError
     from ...zk.verifier import parse_all, verify
@@ -35,7 +39,12 @@ def command(verification_key: str, public: str, proof: str) -> None:
         vk, inputs, parsed = parse_all(*texts)
     except ZkError as exc:
         fail(f"malformed input: {exc}", EXIT_BAD_INPUT)
-    verdict = verify(vk, inputs, parsed)
+    if fast:
+        from ...zk import fast_verify
+
+        verdict = fast_verify.verify_prepared(fast_verify.prepare(vk), inputs, parsed)
+    else:
+        verdict = verify(vk, inputs, parsed)
     if not verdict.ok:
         fail(f"invalid proof: {verdict.reason}", EXIT_INVALID)
     out.print("valid", markup=False)
