@@ -32,14 +32,18 @@ def load_vk(path: Path) -> VerifyingKey:
     return parse_vk(load_json(text, str(path)))
 
 
-def load_proving_key(keys_dir: Path, params: Params) -> ProvingKey:
-    """Load KEYS/proving_key.zkpk and refuse keys made for other parameters."""
+def load_proving_key(keys_dir: Path, params: Params, check_points: bool = True) -> ProvingKey:
+    """Load KEYS/proving_key.zkpk and refuse keys made for other parameters.
+
+    ``check_points=False`` leaves the query points' curve checks to a
+    backend that checks them when it builds its tables.
+    """
     path = keys_dir / PK_FILE
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise MalformedInput(str(path), f"cannot read proving key: {exc.strerror}") from None
-    pk = pk_from_bytes(data)
+    pk = pk_from_bytes(data, check_points=check_points)
     theirs = pk.params.get("zkob_params")
     if theirs != asdict(params):
         raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")

@@ -27,14 +27,16 @@ from ..state.batchfile import Batch
 from ..state.lightclient import bridge_record_json
 from ..state.params import Params
 from ..state.transition import apply_batch, trace_batch
-from ..zk.backends import get_backend
+from ..zk.backends import get_backend, warm_up
+from ..zk.backends.base import Backend
 from ..zk.errors import MalformedInput
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
-from ..zk.groth16.keys import pk_to_bytes
+from ..zk.formats.snarkjs_json import Proof, VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
+from ..zk.groth16.keys import ProvingKey, pk_to_bytes
+from ..zk.groth16.prepared import PreparedR1CS, prepare
 from ..zk.groth16.prove import prove
 from ..zk.groth16.setup import setup
-from ..zk.verifier import verify
+from ..zk.verifier import Verdict, verify
 from .keyfiles import PK_FILE, VK_FILE, load_proving_key, params_meta
 
 OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
@@ -65,6 +67,42 @@ def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet,
 
 
 @dataclass(frozen=True)
+class Prover:
+    """Everything that does not change between batches of one deployment, loaded once."""
+
+    params: Params
+    pk: ProvingKey
+    circuit: PreparedR1CS
+    backend: Backend
+    check: Callable[[list[int], Proof], Verdict]
+
+
+def load_prover(params: Params, keys_dir: Path, backend: str = "auto", report: Report = _quiet) -> Prover:
+    """Kernels, proving key (refused for other parameters) and the prepared circuit.
+
+    Kernel loading is its own phase so a first compilation is reported
+    honestly. Key points are checked once: by the loader, or by the backend
+    when it builds its tables (``checks_points``).
+    """
+    report("loading prover kernels")
+    warm_up(backend)
+    engine = get_backend(backend)
+    report("loading the proving key")
+    pk = load_proving_key(keys_dir, params, check_points=not getattr(engine, "checks_points", False))
+    report("building the circuit")
+    r1cs, _ = build_circuit(params)
+    circuit = prepare(r1cs, engine)
+    if engine.name == "compiled":
+        from ..zk import fast_verify
+
+        key = fast_verify.prepare(pk.vk)
+        check = lambda public, proof: fast_verify.verify_prepared(key, public, proof)  # noqa: E731
+    else:
+        check = lambda public, proof: verify(pk.vk, public, proof)  # noqa: E731
+    return Prover(params, pk, circuit, engine, check)
+
+
+@dataclass(frozen=True)
 class ProveResult:
     public: list[int]
     out_dir: Path
@@ -72,26 +110,28 @@ class ProveResult:
 
 
 def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backend: str = "auto",
-                report: Report = _quiet) -> ProveResult:
+                report: Report = _quiet, prover: Prover | None = None) -> ProveResult:
     """Prove ``batch`` on ``state``, write OUT/*, then advance the state.
 
-    The state advances only after the proof was made, checked against the
+    The batch is checked against the state before anything heavy is loaded.
+    Pass a ``prover`` from load_prover to reuse it across batches. The
+    state advances only after the proof was made, checked against the
     verification key and written; a rejected batch (Rejected) or a failed
     proof leaves it untouched. Raises Rejected, MalformedInput or ZkError.
     """
     report("checking the batch against the state")
     trace = trace_batch(state, batch)
-    report("loading the proving key")
-    pk = load_proving_key(keys_dir, state.params)
-    report("building the circuit")
-    r1cs, _ = build_circuit(state.params)
+    if prover is None:
+        prover = load_prover(state.params, keys_dir, backend, report)
+    elif prover.params != state.params:
+        raise MalformedInput("prover", "was loaded for other parameters than this state's")
     report("computing the witness")
     witness = witness_for(state.params, trace)
     public = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
-    report(f"proving ({r1cs.n_constraints} constraints)")
-    proof = prove(pk, r1cs, witness, backend=get_backend(backend))
+    report(f"proving ({prover.circuit.n_constraints} constraints)")
+    proof = prove(prover.pk, prover.circuit, witness, backend=prover.backend)
     report("verifying the proof")
-    verdict = verify(pk.vk, public, proof)
+    verdict = prover.check(public, proof)
     if not verdict.ok:
         raise MalformedInput("proof", f"the new proof does not verify: {verdict.reason}")
     report("writing the outputs")
@@ -108,4 +148,4 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
     applied = apply_batch(state, batch)
     if (applied.old_root, applied.new_root) != (trace.old_root, trace.new_root):
         raise MalformedInput("state", "the state changed while proving; outputs describe the old state")
-    return ProveResult(public, out_dir, r1cs.n_constraints)
+    return ProveResult(public, out_dir, prover.circuit.n_constraints)

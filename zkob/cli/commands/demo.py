@@ -78,7 +78,8 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     from ...zk.groth16.setup import DEV_CEREMONY_WARNING
     from ..console import Phases
     from ..keyfiles import load_vk
-    from ..pipeline import make_keys, prove_batch
+    from ...zk.backends import warm_up
+    from ..pipeline import load_prover, make_keys, prove_batch
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
@@ -105,8 +106,14 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
     t0 = time.perf_counter()
     with Phases() as report:
+        report("loading (on a new machine: compiling) the numba kernels")
+        warm_up(backend)
+    timings["kernels"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with Phases() as report:
         r1cs, _ = build_circuit(params)
         make_keys(params, root / "keys", report=report, backend=backend)
+        prover = load_prover(params, root / "keys", backend, report)
     timings["setup"] = time.perf_counter() - t0
     out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires; "
               f"setup {timings['setup']:.1f} s")
@@ -122,7 +129,7 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
             for i, chunk in enumerate(chunks, start=1):
                 batch = parse_batch({"ops": chunk}, params.batch_size, lambda: rng.randrange(1 << 250))
                 start = time.perf_counter()
-                result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend)
+                result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend, prover=prover)
                 elapsed = time.perf_counter() - start
                 kinds = Counter(op["op"] for op in chunk)
                 batch_rows.append((str(i), ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
