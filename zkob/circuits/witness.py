@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from ..state.params import Params
 from ..state.trace import BalanceUpdate, BatchTrace, MerklePath, OpTrace, OrderLeaf, OrderUpdate
-from ..zk.poseidon import hash2
+from ..zk.poseidon_fast import hash2
 
 ORDER_FIELDS = ("account", "base", "quote", "side", "price", "remaining")
 

@@ -8,7 +8,7 @@ depth 32 costs no more than depth 8 per touched leaf.
 
 Cost: ``update`` and ``path`` touch depth + 1 nodes; ``update`` does up to
 depth Poseidon hashes (a pair of empty children is folded to Z_{l+1} for
-free).
+free), through zkob.zk.poseidon_fast: about 12 us each compiled, 190 us pure.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Protocol
 
-from ..zk.poseidon import hash2
+from ..zk.poseidon_fast import hash2
 from .trace import MerklePath
 
 
