@@ -118,3 +118,37 @@ def test_light_paths_import_neither_numba_nor_the_fast_hash():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def _permute_sparse(state, t, apply_final_t=True):
+    """The permutation with the partial rounds in the sparse form of sparse_partial_rounds (plain ints)."""
+    from zkob.zk.backends.compiled.poseidon import sparse_partial_rounds
+
+    p = pure.params(t)
+    rounds, tm = sparse_partial_rounds(t)
+    half = p.full_rounds // 2
+
+    def full(rnd, s):
+        s = [pow(x + p.C[rnd * t + i], 5, R) for i, x in enumerate(s)]
+        return [sum(m * x for m, x in zip(row, s)) % R for row in p.M]
+
+    s = list(state)
+    for rnd in range(half):
+        s = full(rnd, s)
+    for c_new, row0, v_hat in rounds:
+        s = [(x + c) % R for x, c in zip(s, c_new)]
+        s[0] = pow(s[0], 5, R)
+        s = [sum(m * x for m, x in zip(row0, s)) % R] + [(s[j + 1] + v_hat[j] * s[0]) % R for j in range(t - 1)]
+    if apply_final_t:
+        s = [sum(m * x for m, x in zip(row, s)) % R for row in tm]
+    for rnd in range(half + p.partial_rounds, p.full_rounds + p.partial_rounds):
+        s = full(rnd, s)
+    return s
+
+
+@pytest.mark.parametrize("t", [2, 3, 4, 6])
+def test_sparse_partial_rounds_rewrite_equals_the_dense_permutation(t):
+    rng = random.Random(t)
+    state = [rng.randrange(R) for _ in range(t)]
+    assert _permute_sparse(state, t) == pure.permute(state, pure.params(t))
+    assert _permute_sparse(state, t, apply_final_t=False) != pure.permute(state, pure.params(t))
