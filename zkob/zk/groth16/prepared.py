@@ -65,10 +65,12 @@ def prepare(r1cs: R1CS | PreparedR1CS, backend: Backend | None = None) -> Prepar
     if isinstance(r1cs, PreparedR1CS):
         if backend is None or backend.name == r1cs.backend.name:
             return r1cs
-        return prepare(r1cs.r1cs, backend)
+        plain, digest = r1cs.r1cs, r1cs.digest  # another backend: keep the digest, redo the sparse form
+    else:
+        plain, digest = r1cs, r1cs.digest()
     backend = backend or get_backend("auto")
     convert = getattr(backend, "sparse_r1cs", None)
-    return PreparedR1CS(r1cs, r1cs.digest(), backend, convert(r1cs) if convert else None)
+    return PreparedR1CS(plain, digest, backend, convert(plain) if convert else None)
 
 
 def satisfied_rows(prep: PreparedR1CS, backend: Backend, witness: Sequence[int],
