@@ -14,11 +14,12 @@ light client (zkob.state.lightclient, digest.py) and the verifier keep the
 pure module on purpose: their cost is a handful of hashes and they must
 run where numba does not.
 
-Cost per call from Python on the benchmark machine: ``hash2`` about
-12 us compiled (kernel about 11 us, int <-> limb conversion and numba
-dispatch about 1 us) versus about 190 us pure; the first call of a
-process loads the kernels from numba's disk cache (about 1-4 s, longer
-on the very first compilation of a machine).
+Cost per call from Python on the benchmark machine (bench/results/state.md):
+``hash2`` about 11.5 us compiled (kernel about 10 us, range checks, int
+<-> limb conversion and numba dispatch about 1.4 us) versus about 195 us
+pure; ``poseidon`` of 6 inputs about 50 us versus 1 ms. The first call of
+a process loads the kernels from numba's disk cache (about 0.5 s); the
+first ever on a machine compiles them (5-15 s).
 """
 
 from __future__ import annotations
