@@ -217,8 +217,9 @@ def main() -> None:
         "",
         "Every balance update rehashes a depth-8 balances path, an account leaf",
         "and a depth-20 accounts path; every order update a depth-20 orders path.",
-        "The trees hash through zkob.zk.poseidon_fast; the leaf, op and root hashes",
-        "in trace.py, ops.py, state.py and transition.py still call zkob.zk.poseidon.",
+        "The trees and the leaf and root hashes (trace.py, state.py, transition.py) go",
+        "through zkob.zk.poseidon_fast; op hashes (ops.py) stay on the pure",
+        "zkob.zk.poseidon because the light client imports ops.py.",
     ]
     text = "\n".join(lines) + "\n"
     print(text)

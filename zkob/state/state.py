@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..zk.poseidon import hash2
+from ..zk.poseidon_fast import hash2
 from .kv import BALANCES_TREE_BASE, LogEntry, MemorySource, Source
 from .params import Params
 from .smt import SparseMerkleTree, empty_root

@@ -42,7 +42,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..zk.eddsa import Signature
-from ..zk.poseidon import hash2, poseidon
+from ..zk.poseidon_fast import hash2, poseidon
 from .ops import Op
 from .params import Params
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..zk.poseidon import hash2
+from ..zk.poseidon_fast import hash2
 from .batchfile import Batch
 from .digest import bridge_digest, commitment
 from .kv import LogEntry, Overlay
