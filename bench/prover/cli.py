@@ -6,7 +6,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-from . import __doc__ as PACKAGE_DOC
 from .child import zkob_prove_child
 from .common import ROOT
 from .compare import prove_bench
@@ -15,7 +14,7 @@ from .report import plot, tables
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=PACKAGE_DOC.splitlines()[0])
+    ap = argparse.ArgumentParser(description="Prover benchmark (issue 7): compiled vs pure backends, and zkob vs snarkjs on the same R1CS.")
     sub = ap.add_subparsers(dest="cmd", required=True)
     c = sub.add_parser("components")
     c.add_argument("--sizes", type=int, nargs="+", default=[12, 14, 16, 18])
