@@ -182,7 +182,7 @@ SIGNED_OPS = [withdraw(1, 1, 5), place(6, 1, 2, 1, "buy", 1, 1), cancel(1, 1)]
 RESTORE = [deposit(1, 1, 5), cancel(6, 1), place(1, 1, 2, 1, "buy", 10, 5)]  # makes the op valid again
 
 
-@pytest.mark.parametrize("op, restore", zip(SIGNED_OPS, RESTORE), ids=["withdraw", "place", "cancel"])
+@pytest.mark.parametrize("op, restore", list(zip(SIGNED_OPS, RESTORE)), ids=["withdraw", "place", "cancel"])
 def test_a_signed_op_bumps_the_nonce_and_its_replay_is_rejected(state, op, restore):
     signed = batch(OK, op, state=state)
     nonce = state.account(1).nonce
