@@ -13,6 +13,7 @@ from ..console import err, fail, out
 #: topic -> module with a deterministic ``build() -> dict`` (Wycheproof layout).
 TOPICS = {
     "eddsa": "zkob.zk.eddsa_vectors",
+    "groth16": "zkob.zk.groth16_vectors",
     "poseidon": "zkob.zk.poseidon_vectors",
     "state": "zkob.state.vectors",
 }
