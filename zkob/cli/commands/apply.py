@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..statedir import open_or_fail
 from ..console import fail, out
 
 
@@ -20,16 +21,13 @@ def command(directory: Path, batch_file: Path, as_json: bool) -> None:
     A batch that breaks a rule is rejected as a whole (exit 2, one line on
     stderr naming the op index, type and rule) and the state is untouched.
     """
-    from ...state.api import close_state, open_state
+    from ...state.api import close_state
     from ...state.batchfile import load_batch
     from ...state.errors import Rejected, StoreError
     from ...state.transition import apply_batch
     from ...zk.errors import MalformedInput
 
-    try:
-        state = open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    state = open_or_fail(directory)
     try:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = apply_batch(state, batch)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..statedir import open_or_fail
 from ..console import fail, out
 
 
@@ -48,7 +49,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     commitment depends on it).
     """
     from ...circuits.batch import witness_for
-    from ...state.api import close_state, open_state
+    from ...state.api import close_state
     from ...state.batchfile import load_batch
     from ...state.errors import Rejected, StoreError
     from ...state.transition import trace_batch
@@ -56,10 +57,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     from ...zk.files import write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
-    try:
-        state = open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    state = open_or_fail(directory)
     try:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = trace_batch(state, batch)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..statedir import open_or_fail
 from ..console import Phases, fail, out
 
 
@@ -28,16 +29,13 @@ def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, ba
     The state advances only when the proof was made, checked and written;
     a rejected batch or a failed proof leaves it untouched (exit 2).
     """
-    from ...state.api import close_state, open_state
+    from ...state.api import close_state
     from ...state.batchfile import load_batch
     from ...state.errors import Rejected, StoreError
     from ...zk.errors import ZkError
     from ..pipeline import prove_batch
 
-    try:
-        state = open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    state = open_or_fail(directory)
     try:
         batch = load_batch(batch_file, state.params.batch_size)
         with Phases(quiet or as_json) as report:

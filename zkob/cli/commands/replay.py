@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from ..statedir import open_or_fail
 from ..console import EXIT_INVALID, err, fail, out
 
 
@@ -36,17 +37,14 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
     A batch whose old root, new root, commitment or bridge digest differs
     from its public.json is not applied (exit 1); the ones before it stay.
     """
-    from ...state.api import close_state, open_state
+    from ...state.api import close_state
     from ...state.batchfile import load_batch
     from ...state.errors import Rejected, StoreError
     from ...state.transition import apply_batch
     from ...zk.errors import ZkError
     from ...zk.formats.snarkjs_json import load_json, parse_public
 
-    try:
-        state = open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    state = open_or_fail(directory)
     try:
         for path in batch_files:
             public_path = path.with_name("public.json")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from ..statedir import open_or_fail
 from ..console import fail, out
 
 
@@ -34,7 +35,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     nonce plus the number of its earlier signed ops in the batch. Other ops
     are copied as they are, so several holders can sign one file in turn.
     """
-    from ...state.api import close_state, open_state
+    from ...state.api import close_state
     from ...state.batchfile import load_batch
     from ...state.errors import StoreError
     from ...state.ops import is_signed, to_json
@@ -49,10 +50,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
         fail(f"cannot read {key_file}: {exc.strerror or exc}")
     except (ValueError, MalformedInput) as exc:  # JSONDecodeError is a ValueError
         fail(f"{key_file} is not a zkob key file: {exc}")
-    try:
-        state = open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    state = open_or_fail(directory)
     try:
         batch = load_batch(batch_file, state.params.batch_size, require_sigs=False)
         accounts = _key_accounts(state, batch, public_key)
