@@ -279,7 +279,7 @@ def test_fill_executes_at_the_maker_price():
     # seller gets qty * maker.price = 5 * 10; paying at the taker's 8 instead is refused
     tr = VALID["fill"]()
     new = honest_value(tr, "op[0]/acct[1]/leg[0]/new_amount")
-    assert_batch_unsat(tr, {"op[0]/acct[1]/leg[0]/new_amount": new - 10}, "op[0]/fill/bal[1]/credit")
+    assert_batch_unsat(tr, {"op[0]/acct[1]/leg[0]/new_amount": new - 10}, "op[0]/fill/bal[2]/credit")
 
 
 def test_fill_buyer_gets_the_base():
@@ -292,7 +292,7 @@ def test_fill_taking_buyer_gets_the_refund():
     new = honest_value(tr, "op[0]/acct[0]/leg[1]/new_amount")
     old = honest_value(tr, "op[0]/acct[0]/leg[1]/old_amount")
     assert new - old == 15 * (10 - 8)
-    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[1]/new_amount": old}, "op[0]/fill/bal[2]/credit")
+    assert_batch_unsat(tr, {"op[0]/acct[0]/leg[1]/new_amount": old}, "op[0]/fill/bal[1]/credit")
 
 
 def test_fill_frees_an_exhausted_slot():

@@ -62,7 +62,7 @@ class Slot:
     f: list[LC]
     ord: list[OrderVars] = field(default_factory=list)
     acct: list[AccountVars] = field(default_factory=list)
-    bal: list[LegVars] = field(default_factory=list)  # trace order: acct[0].leg[0], acct[1].leg[0], acct[0].leg[1]
+    bal: list[LegVars] = field(default_factory=list)  # acct[0].legs then acct[1].legs: the trace's order
     t: dict[str, LC] = field(default_factory=dict)  # derived terms: escrow, buyer, prices...
     sig: list[LC] = field(default_factory=list)  # R8.x, R8.y, S (0 unless a signed op)
 
@@ -239,18 +239,18 @@ def fill_orders(cs: ConstraintSystem, s: Slot, live: list[LC]) -> None:
 
 
 def fill_settle(cs: ConstraintSystem, s: Slot) -> None:
-    """fill at maker.price: buyer +qty base, seller +qty*price quote, buyer +qty*(buy - maker) quote. Costs 8."""
+    """fill at maker.price: buyer +qty base, buyer +qty*(buy - maker) quote, seller +qty*price quote. Costs 8."""
     fill = s.sel["fill"]
     taker = s.ord[0].old
     legs = (
         (s.t["buyer"], taker["base"], s.f[3]),
-        (s.t["seller"], taker["quote"], s.t["trade_quote"]),
         (s.t["buyer"], taker["quote"], s.t["fill_refund"]),
+        (s.t["seller"], taker["quote"], s.t["trade_quote"]),
     )
     for j, (account, asset, amount) in enumerate(legs):
         b = s.bal[j]
         with cs.namespace(f"fill/bal[{j}]"):
-            if j < 2:  # bal[2] is the buyer's second leg: same account wire as bal[0]
+            if j != 1:  # bal[1] is the buyer's second leg: same account wire as bal[0]
                 assert_equal_if(cs, fill, b.account, account, "account")
             assert_equal_if(cs, fill, b.asset, asset, "asset")
             assert_equal_if(cs, fill, b.new, b.old + amount, "credit")

@@ -130,7 +130,7 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
         with cs.namespace(f"ord[{j}]"):
             orders_root = apply_order(cs, s.ord[j], new_live, orders_root)
 
-    # -- balances: acct[0] = bal[0] (+ the fill buyer's refund bal[2]), acct[1] = fill seller bal[1] --
+    # -- balances: acct[0] = bal[0] (+ the fill buyer's refund bal[1]), acct[1] = fill seller bal[2] --
     t = s.t
 
     def leg(j: int) -> tuple[Callable[[], int], Callable[[], int], Callable[[int], int]]:
@@ -142,9 +142,9 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
                       CANCEL: t["refund_asset"], FILL: taker["base"]}
             deltas = {DEPOSIT: s.f[3], WITHDRAW: -s.f[3], PLACE: -t["escrow"], CANCEL: t["refund"], FILL: s.f[3]}
         else:
-            accounts = {FILL: t["seller"] if j == 1 else t["buyer"]}
+            accounts = {FILL: t["buyer"] if j == 1 else t["seller"]}
             assets = {FILL: taker["quote"]}
-            deltas = {FILL: t["trade_quote"] if j == 1 else t["fill_refund"]}
+            deltas = {FILL: t["fill_refund"] if j == 1 else t["trade_quote"]}
         return (lambda: v(accounts[kind()]) if kind() in accounts else 0,
                 lambda: v(assets[kind()]) if kind() in assets else 0,
                 lambda old: old + v(deltas[kind()]) if kind() in deltas else 0)
@@ -157,13 +157,13 @@ def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInp
         exists0 = s.any("withdraw", "place", "cancel", "fill") + dep_exists
         s.acct.append(alloc_account(cs, params.accounts_depth, lambda: inp().acct[0], leg(0)[0], active, exists0))
     with cs.namespace("acct[1]"):
-        s.acct.append(alloc_account(cs, params.accounts_depth, lambda: inp().acct[1], leg(1)[0], fill, fill))
-    for a, k, j, en in ((0, 0, 0, active), (0, 1, 2, fill), (1, 0, 1, fill)):
+        s.acct.append(alloc_account(cs, params.accounts_depth, lambda: inp().acct[1], leg(2)[0], fill, fill))
+    for a, k, j, en in ((0, 0, 0, active), (0, 1, 1, fill), (1, 0, 2, fill)):
         _, asset, new_amount = leg(j)
         with cs.namespace(f"acct[{a}]/leg[{k}]"):
             alloc_leg(cs, s.acct[a], params.assets_depth, lambda a=a, k=k: inp().acct[a].legs[k],
                       asset, new_amount, en)
-    s.bal = [s.acct[0].legs[0], s.acct[1].legs[0], s.acct[0].legs[1]]
+    s.bal = [*s.acct[0].legs, *s.acct[1].legs]
     rules.transfer_links(cs, s)
     pk_new0 = rules.deposit_pubkey(cs, s, dep_exists)
     rules.place_escrow(cs, s)

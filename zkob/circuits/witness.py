@@ -9,12 +9,10 @@ public inputs included, so the circuit and the state machine cannot
 disagree silently.
 
 Layout of a slot (accounts.py): order update j is trace order update j;
-``acct[0]`` holds balance update 0 (and, for a fill, the buyer's refund,
-trace update 2, as its second leg), ``acct[1]`` the fill seller's credit
-(trace update 1). The trace applies a fill's credits as buyer base, seller
-quote, buyer refund; the circuit applies both buyer legs first, so the
-seller's path is adjusted here (one sibling, or the amount when the buyer
-is the seller). Updates an op does not use hold zeros. A signed op's
+balance update j is leg j, in the same order in the state machine, the
+trace and the circuit: ``acct[0]`` carries the first leg (for a fill, the
+buyer's base and quote refund as its two legs), ``acct[1]`` the fill
+seller's quote credit. Updates an op does not use hold zeros. A signed op's
 signature (R8.x, R8.y, S) comes from the trace's Authorization; its key
 and nonce are acct[0]'s leaf found (zeros for unsigned ops).
 """
@@ -24,8 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..state.params import Params
-from ..state.trace import BalanceUpdate, BatchTrace, MerklePath, OpTrace, OrderLeaf, OrderUpdate
-from ..zk.poseidon_fast import hash2
+from ..state.trace import BalanceUpdate, BatchTrace, OpTrace, OrderLeaf, OrderUpdate
 
 ORDER_FIELDS = ("account", "base", "quote", "side", "price", "remaining")
 
@@ -77,54 +74,30 @@ class BatchInput:
     slots: tuple[SlotInput, ...]
 
 
-def _leg(params: Params, old_amount: int = 0, path: MerklePath | None = None) -> LegInput:
-    return LegInput(old_amount, tuple(path.siblings) if path else (0,) * params.assets_depth)
+def _no_leg(params: Params) -> LegInput:
+    return LegInput(0, (0,) * params.assets_depth)
 
 
-def _account(params: Params, u: BalanceUpdate | None, legs: list[LegInput],
-             siblings: tuple[int, ...] | None = None) -> AccountInput:
-    legs = legs + [_leg(params)] * (2 - len(legs))
-    if u is None:
-        return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(legs))
-    a = u.old_account
-    return AccountInput(int(a is not None), a.pk_x if a else 0, a.pk_y if a else 0, a.nonce if a else 0,
-                        siblings if siblings is not None else tuple(u.account_path.siblings), tuple(legs))
+def _account(params: Params, legs: tuple[BalanceUpdate, ...]) -> AccountInput:
+    """One account update carrying ``legs`` (balance updates of one account, in order; none: disabled).
 
-
-def _seller_siblings(buyer: BalanceUpdate, refund: BalanceUpdate, seller: BalanceUpdate) -> tuple[int, ...]:
-    """The seller's account siblings once both buyer legs are in (the trace took them before the refund).
-
-    Only the sibling at the level where the two paths meet changes: it is
-    the buyer's subtree, recomputed from the buyer's final leaf.
+    The account leaf and its path are the first leg's, taken before the
+    update; each leg's balance path was taken after the legs before it, as
+    the circuit chains them.
     """
-    sibs = list(seller.account_path.siblings)
-    level = (buyer.account ^ seller.account).bit_length() - 1
-    node = refund.new_account.hash()
-    for i, sib in enumerate(refund.account_path.siblings[:level]):
-        node = hash2(sib, node) if (buyer.account >> i) & 1 else hash2(node, sib)
-    sibs[level] = node
-    return tuple(sibs)
+    inputs = [LegInput(u.old_amount, tuple(u.balance_path.siblings)) for u in legs]
+    inputs += [_no_leg(params)] * (2 - len(inputs))
+    if not legs:
+        return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(inputs))
+    a = legs[0].old_account
+    return AccountInput(int(a is not None), a.pk_x if a else 0, a.pk_y if a else 0, a.nonce if a else 0,
+                        tuple(legs[0].account_path.siblings), tuple(inputs))
 
 
 def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, AccountInput]:
     ups = op.balance_updates
-    if not ups:
-        return _account(params, None, []), _account(params, None, [])
-    first = _leg(params, ups[0].old_amount, ups[0].balance_path)
-    if len(ups) == 1:
-        return _account(params, ups[0], [first]), _account(params, None, [])
-    buyer, seller, refund = ups
-    refund_amount = refund.new_amount - refund.old_amount
-    if buyer.account == seller.account:  # one account: the seller leg follows the refund on the same leaf
-        refund_leg = _leg(params, seller.old_amount, refund.balance_path)
-        seller_leg = _leg(params, seller.old_amount + refund_amount, seller.balance_path)
-        seller_sibs = tuple(seller.account_path.siblings)
-    else:
-        refund_leg = _leg(params, refund.old_amount, refund.balance_path)
-        seller_leg = _leg(params, seller.old_amount, seller.balance_path)
-        seller_sibs = _seller_siblings(buyer, refund, seller)
-    return (_account(params, buyer, [first, refund_leg]),
-            _account(params, seller, [seller_leg], seller_sibs))
+    first = 2 if len(ups) == 3 else len(ups)  # a fill's two buyer legs share acct[0]
+    return _account(params, ups[:first]), _account(params, ups[first:])
 
 
 def _order_fields(leaf: OrderLeaf | None) -> tuple[int, ...]:

@@ -229,10 +229,10 @@ def apply_fill(ctx: Context, op: Fill) -> Updates:
         set_order(ctx, op.taker, _reduced(taker, op.qty)),
         set_order(ctx, op.maker, _reduced(maker, op.qty)),
     )
-    balances = (
+    balances = (  # both buyer legs, then the seller: the circuit's order (one account update for the buyer)
         credit(ctx, buy.account, buy.base, op.qty),
-        credit(ctx, sell.account, sell.quote, op.qty * maker.price),
         credit(ctx, buy.account, buy.quote, op.qty * (buy.price - maker.price)),
+        credit(ctx, sell.account, sell.quote, op.qty * maker.price),
     )
     return balances, orders
 

@@ -18,14 +18,15 @@ withdraw  ()                  (debit account/asset -amount,)
 place     (insert,)           (escrow debit: quote price*qty for a buy,
                                base qty for a sell,)  -- applied first
 cancel    (remove,)           (refund of the remainder's escrow,)
-fill      (taker, maker)      (buyer +qty base, seller +qty*maker.price
-                               quote, buyer +qty*(buy.price - maker.price)
-                               quote -- always present, possibly +0)
+fill      (taker, maker)      (buyer +qty base, buyer +qty*(buy.price -
+                               maker.price) quote -- always present,
+                               possibly +0 --, seller +qty*maker.price quote)
 ========  ==================  ============================================
 
 Order of application: place debits the balance, then inserts the order;
 cancel removes the order, then refunds; fill updates taker, maker, then the
-three credits. An order leaf whose remaining reaches 0 becomes ``None``
+three credits (both buyer legs first, so the circuit updates the
+buyer's account leaf once). An order leaf whose remaining reaches 0 becomes ``None``
 (leaf 0, a free slot). A never-used account is ``None`` (leaf 0); a deposit
 that creates it has ``old_account=None`` and ``new_account`` with the
 deposit's pubkey and nonce 0.
