@@ -1,6 +1,7 @@
 """The batch-transition circuit of DESIGN.md section 5, and its public API.
 
-Public inputs, in order: ``[old_root, new_root, commitment, bridge]``.
+Public inputs, in order: ``[old_root, new_root, commitment, bridge]``
+(state/protocol.py's ``PUBLIC_INPUTS``).
 Private: the accounts and orders roots behind old_root, the salt, and K
 slots (slot.py). The circuit proves
 
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..state.params import Params
+from ..state.protocol import PUBLIC_INPUTS
 from ..state.trace import BatchTrace
 from ..zk.errors import Unsatisfied
 from ..zk.r1cs import R1CS
@@ -33,8 +35,6 @@ from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .slot import slot_circuit
 from .witness import BatchInput, batch_input
-
-PUBLIC_INPUTS = ("old_root", "new_root", "commitment", "bridge")
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..state.params import Params
-from ..state.trace import BalanceUpdate, BatchTrace, OpTrace, OrderLeaf, OrderUpdate
+from ..state.protocol import ACCOUNT_UPDATES, LEGS_PER_ACCOUNT, OPS, ORDER_UPDATES
+from ..state.trace import ORDER_LEAF_FIELDS, BalanceUpdate, BatchTrace, OpTrace, OrderLeaf, OrderUpdate
 
-ORDER_FIELDS = ("account", "base", "quote", "side", "price", "remaining")
 
 
 @dataclass(frozen=True)
@@ -58,8 +58,8 @@ class OrderInput:
 @dataclass(frozen=True)
 class SlotInput:
     encoding: tuple[int, ...]
-    acct: tuple[AccountInput, AccountInput]
-    ord: tuple[OrderInput, OrderInput]
+    acct: tuple[AccountInput, ...]  # in the op table's shape (protocol.ACCOUNT_UPDATES)
+    ord: tuple[OrderInput, ...]  # protocol.ORDER_UPDATES
     sig: tuple[int, int, int] = (0, 0, 0)  # R8.x, R8.y, S of a signed op
 
 
@@ -67,7 +67,7 @@ class SlotInput:
 class BatchInput:
     """Everything the prover supplies for one batch, plus the trace's public inputs."""
 
-    public: tuple[int, int, int, int]
+    public: tuple[int, ...]
     salt: int
     accounts_root: int
     orders_root: int
@@ -86,7 +86,7 @@ def _account(params: Params, legs: tuple[BalanceUpdate, ...]) -> AccountInput:
     the circuit chains them.
     """
     inputs = [LegInput(u.old_amount, tuple(u.balance_path.siblings)) for u in legs]
-    inputs += [_no_leg(params)] * (2 - len(inputs))
+    inputs += [_no_leg(params)] * (max(LEGS_PER_ACCOUNT) - len(inputs))
     if not legs:
         return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(inputs))
     a = legs[0].old_account
@@ -94,27 +94,31 @@ def _account(params: Params, legs: tuple[BalanceUpdate, ...]) -> AccountInput:
                         tuple(legs[0].account_path.siblings), tuple(inputs))
 
 
-def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, AccountInput]:
-    ups = op.balance_updates
-    first = 2 if len(ups) == 3 else len(ups)  # a fill's two buyer legs share acct[0]
-    return _account(params, ups[:first]), _account(params, ups[first:])
+def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, ...]:
+    """The account updates in the op table's shape: account update a carries ``legs[a]`` balance updates."""
+    spec, ups = OPS[op.op_type], op.balance_updates
+    groups = []
+    for a in range(ACCOUNT_UPDATES):
+        first = spec.leg_index(a, 0)
+        groups.append(() if first is None else ups[first:first + spec.legs[a]])
+    return tuple(_account(params, legs) for legs in groups)
 
 
 def _order_fields(leaf: OrderLeaf | None) -> tuple[int, ...]:
-    return (0,) * len(ORDER_FIELDS) if leaf is None else tuple(getattr(leaf, f) for f in ORDER_FIELDS)
+    return (0,) * len(ORDER_LEAF_FIELDS) if leaf is None else tuple(getattr(leaf, f) for f in ORDER_LEAF_FIELDS)
 
 
 def _order(params: Params, u: OrderUpdate | None) -> OrderInput:
     if u is None:
-        return OrderInput((0,) * len(ORDER_FIELDS), (0,) * params.orders_depth)
+        return OrderInput((0,) * len(ORDER_LEAF_FIELDS), (0,) * params.orders_depth)
     return OrderInput(_order_fields(u.old), tuple(u.path.siblings))
 
 
 def _slot(params: Params, op: OpTrace) -> SlotInput:
     ords = [_order(params, u) for u in op.order_updates]
-    ords += [_order(params, None)] * (2 - len(ords))
+    ords += [_order(params, None)] * (ORDER_UPDATES - len(ords))
     sig = (0, 0, 0) if op.auth is None else (*op.auth.sig.R8, op.auth.sig.S)
-    return SlotInput(tuple(op.encoding), _accounts(params, op), (ords[0], ords[1]), sig)
+    return SlotInput(tuple(op.encoding), _accounts(params, op), tuple(ords), sig)
 
 
 def batch_input(params: Params, trace: BatchTrace) -> BatchInput:

@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from ..zk.eddsa import private_to_public
 from .batchfile import parse_op
 from .ops import to_json
+from .protocol import BUY, SELL
 from .signing import sign_op
 
-BUY, SELL = 0, 1
 U64 = 1 << 64
 
 

@@ -19,7 +19,7 @@ from ..zk.poseidon_fast import hash2
 from .batchfile import Batch
 from .digest import bridge_digest, commitment
 from .kv import LogEntry, Overlay
-from .ops import Op, encode, is_signed, op_hash
+from .ops import Op, encode, is_signed, op_hash, signer
 from .rules import APPLY, Context
 from .state import State
 from .trace import Authorization, BalanceUpdate, BatchTrace, OpTrace
@@ -34,9 +34,9 @@ def authorization(op: Op, hashed: int, updates: tuple[BalanceUpdate, ...]) -> Au
     if not is_signed(op):
         return None
     old = updates[0].old_account
-    assert old is not None and op.sig is not None  # type: ignore[union-attr]
-    return Authorization(op.account, (old.pk_x, old.pk_y), old.nonce,  # type: ignore[union-attr]
-                         hash2(hashed, old.nonce), op.sig)  # type: ignore[union-attr]
+    sig = getattr(op, "sig", None)
+    assert old is not None and sig is not None
+    return Authorization(signer(op), (old.pk_x, old.pk_y), old.nonce, hash2(hashed, old.nonce), sig)
 
 
 def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:

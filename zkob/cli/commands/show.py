@@ -25,7 +25,7 @@ def command(directory: Path, limit: int) -> None:
 
     from ...state.api import opened
     from ...state.errors import StoreError
-    from ...state.ops import SIDE_NAMES
+    from ...state.protocol import SIDE_NAMES
 
     try:
         with opened(directory) as state:
