@@ -32,9 +32,9 @@ from pathlib import Path
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_decimal
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import Proof, VerifyingKey, vk_to_json
+from ..zk.formats.snarkjs_json import vk_to_json
 from ..zk.groth16.batch import verify_batch
-from ..zk.verifier import verify
+from ..zk.verifier import Proof, VerifyingKey, verify
 from .batchfile import parse_op
 from .digest import record_digest
 from .ops import Op

@@ -18,7 +18,8 @@ import random
 from .backends.pure import PureBackend
 from .curve import g1_neg, g2_neg
 from .field import Q, R
-from .formats.snarkjs_json import Proof, proof_to_json, public_to_json, vk_to_json
+from .formats.snarkjs_json import proof_to_json, public_to_json, vk_to_json
+from .groth16.data import Proof
 from .groth16.prove import prove
 from .groth16.setup import setup
 from .r1cs import R1CS, Constraint

@@ -6,7 +6,7 @@ so the IC polynomials of the public wires are linearly independent (without
 them a public wire used only in B or C could share its IC point with
 another and the statement would not bind it). Domain size is
 2^ceil(log2(m + n_public + 1)), as snarkjs computes it, over the standard
-roots of unity (backends/pure.root_of_unity). The quotient h is computed on
+roots of unity (field.root_of_unity). The quotient h is computed on
 the coset COSET_SHIFT * <omega>, where the vanishing polynomial
 Z(X) = X^n - 1 is the constant shift^n - 1.
 
@@ -20,8 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .backends.base import Backend
-from .backends.pure import root_of_unity
-from .field import R, batch_inv
+from .field import R, batch_inv, root_of_unity
 from .r1cs import R1CS
 
 COSET_SHIFT = 5  # a generator of Fr^*, so the coset is disjoint from every 2-power domain

@@ -12,22 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..field import R
+from ..field import R, root_of_unity
+from ..qap import row_evaluations
+from ..r1cs import R1CS
 from .base import G1, G2
 from .pure_ec import (INF1, INF2, g1_add, g1_add_affine, g1_double, g1_to_affine_many, g2_add,
                       g2_add_affine, g2_double, g2_to_affine)
 
-TWO_ADICITY = 28
-ROOT_OF_UNITY_28 = pow(5, (R - 1) >> TWO_ADICITY, R)
 SCALAR_BITS = 254
-
-
-def root_of_unity(n: int) -> int:
-    """The standard primitive n-th root of unity of Fr (n a power of two <= 2^28)."""
-    k = n.bit_length() - 1
-    if n != 1 << k or k > TWO_ADICITY:
-        raise ValueError(f"domain size {n} is not a power of two <= 2^28")
-    return pow(ROOT_OF_UNITY_28, 1 << (TWO_ADICITY - k), R)
 
 
 def _ntt_in_place(a: list[int], omega: int) -> None:
@@ -119,6 +111,19 @@ class PureBackend:
         n_inv = pow(n, -1, R)
         a = [v * n_inv % R for v in a]
         return _scale_powers(a, pow(shift, -1, R)) if shift != 1 else a
+
+    def sparse_r1cs(self, r1cs: R1CS) -> R1CS:
+        """An R1CS's rows are sparse dicts already: nothing to convert."""
+        return r1cs
+
+    def r1cs_rows(self, sparse: R1CS, w: list[int], n: int) -> tuple[list[int], list[int], list[int]]:
+        return row_evaluations(sparse, w, n)
+
+    def r1cs_first_unsatisfied(self, sparse: R1CS, a: list[int], b: list[int], c: list[int]) -> int:
+        for j in range(sparse.n_constraints):
+            if a[j] * b[j] % R != c[j]:
+                return j
+        return -1
 
     def g1_table(self, points: Sequence[G1]) -> list[G1]:
         return list(points)

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from py_ecc import optimized_bn128 as bn
 
 from ..curve import g1_neg, to_ecc_g1, to_ecc_g2
-from ..formats.snarkjs_json import Proof, VerifyingKey, vk_problem
-from ..verifier import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
+from .data import Proof, VerifyingKey, vk_problem
+from .verify import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
                         verify, vk_points_problem)
 
 WEIGHT_BITS = 128

@@ -91,7 +91,7 @@ class CompiledBackend:
     def ntt(self, x: np.ndarray, inverse: bool = False, shift: int = 1) -> np.ndarray:
         return ntt.ntt(x, inverse, shift)
 
-    # --- R1CS products (optional; groth16/prepared.py uses them, see sparse.py) ---
+    # --- R1CS products (groth16/prepared.py; see sparse.py) ---
     def sparse_r1cs(self, r1cs) -> sparse.SparseR1CS:
         """CSR arrays of A, B, C: convert once per circuit, reuse for every proof."""
         return sparse.SparseR1CS.of(r1cs)
