@@ -1,7 +1,8 @@
-"""Shared output helpers: results to stdout, messages to stderr, exit codes.
+"""Shared output helpers: results to stdout, messages to stderr, progress.
 
-Exit codes (STYLE.md rule 13): 0 ok, 1 invalid proof, 2 bad input or
-rejected batch. Tracebacks reach the user only with ZKOB_DEBUG=1.
+Exit codes are declared in zk/errors.py (0 ok, 1 refused, 2 bad input or
+rejected batch, 3 internal error); cli/main.py ends every command with
+them. Tracebacks reach the user only with ZKOB_DEBUG=1.
 """
 
 from __future__ import annotations
@@ -12,9 +13,7 @@ from typing import NoReturn
 
 from rich.console import Console
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_BAD_INPUT = 2
+from ..zk.errors import EXIT_BAD_INPUT
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -30,7 +29,7 @@ def one_line(message: object) -> str:
 
 
 def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``.
+    """Print ``error: message`` on stderr and exit with ``code`` (the error boundary's printer).
 
     An OSError reads ``path: reason`` instead of Python's ``[Errno n] ...``.
     """

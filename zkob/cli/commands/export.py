@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from ..statedir import open_or_fail
-from ..console import fail, out
+from ..console import out
+from ..statedir import state_dir
 
 
 @click.group("export")
@@ -21,18 +21,12 @@ def command() -> None:
 def export_r1cs(directory: Path, out_file: Path) -> None:
     """Write the R1CS of DIRECTORY's parameters (`snarkjs r1cs info OUT.r1cs` reads it)."""
     from ...circuits.batch import build_circuit
-    from ...state.errors import StoreError
     from ...state.store import read_params
-    from ...zk.errors import ZkError
     from ...zk.files import write_atomic
     from ...zk.formats.iden3 import r1cs_to_bytes
 
-    try:
-        params = read_params(directory)
-        r1cs, _ = build_circuit(params)
-        write_atomic(out_file, r1cs_to_bytes(r1cs))
-    except (StoreError, ZkError, OSError) as exc:
-        fail(exc)
+    r1cs, _ = build_circuit(read_params(directory))
+    write_atomic(out_file, r1cs_to_bytes(r1cs))
     out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
               f"{r1cs.n_public} public inputs, digest {r1cs.digest()}", markup=False)
 
@@ -49,24 +43,16 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     commitment depends on it).
     """
     from ...circuits.batch import witness_for
-    from ...state.api import close_state
     from ...state.batchfile import load_batch
-    from ...state.errors import Rejected, StoreError
     from ...state.transition import trace_batch
-    from ...zk.errors import ZkError
     from ...zk.files import write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
-    state = open_or_fail(directory)
-    try:
+    with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
-        write_atomic(out_file, wtns_to_bytes(witness))
-    except (Rejected, StoreError, ZkError, OSError) as exc:
-        fail(exc)
-    finally:
-        close_state(state)
+    write_atomic(out_file, wtns_to_bytes(witness))
     out.print(f"{out_file}: {len(witness)} wires; public inputs "
               + " ".join(str(v) for v in trace.public_inputs), markup=False)
     if not batch.salt_given:

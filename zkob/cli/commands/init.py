@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
 
 
 @click.command("init")
@@ -18,15 +18,9 @@ from ..console import fail, out
 def command(directory: Path, accounts_depth: int, orders_depth: int, assets_depth: int, batch_size: int) -> None:
     """Create an empty order-book state in DIRECTORY (which must not exist or be empty)."""
     from ...state.api import close_state, create_state
-    from ...state.errors import StoreError
     from ...state.params import Params
-    from ...zk.errors import MalformedInput
 
-    try:
-        params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
-        state = create_state(directory, params)
-    except (MalformedInput, StoreError, OSError) as exc:
-        fail(exc)
+    state = create_state(directory, Params(accounts_depth, orders_depth, assets_depth, batch_size))
     root = state.root
     close_state(state)
     out.print(f"created {directory} (accounts_depth={accounts_depth} orders_depth={orders_depth} "
