@@ -41,10 +41,6 @@ class Params:
     def num_orders(self) -> int:
         return 1 << self.orders_depth
 
-    @property
-    def num_assets(self) -> int:
-        return 1 << self.assets_depth
-
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"
 

@@ -24,6 +24,7 @@ from .batchfile import Batch, parse_batch
 from .errors import Rejected
 from .ops import Noop, encode, op_hash, signing_message, to_json
 from .params import Params
+from .protocol import RULES
 from .signing import batch_nonces, sign_ops
 from .smt import zero_hashes
 
@@ -163,14 +164,22 @@ def build() -> dict:
                   "op": to_json(op), "encoding": [str(x) for x in encode(op)], "op_hash": str(op_hash(op)),
                   "result": "valid", "flags": []} for k, op in enumerate(ops)]
     signatures = _signature_cases(batches, len(history) + len(rejections) + len(encodings) + 1)
+    flags = sorted({flag for case in rejections for flag in case["flags"]})
     return {
-        "algorithm": "zkob order-book state transition (DESIGN.md sections 3-4 and 9)",
-        "notes": {"params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
-                  "history": "apply the valid batches in order to an empty state; rejections apply to the final one",
-                  "empty_roots": [str(z) for z in zero_hashes(3)],
-                  "signatures": "withdraw/place/cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures "
-                                "over H(op_hash, nonce) by the account's key, nonce before the op",
-                  "private_keys": {str(a): k.hex() for a, k in KEYS.items()}},
+        "algorithm": "zkob order-book state transition (docs/protocol.md, protocol version 1)",
+        "generator": "zkob.state.vectors",
+        "numberOfTests": len(history) + len(rejections) + len(encodings) + len(signatures),
+        "header": [
+            "Apply the StateHistory batches in order to an empty state of these params; each must give its roots,",
+            "commitment and bridge digest. Each Rejection batch applies to the state after the whole history and",
+            "must be rejected at op_index by the rule in its flags, leaving the state unchanged. withdraw, place",
+            "and cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures over H(op_hash, nonce) by the",
+            "account's key, with the account's nonce before the op; the private keys are listed for re-signing.",
+        ],
+        "notes": {flag: RULES[flag] for flag in flags},
+        "params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
+        "emptyRoots": [str(z) for z in zero_hashes(3)],
+        "privateKeys": {str(a): k.hex() for a, k in KEYS.items()},
         "testGroups": [
             {"type": "StateHistory", "tests": history},
             {"type": "Rejection", "tests": rejections},

@@ -47,10 +47,6 @@ class R1CS:
     def n_constraints(self) -> int:
         return len(self.constraints)
 
-    @property
-    def n_private(self) -> int:
-        return self.n_wires - 1 - self.n_public
-
     def first_failure(self, w: Sequence[int]) -> tuple[int, str] | None:
         """Index and label of the first unsatisfied constraint, or None when ``w`` satisfies all.
 
