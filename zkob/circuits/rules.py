@@ -26,7 +26,7 @@ witness (slot.py computes each leg and leaf from them) and the rules
 (``balance_legs``, ``place_order``, ``fill_orders``) read, so the value a
 prover fills in and the constraint that checks it come from one place.
 
-Signatures (DESIGN.md section 9): ``signature`` verifies a signed op's
+Signatures (docs/protocol.md section 4): ``signature`` verifies a signed op's
 (R8, S) over H(op_hash, nonce) with acct[0]'s key and nonce as found in
 the tree (acct[0] is the signer: ``balance_moves`` puts the signer's leg
 first, which ``balance_legs`` checks); ``nonce_bump`` writes nonce + 1

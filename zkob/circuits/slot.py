@@ -41,7 +41,7 @@ from .updates import alloc_order, alloc_order_new, apply_order, pin_unless
 from .witness import SlotInput
 
 
-def _op_inputs(cs: ConstraintSystem, inp: Callable[[], SlotInput]) -> Slot:
+def _op_inputs(cs: ConstraintSystem, inp: Callable[..., SlotInput]) -> Slot:
     """One selector per op type (``sel[name]``) and the encoding fields f1..f7; f0 is sum code * sel."""
     sel = {spec.name: cs.alloc(f"sel[{spec.name}]", lambda code=spec.code: int(inp().encoding[0] == code))
            for spec in OP_TABLE}
@@ -52,7 +52,7 @@ def _op_inputs(cs: ConstraintSystem, inp: Callable[[], SlotInput]) -> Slot:
     return Slot(sel, f, [], [], {}, [])
 
 
-def _sig_inputs(cs: ConstraintSystem, s: Slot, inp: Callable[[], SlotInput]) -> None:
+def _sig_inputs(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput]) -> None:
     """The signature wires sig/R8_x, sig/R8_y, sig/S, pinned to 0 unless the op is signed. Costs 3."""
     with cs.namespace("sig"):
         s.sig = [as_lc(cs.alloc(name, lambda k=k: inp().sig[k])) for k, name in enumerate(("R8_x", "R8_y", "S"))]
@@ -84,7 +84,7 @@ def _escrow_terms(cs: ConstraintSystem, s: Slot) -> None:
         s.t["refund_asset"] = select(cs, old["side"], old["base"], old["quote"], "refund_asset")
 
 
-def _orders(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[[], SlotInput], op: Callable[[], str],
+def _orders(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[..., SlotInput], op: Callable[[], str],
             orders_root: LC) -> LC:
     """The order updates of the op table's ``orders``, their leaves and rules; returns the orders root."""
     v = cs.value
@@ -131,7 +131,7 @@ def _orders(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[[], Slo
     return orders_root
 
 
-def _accounts(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[[], SlotInput], op: Callable[[], str],
+def _accounts(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[..., SlotInput], op: Callable[[], str],
               accounts_root: LC) -> LC:
     """The account updates and balance legs of the op table's ``legs``; returns the accounts root."""
     v = cs.value
@@ -183,7 +183,7 @@ def _accounts(cs: ConstraintSystem, params: Params, s: Slot, inp: Callable[[], S
     return accounts_root
 
 
-def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[[], SlotInput],
+def slot_circuit(cs: ConstraintSystem, params: Params, inp: Callable[..., SlotInput],
                  accounts_root: LC, orders_root: LC) -> tuple[LC, LC, LC, LC]:
     """Constrain one slot; returns (accounts_root, orders_root after, op_hash, is_bridge)."""
     s = _op_inputs(cs, inp)

@@ -25,10 +25,11 @@ from .gadgets.bits import assert_bool, range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
+from .witness import OrderInput
 from ..state.trace import ORDER_LEAF_FIELDS
 
 AMOUNT_BITS = 64
-Value = Callable[[], int]
+Value = Callable[..., int]  # a witness function (cs.WitnessFn)
 
 
 def pin_unless(cs: ConstraintSystem, flag: Operand, xs: list[LC], label: str) -> None:
@@ -56,7 +57,8 @@ class OrderVars:
     old_live: LC
 
 
-def alloc_order(cs: ConstraintSystem, depth: int, inp: Value, index: Value, en: LC, old_live: LC) -> OrderVars:
+def alloc_order(cs: ConstraintSystem, depth: int, inp: Callable[..., OrderInput], index: Value, en: LC,
+                old_live: LC) -> OrderVars:
     """Allocate an order update's index, old leaf fields and siblings, with their range checks.
 
     ``inp`` returns the OrderInput (prove mode only). The old fields used in
@@ -75,7 +77,8 @@ def alloc_order(cs: ConstraintSystem, depth: int, inp: Value, index: Value, en: 
     return OrderVars(idx, bits, old, {}, sibs, en, old_live)
 
 
-def alloc_order_new(cs: ConstraintSystem, o: OrderVars, assets_depth: int, new: Callable[[], tuple]) -> None:
+def alloc_order_new(cs: ConstraintSystem, o: OrderVars, assets_depth: int,
+                    new: Callable[..., tuple[int, ...]]) -> None:
     """Allocate the new leaf fields (computed by ``new``), range-checked for the place rule.
 
     base and quote must be asset ids, side a boolean and remaining 64 bits

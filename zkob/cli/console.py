@@ -12,6 +12,7 @@ import sys
 from typing import NoReturn
 
 from rich.console import Console
+from rich.status import Status
 
 from ..zk.errors import EXIT_BAD_INPUT
 
@@ -24,7 +25,7 @@ def debug_enabled() -> bool:
 
 
 def one_line(message: object) -> str:
-    """Collapse a message to one line (errors are one line, DESIGN.md section 8)."""
+    """Collapse a message to one line (errors are one line, docs/protocol.md section 7)."""
     return " ".join(str(message).split())
 
 
@@ -54,7 +55,7 @@ class Phases:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.timings: list[tuple[str, float]] = []
-        self._status = None
+        self._status: Status | None = None
         self._name: str | None = None
         self._start = 0.0
 

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..state.params import Params
 from ..zk.errors import MalformedInput
-from ..zk.formats.snarkjs_json import load_json, parse_vk
+from ..zk.formats.snarkjs_json import parse_vk
+from ..zk.strict_json import load_json
 from ..zk.groth16.data import VerifyingKey
 from ..zk.groth16.keys import ProvingKey, pk_from_bytes
 

@@ -19,7 +19,8 @@ from ..state.batchfile import Batch
 from ..state.digest import bridge_record_json
 from ..state.lightclient import Step, parse_bridge_record
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import dumps, load_json, parse_proof, parse_public, proof_to_json, public_to_json
+from ..zk.formats.snarkjs_json import dumps, parse_proof, parse_public, proof_to_json, public_to_json
+from ..zk.strict_json import load_json
 from ..zk.groth16.data import Proof
 from ..zk.errors import MalformedInput
 

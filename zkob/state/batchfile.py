@@ -1,11 +1,11 @@
-"""Strict parsing of batch files (DESIGN.md sections 4 and 8).
+"""Strict parsing of batch files (docs/protocol.md sections 4 and 7).
 
 ``{"ops": [OP, ...], "salt": "<decimal Fr>"}``; an OP is
 ``{"op": TYPE, FIELD: VALUE, ...}`` with exactly the table's fields
 (fields and their JSON forms from the op table, protocol.py; deposit's
 ``pubkey`` may be omitted). Signed ops (withdraw, place, cancel) also
 carry ``"sig": {"R8": [x, y], "S": s}`` (decimal strings, R8 on Baby
-Jubjub, S below l; DESIGN.md section 9), required unless the caller
+Jubjub, S below l; docs/protocol.md section 4), required unless the caller
 parses an unsigned draft for ``zkob sign`` (``require_sigs=False``);
 the other ops carry none. Numbers are JSON integers up to
 2^53 - 1 or canonical decimal strings below r; booleans, floats,

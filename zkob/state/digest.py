@@ -1,4 +1,4 @@
-"""Batch commitment, bridge digest and the public bridge record (DESIGN.md section 4).
+"""Batch commitment, bridge digest and the public bridge record (docs/protocol.md section 4).
 
 Both chains run over the K padded slots. Cost: K Poseidon-2 hashes for the
 commitment, one per deposit/withdraw for the bridge. The bridge record is

@@ -9,7 +9,7 @@ from ..zk.errors import ZkobError
 
 
 class Rejected(ZkobError):
-    """A batch violates a rule of DESIGN.md section 4; nothing was changed.
+    """A batch violates a rule of docs/protocol.md section 4; nothing was changed.
 
     ``rule`` is a short stable name (e.g. ``"insufficient_balance"``),
     ``op_index`` the 0-based index of the offending op in the batch,

@@ -219,9 +219,9 @@ def _first_bad_proof(vk: VerifyingKey, steps: Sequence[Step], batch: bool) -> tu
             return None
         return min(verdict.failed) if verdict.failed else (0, verdict.reason)
     for i, step in enumerate(steps):
-        verdict = verify(vk, list(step.public), step.proof)
-        if not verdict.ok:
-            return i, verdict.reason
+        single = verify(vk, list(step.public), step.proof)
+        if not single.ok:
+            return i, single.reason
     return None
 
 

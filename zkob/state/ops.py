@@ -6,7 +6,7 @@ checks its fields against it. The canonical encoding is
 ``[code, f1..f7]``: the row's fields in order, a pubkey as two elements
 (0, 0 when absent), a side as 0 buy / 1 sell, unused trailing fields 0;
 ``op_hash = H(encoding)`` (Poseidon, 8 inputs, ~1.4 ms in pure Python).
-A signed op carries its signer's signature ``sig`` (DESIGN.md section 9)
+A signed op carries its signer's signature ``sig`` (docs/protocol.md section 4)
 over ``signing_message(op, nonce)``; it is not part of the encoding.
 Range and existence rules are not checked here: the transition rules
 (rules.py) judge them; parsing (batchfile.py) only guarantees every value
@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import ClassVar, TypeVar, Union
+from typing import Any, ClassVar, TypeVar, Union, cast
 
 from ..zk.eddsa import Signature, signature_to_json
 from ..zk.poseidon import hash2, poseidon
 from .protocol import BUY, ENCODING_LEN, OPS, SIDE_NAMES, Field, OpSpec
 
-C = TypeVar("C", bound=type)
+C = TypeVar("C", bound="type[OpBase]")
 
 
 def op_type(name: str) -> Callable[[C], C]:
@@ -32,7 +32,7 @@ def op_type(name: str) -> Callable[[C], C]:
 
     def bind(cls: C) -> C:
         expected = spec.field_names + (("sig",) if spec.signer else ())
-        got = tuple(f.name for f in fields(cls))
+        got = tuple(f.name for f in fields(cast(Any, cls)))
         if got != expected:
             raise TypeError(f"{cls.__name__} has fields {got}, the op table says {expected}")
         cls.SPEC, cls.NAME, cls.TYPE = spec, spec.name, spec.code
@@ -139,12 +139,12 @@ def signer(op: Op) -> int:
 
 def _encode_field(field: Field, value: object) -> tuple[int, ...]:
     if field.kind == "pubkey":
-        return (0, 0) if value is None else tuple(value)  # type: ignore[arg-type]
-    return (int(value),)  # type: ignore[call-overload]
+        return (0, 0) if value is None else cast(tuple[int, int], value)
+    return (cast(int, value),)
 
 
 def encode(op: Op) -> tuple[int, ...]:
-    """The canonical 8-element encoding ``[code, f1..f7]`` of DESIGN.md section 4."""
+    """The canonical 8-element encoding ``[code, f1..f7]`` of docs/protocol.md section 4."""
     body = tuple(x for f in op.SPEC.fields for x in _encode_field(f, getattr(op, f.name)))
     return (op.TYPE, *body) + (0,) * (ENCODING_LEN - 1 - len(body))
 
@@ -161,9 +161,10 @@ def signing_message(op: Op, nonce: int) -> int:
 
 def _field_json(field: Field, value: object) -> object:
     if field.kind == "pubkey":
-        return [str(value[0]), str(value[1])]  # type: ignore[index]
+        x, y = cast(tuple[int, int], value)
+        return [str(x), str(y)]
     if field.kind == "side":
-        return SIDE_NAMES[value]  # type: ignore[index]
+        return SIDE_NAMES[cast(int, value)]
     return str(value)
 
 

@@ -1,4 +1,4 @@
-"""Deployment parameters (DESIGN.md section 3): tree depths and batch size.
+"""Deployment parameters (docs/protocol.md section 3): tree depths and batch size.
 
 They fix the circuit, so they are chosen once when a state is created and
 stored beside it as JSON.

@@ -69,7 +69,7 @@ class OrderUpdateSpec:
 
 @dataclass(frozen=True)
 class OpSpec:
-    """One row of the op table (DESIGN.md section 4).
+    """One row of the op table (docs/protocol.md section 4).
 
     ``signer`` names the field holding the account whose key signs the op
     (None: no signature, for the reason ``unsigned_because``); ``bridge``

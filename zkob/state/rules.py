@@ -9,7 +9,7 @@ by ``Rejected.rule``; every name is declared, with its meaning, in
 protocol.RULES (``Context.reject`` refuses any other), and each function
 checks its op's rules in the order they appear in its code.
 
-``signature_invalid`` (DESIGN.md section 9): the op's ``sig`` is missing or
+``signature_invalid`` (docs/protocol.md section 4): the op's ``sig`` is missing or
 does not verify for the signer's stored key over ``H(op_hash, nonce)``
 with the signer's current nonce (forged, by another key, or replayed from
 an earlier nonce). The signer's first balance update bumps the nonce.
@@ -18,13 +18,16 @@ Verifying costs ~6 ms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..zk.babyjub import public_key_problem
 from ..zk.eddsa import verify_poseidon
 from .errors import Rejected
 from .ops import Cancel, Deposit, Fill, Noop, Op, Place, SignedOp, Withdraw, signer, signing_message
 from .protocol import BUY, RULES
+from .kv import ACCOUNTS, ORDERS, Overlay
 from .state import State
 from .trace import AccountLeaf, BalanceUpdate, OrderLeaf, OrderUpdate
 
@@ -55,13 +58,19 @@ class Context:
                          f"{name} {value} is outside its tree of depth {depth}")
 
 
+def overlay(state: State) -> Overlay:
+    """The overlay a transition writes to (run_batch builds every rule's State on one)."""
+    assert isinstance(state.source, Overlay), "rules write to an Overlay, never to a committed source"
+    return state.source
+
+
 def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
                 create_pk: tuple[int, int] | None = None, bump_nonce: bool = False) -> BalanceUpdate:
     """Write one balance leaf and the account leaf above it; return the witness.
 
     ``create_pk`` creates a never-used account (nonce 0) with that key.
     ``bump_nonce`` increments the account's nonce in the same leaf update:
-    each signed op (withdraw, place, cancel; DESIGN.md section 9) has
+    each signed op (withdraw, place, cancel; docs/protocol.md section 4) has
     exactly one balance update on its signer's account (the debit, the
     escrow debit, the refund), which carries the bump, so the trace shape
     is the same for signed and unsigned ops.
@@ -79,7 +88,7 @@ def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
     new_account = replace(base, balances_root=balances_root, nonce=base.nonce + int(bump_nonce))
     accounts = st.accounts_tree
     account_path, before, after = accounts.update(account, new_account.hash())
-    st.source.put("account", account, new_account)  # type: ignore[attr-defined]
+    overlay(st).put(ACCOUNTS, account, new_account)
     return BalanceUpdate(account, asset, old_amount, new_amount, old_account, new_account,
                          balance_path, account_path, before, after)
 
@@ -122,7 +131,7 @@ def set_order(ctx: Context, order: int, leaf: OrderLeaf | None) -> OrderUpdate:
     st = ctx.state
     old = st.order(order)
     path, before, after = st.orders_tree.update(order, 0 if leaf is None else leaf.hash())
-    st.source.put("order", order, leaf)  # type: ignore[attr-defined]
+    overlay(st).put(ORDERS, order, leaf)
     return OrderUpdate(order, old, leaf, path, before, after)
 
 
@@ -229,7 +238,7 @@ def _reduced(order: OrderLeaf, qty: int) -> OrderLeaf | None:
     return None if left == 0 else replace(order, remaining=left)
 
 
-APPLY = {
+APPLY: dict[type[Op], Callable[[Context, Any], Updates]] = {
     Noop: apply_noop, Deposit: apply_deposit, Withdraw: apply_withdraw,
     Place: apply_place, Cancel: apply_cancel, Fill: apply_fill,
 }

@@ -1,4 +1,4 @@
-"""Signing a batch's user ops with the account holders' keys (DESIGN.md section 9).
+"""Signing a batch's user ops with the account holders' keys (docs/protocol.md section 4).
 
 Withdraw, place and cancel are signed by the key stored in their signer's
 account (the op table's ``signer`` field, ``account`` for these three) over ``H(op_hash, nonce)``, with the account's nonce
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import cast
 
 from ..zk.eddsa import sign_poseidon
-from .ops import Op, is_signed, signer, signing_message
+from .ops import Op, SignedOp, is_signed, signer, signing_message
 from .state import State
 
 
@@ -45,7 +46,7 @@ def sign_op(op: Op, private_key: bytes, nonce: int) -> Op:
     """``op`` with ``sig`` set to the signature by ``private_key`` at ``nonce`` (deterministic)."""
     if not is_signed(op):
         raise ValueError(f"a {op.NAME} carries no signature")
-    return replace(op, sig=sign_poseidon(private_key, signing_message(op, nonce)))  # type: ignore[type-var]
+    return replace(cast(SignedOp, op), sig=sign_poseidon(private_key, signing_message(op, nonce)))
 
 
 def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State) -> tuple[Op, ...]:

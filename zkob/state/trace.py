@@ -21,7 +21,7 @@ three credits. An order leaf whose remaining reaches 0 becomes ``None``
 that creates it has ``old_account=None`` and ``new_account`` with the
 deposit's pubkey and nonce 0.
 
-Signed ops (withdraw, place, cancel; DESIGN.md section 9) carry an
+Signed ops (withdraw, place, cancel; docs/protocol.md section 4) carry an
 ``Authorization``: the signer's account, its stored key and nonce before
 the op, the signed message ``H(op_hash, nonce)`` and the signature. Their
 balance update 0 is on the signer's account and its ``new_account`` has

@@ -41,9 +41,10 @@ def authorization(op: Op, hashed: int, updates: tuple[BalanceUpdate, ...]) -> Au
 
 def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
     """The trace and the uncommitted overlay of writes; the state is not changed."""
-    state.source.refresh()
-    overlay = Overlay(state.source)
-    view = State(state.params, overlay)  # type: ignore[arg-type]
+    committed = state.committed
+    committed.refresh()
+    overlay = Overlay(committed)
+    view = State(state.params, overlay)
     old_root = view.root
     accounts_root, orders_root = view.accounts_root, view.orders_root
     traces = []
@@ -94,5 +95,5 @@ def apply_batch(state: State, batch: Batch,
         seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
         commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
     )
-    state.source.commit(overlay.writes, entry)
+    state.committed.commit(overlay.writes, entry)
     return trace

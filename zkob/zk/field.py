@@ -54,7 +54,7 @@ def parse_int(value: object, field: str, bound: int) -> int:
     """Parse a JSON integer or canonical decimal string into [0, bound).
 
     Booleans, floats, negative numbers and non-canonical strings are refused
-    (DESIGN.md section 8: integers in batch files parse as strictly as in
+    (docs/protocol.md section 7: integers in batch files parse as strictly as in
     the verifier).
     """
     if isinstance(value, bool):

@@ -1,4 +1,4 @@
-"""Files that appear whole or not at all (DESIGN.md section 8).
+"""Files that appear whole or not at all (docs/protocol.md section 7).
 
 ``write_atomic`` writes to a temporary file in the same directory, fsyncs
 it, renames it over the target and fsyncs the directory, so a crash leaves
@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int = 0o644, overwrite: bool = True) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, mode: int = 0o644, overwrite: bool = True) -> None:
     """Atomically replace ``path`` with ``data`` (str is written as UTF-8).
 
     ``mode`` sets the permissions before the file becomes visible, so a

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .backends.base import Backend
+from .backends.base import Backend, FrVec
 from .field import R, batch_inv, root_of_unity
 from .r1cs import R1CS
 
@@ -84,7 +84,7 @@ def row_evaluations(r1cs: R1CS, w: Sequence[int], n: int) -> tuple[list[int], li
     return a, b, c
 
 
-def h_coefficients(backend: Backend, a: Sequence[int], b: Sequence[int], c: Sequence[int]):
+def h_coefficients(backend: Backend, a: Sequence[int], b: Sequence[int], c: Sequence[int]) -> FrVec:
     """Coefficients of h = (A*B - C)/Z, as a backend vector of length n (the last entry is 0).
 
     Three inverse NTTs, three coset NTTs, one inverse coset NTT: 7 NTTs of size n.
@@ -92,7 +92,7 @@ def h_coefficients(backend: Backend, a: Sequence[int], b: Sequence[int], c: Sequ
     return h_from_rows(backend, *(backend.fr_vec(v) for v in (a, b, c)))
 
 
-def h_from_rows(backend: Backend, a, b, c):
+def h_from_rows(backend: Backend, a: FrVec, b: FrVec, c: FrVec) -> FrVec:
     """h_coefficients on rows that are already backend vectors (FrVecs of the domain size)."""
     n = len(a)
     vecs = [backend.ntt(v, inverse=True) for v in (a, b, c)]

@@ -1,6 +1,6 @@
 """Rank-1 constraint systems over Fr: sparse A, B, C with labels.
 
-Wire layout (DESIGN.md section 6, iden3 order): w_0 = 1, then the
+Wire layout (docs/protocol.md section 7, iden3 order): w_0 = 1, then the
 ``n_public`` public inputs, then private wires. A constraint says
 <A_i, w> * <B_i, w> = <C_i, w>. Rows are sparse dicts {wire: coeff} with
 coefficients in [1, r). ``digest()`` fixes the matrices (and the public

@@ -31,6 +31,7 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     from ...pipeline.keyfiles import load_vk
     from ...pipeline.outputs import read_step
     from ...state.lightclient import ClientState, LightClient, advance
+    from ...state.ops import to_json
     from ...zk.errors import Refused, ZkobError
     from ...zk.field import parse_decimal
 
@@ -49,10 +50,7 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
         client.state, outcome = advance(client.state, vk, steps, batch=not one_by_one)
     else:
         outcome = client.follow(vk, steps, batch=not one_by_one)
-    moves = [
-        {"op": op.NAME, "account": str(op.account), "asset": str(op.asset), "amount": str(op.amount)}
-        for a in outcome.accepted for op in (a.bridge_ops or ())
-    ]
+    moves = [to_json(op) for a in outcome.accepted for op in (a.bridge_ops or ())]
     if as_json:
         out.print(json.dumps({
             "root": str(client.state.root), "height": client.state.height, "accepted": len(outcome.accepted),

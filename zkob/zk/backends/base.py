@@ -15,7 +15,7 @@ witness and h vectors without leaving the engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 G1 = tuple[int, int] | None
 G2 = tuple[tuple[int, int], tuple[int, int]] | None
@@ -28,7 +28,7 @@ SparseForm = Any
 class Backend(Protocol):
     """Arithmetic the Groth16 prover needs; every method is pure (no hidden state)."""
 
-    name: str
+    name: ClassVar[str]
 
     # --- vectors over Fr -------------------------------------------------
     def fr_vec(self, values: Sequence[int]) -> FrVec:
@@ -81,7 +81,7 @@ class Backend(Protocol):
         """sum_i scalars[i] * points[i] on G2."""
 
     # --- tables straight from proving-key bytes (added for numpy engines) ----
-    checks_points: bool
+    checks_points: ClassVar[bool]
     """True when g1_table_bytes/g2_table_bytes refuse (MalformedInput, naming
     ``what[i]``) a coordinate >= q or a point off its curve. prove() then
     trusts them with a key loaded by pk_from_bytes(..., check_points=False);

@@ -10,7 +10,8 @@ one of the domain size), G2 is the single B query MSM.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
 from ..field import R, root_of_unity
 from ..qap import row_evaluations
@@ -54,7 +55,8 @@ def _window(n: int) -> int:
     return min(range(2, 17), key=lambda c: -(-SCALAR_BITS // c) * (n + 3 * (1 << c)))
 
 
-def _pippenger(points, scalars, add_affine, add, double, infinity):
+def _pippenger(points: Sequence[Any], scalars: Sequence[int], add_affine: Callable[[Any, Any, Any], Any],
+               add: Callable[[Any, Any], Any], double: Callable[[Any], Any], infinity: Any) -> Any:
     pairs = [(p, s % R) for p, s in zip(points, scalars) if p is not None and s % R]
     if not pairs:
         return infinity
@@ -80,8 +82,8 @@ def _pippenger(points, scalars, add_affine, add, double, infinity):
 class PureBackend:
     """Backend on Python ints (see base.Backend for the contract)."""
 
-    name = "pure"
-    checks_points = False  # g1_table_bytes/g2_table_bytes decode without curve checks
+    name: ClassVar[str] = "pure"
+    checks_points: ClassVar[bool] = False  # g1_table_bytes/g2_table_bytes decode without curve checks
 
     def fr_vec(self, values: Sequence[int]) -> list[int]:
         return [v % R for v in values]
@@ -155,10 +157,11 @@ class PureBackend:
     def msm_g2(self, table: list[G2], scalars: list[int]) -> G2:
         if len(table) != len(scalars):
             raise ValueError(f"MSM of {len(table)} points with {len(scalars)} scalars")
-        return g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+        point: G2 = g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+        return point
 
 
-def _point_bytes(points, per_point: int) -> bytes:
+def _point_bytes(points: Sequence[tuple[int, ...] | None], per_point: int) -> bytes:
     """Proving-key records: coordinates as 32-byte LE, infinity as zeros."""
     zero = bytes(32 * per_point)
     return b"".join(zero if p is None else b"".join(c.to_bytes(32, "little") for c in p) for p in points)
@@ -223,7 +226,8 @@ def g2_fixed_base_many(base: G2, scalars: Sequence[int], window: int = 6) -> lis
     return out
 
 
-def _fixed_table(base, window, add_affine, normalize, infinity):
+def _fixed_table(base: Any, window: int, add_affine: Callable[[Any, Any, Any], Any],
+                 normalize: Callable[[list[Any]], list[Any]], infinity: Any) -> list[list[Any]]:
     """table[i][d] = d * 2^(window*i) * base in affine form, for every window position i."""
     rows = []
     start = base

@@ -1,6 +1,6 @@
 """snarkjs JSON for Groth16 on BN254: verification_key.json, proof.json, public.json.
 
-Parsing is stricter than snarkjs (DESIGN.md section 6): duplicate keys,
+Parsing is stricter than snarkjs (docs/protocol.md section 7): duplicate keys,
 floats, NaN, booleans and non-canonical numbers are refused; coordinates
 must be canonical decimals below q with z exactly "1"; G2 points must be in
 the r-torsion subgroup; protocol/curve must be "groth16"/"bn128"; counts

@@ -56,7 +56,8 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
         return BatchVerdict(False, ((-1, f"could not verify: {type(exc).__name__}: {exc}"),))
 
 
-def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
+def _verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
+                  draw: Callable[[], int]) -> BatchVerdict:
     if not isinstance(vk, VerifyingKey) or vk_problem(vk) or vk_points_problem(vk):
         return BatchVerdict(False, ((-1, "not a safe VerifyingKey"),))
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) \

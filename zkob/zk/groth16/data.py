@@ -7,7 +7,7 @@ is (A, B, C) = ``a``, ``b``, ``c``. Points are the plain-int affine tuples
 of zk/curve.py (None is infinity). The proving key lives with its file
 format in keys.py; snarkjs JSON for both lives in zk/formats.
 
-``vk_problem`` is the key-safety check of DESIGN.md section 6: a key that
+``vk_problem`` is the key-safety check of docs/protocol.md section 7: a key that
 would let anyone forge proofs is refused by setup, by every loader and by
 the verifier. Imports only zk/curve.py (py_ecc), so light clients can
 vendor it.

@@ -1,4 +1,4 @@
-"""Groth16 verification: the checks of DESIGN.md section 6, then one pairing product.
+"""Groth16 verification: the checks of docs/protocol.md section 7, then one pairing product.
 
 py_ecc and the standard library only (zk/verifier.py, the light client's
 entry point, re-exports this module). Symbols (Groth16 paper -> code): [alpha]_1 ``vk.alpha1``, [beta]_2
@@ -10,8 +10,8 @@ entry point, re-exports this module). Symbols (Groth16 paper -> code): [alpha]_1
     e(-A, B) * e(alpha, beta) * e(IC_0 + sum x_i IC_i, gamma) * e(C, delta) == 1
 
 as one product of four Miller loops and a single final exponentiation
-(about 0.5 s in py_ecc), after re-validating every input (DESIGN.md
-section 6). ``verify`` and ``verify_json`` return a Verdict and never raise
+(about 0.5 s in py_ecc), after re-validating every input (docs/protocol.md
+section 7). ``verify`` and ``verify_json`` return a Verdict and never raise
 for bad input. Groth16 proofs are malleable: (-A, -B, C) verifies too, so
 anything that refuses replays must key on the public inputs, not on proof
 bytes.
@@ -28,7 +28,8 @@ from py_ecc import optimized_bn128 as bn
 from ..curve import g1_neg, g1_on_curve, g2_in_subgroup, to_ecc_g1, to_ecc_g2
 from ..errors import ZkError
 from ..field import R
-from ..formats.snarkjs_json import load_json, parse_proof, parse_public, parse_vk
+from ..formats.snarkjs_json import parse_proof, parse_public, parse_vk
+from ..strict_json import load_json
 from .data import Proof, VerifyingKey, vk_problem
 
 
