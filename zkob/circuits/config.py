@@ -53,11 +53,16 @@ class ConfigWires:
 def alloc_config(cs: ConstraintSystem, n_keys: int, quorum: int, values: Callable[[], Config],
                  name: str = "config") -> ConfigWires:
     """Wires for a config with N keys and quorum Q (shape constants); values from the witness."""
+    def coordinate(k: int, c: int) -> Callable[[], int]:
+        return lambda: values().oracle_keys[k][c]
+
+    def scalar(n: str) -> Callable[[], int]:
+        return lambda: int(getattr(values(), n))
+
     with cs.namespace(name):
-        keys = [(cs.alloc(f"key[{k}]_x", lambda k=k: values().oracle_keys[k][0]),
-                 cs.alloc(f"key[{k}]_y", lambda k=k: values().oracle_keys[k][1])) for k in range(n_keys)]
-        scalars = {n: cs.alloc(n, lambda n=n: getattr(values(), n))
-                   for n in ("collateral", *RATE_NAMES, "max_age", "venue_id")}
+        keys = [(cs.alloc(f"key[{k}]_x", coordinate(k, 0)), cs.alloc(f"key[{k}]_y", coordinate(k, 1)))
+                for k in range(n_keys)]
+        scalars = {n: cs.alloc(n, scalar(n)) for n in ("collateral", *RATE_NAMES, "max_age", "venue_id")}
     return ConfigWires(keys, quorum, **scalars)
 
 

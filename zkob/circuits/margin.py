@@ -152,8 +152,9 @@ def slot_price(cs: ConstraintSystem, slot: SlotWires, oracle: OracleWires, time:
     """
     fresh = oracle_freshness(cs, oracle, time, max_age)
     sel = onehot(cs, slot.underlying, oracle.size, "underlying")
-    price = mux_onehot(cs, sel, list(oracle.prices), "price")
-    fresh_here = mux_onehot(cs, sel, list(fresh), "fresh")
+    sels: list[Operand] = list(sel)
+    price = mux_onehot(cs, sels, list[Operand](oracle.prices), "price")
+    fresh_here = mux_onehot(cs, sels, list[Operand](fresh), "fresh")
     applies = cs.mul(enabled, slot.used, "applies")
     cs.enforce(applies, 1 - fresh_here, 0, "price_stale")
     return price

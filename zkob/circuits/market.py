@@ -52,9 +52,15 @@ class OracleWires:
 def alloc_oracle(cs: ConstraintSystem, underlyings: int, values: Callable[[], Sequence[OracleEntry]],
                  name: str = "oracle") -> OracleWires:
     """U (price, ts) wires from the witness (unconstrained until hashed or range-checked)."""
+    def price(u: int) -> Callable[[], int]:
+        return lambda: values()[u].price
+
+    def stamp(u: int) -> Callable[[], int]:
+        return lambda: values()[u].ts
+
     with cs.namespace(name):
-        prices = [cs.alloc(f"price[{u}]", lambda u=u: values()[u].price) for u in range(underlyings)]
-        ts = [cs.alloc(f"ts[{u}]", lambda u=u: values()[u].ts) for u in range(underlyings)]
+        prices = [cs.alloc(f"price[{u}]", price(u)) for u in range(underlyings)]
+        ts = [cs.alloc(f"ts[{u}]", stamp(u)) for u in range(underlyings)]
     return OracleWires(prices, ts)
 
 

@@ -87,15 +87,17 @@ class SlotWires:
     def used(self) -> LC:
         return self.kind.any
 
-    def hash_inputs(self) -> list[LC]:
+    def hash_inputs(self) -> list[Operand]:
         return [self.instrument, self.kind.code, self.underlying, self.strike, self.expiry, self.size]
 
 
 def kind_flags(cs: ConstraintSystem, kind: Callable[[], int], name: str = "kind") -> KindFlags:
     """Three booleans with at most one set, from a kind value 0..3 (witness). Costs 4 constraints."""
+    def is_kind(k: int) -> Callable[[], int]:
+        return lambda: int(kind() == k)
+
     with cs.namespace(name):
-        flags = [cs.alloc(n, lambda k=k: int(kind() == k)) for n, k in (("future", FUTURE), ("call", CALL),
-                                                                         ("put", PUT))]
+        flags = [cs.alloc(n, is_kind(k)) for n, k in (("future", FUTURE), ("call", CALL), ("put", PUT))]
         for n, f in zip(("future", "call", "put"), flags):
             assert_bool(cs, f, n)
         assert_bool(cs, flags[0] + flags[1] + flags[2], "at_most_one")
@@ -105,15 +107,17 @@ def kind_flags(cs: ConstraintSystem, kind: Callable[[], int], name: str = "kind"
 def alloc_slots(cs: ConstraintSystem, p: int, values: Callable[[], Sequence[Position | None]],
                 name: str = "slot") -> list[SlotWires]:
     """P slots from the witness; a free slot's fields are pinned to 0. Costs 9 per slot."""
+    def get(j: int, attr: str) -> Callable[[], int]:
+        def value() -> int:
+            s = values()[j]
+            return 0 if s is None else (to_field(s.size) if attr == "size" else int(getattr(s, attr)))
+        return value
+
     slots = []
     for j in range(p):
-        def get(attr: str, j: int = j) -> int:
-            s = values()[j]
-            return 0 if s is None else (to_field(s.size) if attr == "size" else getattr(s, attr))
-
         with cs.namespace(f"{name}[{j}]"):
-            flags = kind_flags(cs, lambda j=j: get("kind", j))
-            wires = {n: cs.alloc(n, lambda n=n, j=j: get(n, j)) for n in FIELD_NAMES}
+            flags = kind_flags(cs, get(j, "kind"))
+            wires = {n: cs.alloc(n, get(j, n)) for n in FIELD_NAMES}
             for n in FIELD_NAMES:
                 cs.enforce(1 - flags.any, wires[n], 0, f"free_zero/{n}")
             slots.append(SlotWires(wires["instrument"], flags, wires["underlying"], wires["strike"],
@@ -132,7 +136,7 @@ def slot_hash(cs: ConstraintSystem, slot: SlotWires, name: str) -> LC:
 def positions_hash(cs: ConstraintSystem, slots: Sequence[SlotWires], name: str = "positions") -> LC:
     """H(h_1, ..., h_P). Costs 355 per slot not hashed yet, plus Poseidon(P) (297 at P = 4)."""
     with cs.namespace(name):
-        hs = [slot_hash(cs, s, f"h[{j}]") for j, s in enumerate(slots)]
+        hs: list[Operand] = [slot_hash(cs, s, f"h[{j}]") for j, s in enumerate(slots)]
         return poseidon(cs, hs, "hash")
 
 
@@ -191,7 +195,8 @@ def update_position(cs: ConstraintSystem, slots: Sequence[SlotWires], instrument
         fresh.h = cs.mul(live, poseidon(cs, [instrument, terms.kind.code, terms.underlying, terms.strike,
                                              terms.expiry, new_size], "new/leaf"), "new/h")
         out = [_replace_if(cs, sj, s, fresh, f"slot[{j}]") for j, (sj, s) in enumerate(zip(sel, slots))]
-        new_hash = poseidon(cs, [s.h for s in out if s.h is not None], "hash")
+        new_hs: list[Operand] = [slot_hash(cs, s, f"h[{j}]") for j, s in enumerate(out)]  # set: no cost
+        new_hash = poseidon(cs, new_hs, "hash")
     return PositionUpdate(out, new_hash, old_size, new_size, sel)
 
 

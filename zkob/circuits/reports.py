@@ -109,10 +109,16 @@ class ReportSlot:
 
 def _alloc(cs: ConstraintSystem, inp: Callable[[], ReportWitness],
            quorum: int) -> tuple[dict[str, LC], list[dict[str, LC]]]:
-    f = {n: cs.alloc(n, lambda n=n: getattr(inp(), n)) for n in ("underlying", "price", "ts", "instrument")}
+    def field_of(n: str) -> Callable[[], int]:
+        return lambda: int(getattr(inp(), n))
+
+    def sig_part(j: int, k: int) -> Callable[[], int]:
+        return lambda: inp().sigs[j][k]
+
+    f = {n: cs.alloc(n, field_of(n)) for n in ("underlying", "price", "ts", "instrument")}
     f["is_index"] = cs.alloc("is_index", lambda: int(inp().kind == INDEX))
     f["is_settlement"] = cs.alloc("is_settlement", lambda: int(inp().kind == SETTLEMENT))
-    sigs = [{n: cs.alloc(f"sig[{j}]/{n}", lambda j=j, k=k: inp().sigs[j][k]) for k, n in enumerate(SIG_FIELDS)}
+    sigs = [{n: cs.alloc(f"sig[{j}]/{n}", sig_part(j, k)) for k, n in enumerate(SIG_FIELDS)}
             for j in range(quorum)]
     return f, sigs
 

@@ -90,7 +90,7 @@ class Config:
         return poseidon([self.keys_hash(), self.quorum, self.collateral,
                          *(getattr(self, n) for n in RATE_NAMES), self.max_age, self.venue_id])
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         """Every name, canonical: small integers as JSON integers, keys and venue_id as decimal strings."""
         out: dict[str, object] = {"oracle_keys": [[str(x), str(y)] for x, y in self.oracle_keys]}
         for name in CONFIG_NAMES[1:-1]:

@@ -106,18 +106,28 @@ def slot_price(slot: Position, oracle: Sequence[OracleEntry], time: int, max_age
 
 def equity(cash: int, slots: Sequence[Position | None], prices: Sequence[int | None]) -> int:
     """cash + sum over slots in use of size * v(S)."""
-    return cash + sum(slot_value(s, p) for s, p in zip(slots, prices, strict=True) if s is not None)
+    return cash + sum(slot_value(s, p) for s, p in _in_use(slots, prices))
 
 
 def initial_margin_bp(slots: Sequence[Position | None], prices: Sequence[int | None], cfg: Config) -> int:
     """IM_bp: the sum of the slots' IM terms."""
-    return sum(slot_initial_margin_bp(s, p, cfg) for s, p in zip(slots, prices, strict=True) if s is not None)
+    return sum(slot_initial_margin_bp(s, p, cfg) for s, p in _in_use(slots, prices))
 
 
 def maintenance_margin_bp(slots: Sequence[Position | None], prices: Sequence[int | None], cfg: Config) -> int:
     """MM_bp: the sum of the slots' MM terms."""
-    return sum(slot_maintenance_margin_bp(s, p, cfg)
-               for s, p in zip(slots, prices, strict=True) if s is not None)
+    return sum(slot_maintenance_margin_bp(s, p, cfg) for s, p in _in_use(slots, prices))
+
+
+def _in_use(slots: Sequence[Position | None], prices: Sequence[int | None]) -> list[tuple[Position, int]]:
+    """(slot, S) for each slot in use; a used slot always has its price."""
+    pairs = []
+    for s, p in zip(slots, prices, strict=True):
+        if s is not None:
+            if p is None:
+                raise ValueError("a slot in use needs its price")
+            pairs.append((s, p))
+    return pairs
 
 
 def _prices(account: MarginAccount, oracle: Sequence[OracleEntry], time: int, cfg: Config) -> list[int | None]:

@@ -124,7 +124,7 @@ Report = Union[IndexReport, SettlementReport]
 REPORT_FIELDS = {"index": ("underlying", "price", "ts", "sigs"), "settlement": ("instrument", "price", "sigs")}
 
 
-def report_to_json(report: Report) -> dict:
+def report_to_json(report: Report) -> dict[str, object]:
     """The canonical report object (decimal strings)."""
     out: dict[str, object] = {"report": report.KIND}
     for name in REPORT_FIELDS[report.KIND]:

@@ -21,6 +21,8 @@ Costs (n = the bound's exponent):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ...zk.field import inv as field_inv
 from ..cs import LC, ConstraintSystem, Operand, as_lc
 from .bits import assert_bool, to_bits
@@ -97,10 +99,14 @@ def onehot(cs: ConstraintSystem, index: Operand, count: int, name: str = "onehot
     ``name/index``. Costs count + 2 constraints.
     """
     total = LC.const(1) if enabled is None else as_lc(enabled)
+
+    def picks(k: int) -> Callable[[], int]:
+        return lambda: int(cs.value(index) == k and cs.value(total) == 1)
+
     with cs.namespace(name, kind="select"):
         sel = []
         for k in range(count):
-            s = cs.alloc(f"sel[{k}]", lambda k=k: int(cs.value(index) == k and cs.value(total) == 1))
+            s = cs.alloc(f"sel[{k}]", picks(k))
             assert_bool(cs, s, f"bit[{k}]")
             sel.append(s)
         ones, weighted = LC(), LC()
