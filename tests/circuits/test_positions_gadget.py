@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from zkob.circuits.positions import SlotWires, alloc_slots, kind_flags, positions_hash, update_position
+from zkob.circuits.instruments import alloc_instrument, kind_flags
+from zkob.circuits.positions import alloc_slots, positions_hash, update_position
 from zkob.state.instruments import CALL, FUTURE, PUT, Instrument
 from zkob.state.positions import Position, empty_slots, positions_hash as native_hash, slot_for, with_size
 from zkob.state.signed import SIZE_BITS, fits, to_field
@@ -24,20 +25,11 @@ def position(i: int, size: int) -> Position:
     return Position(i, t.kind, t.underlying, t.strike, t.expiry, size)
 
 
-def terms_wires(cs, terms: Instrument) -> SlotWires:
-    """The instrument's terms as wires (the integration opens them from the instruments tree)."""
-    with cs.namespace("terms"):
-        flags = kind_flags(cs, lambda: terms.kind)
-        w = {n: cs.alloc(n, lambda n=n: getattr(terms, n)) for n in ("underlying", "strike", "expiry")}
-    return SlotWires(cs.alloc("instrument", lambda: 0), flags, w["underlying"], w["strike"], w["expiry"],
-                     cs.alloc("unused_size", lambda: 0))
-
-
 def update_circuit(slots, instrument, delta, enabled=1, out=None):
     def circuit(cs):
         old = alloc_slots(cs, P, lambda: slots)
         old_hash = positions_hash(cs, old, "old")
-        terms = terms_wires(cs, INSTRUMENTS[instrument])
+        terms = alloc_instrument(cs, lambda: INSTRUMENTS[instrument], "terms")
         before = cs.n_constraints
         upd = update_position(cs, old, cs.alloc("id", lambda: instrument), terms,
                               cs.alloc("delta", lambda: delta % R), cs.alloc("enabled", lambda: enabled))
@@ -158,3 +150,18 @@ def test_costs_are_the_documented_ones():
     assert out["cost"] == 779  # beyond the old slots' hashes
     read = build(lambda cs: positions_hash(cs, alloc_slots(cs, P, lambda: slots), "old")).n_constraints
     assert read == 9 * P + 1717
+
+
+def test_instrument_leaf_matches_native():
+    from zkob.circuits.instruments import instrument_leaf
+
+    out: dict = {}
+    listed = INSTRUMENTS[5]
+
+    def circuit(cs):
+        inst = alloc_instrument(cs, lambda: listed)
+        out["leaf"] = instrument_leaf(cs, inst)
+        out["settled"] = instrument_leaf(cs, inst, cs.alloc("p", lambda: 130), "settled_leaf")
+    cs = assert_sat(circuit)
+    assert cs.value(out["leaf"]) == listed.hash()
+    assert cs.value(out["settled"]) == listed.with_settlement(130).hash()

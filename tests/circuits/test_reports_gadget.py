@@ -11,7 +11,8 @@ import pytest
 
 from zkob.circuits.config import alloc_config, config_hash
 from zkob.circuits.market import alloc_oracle, market_digest_step
-from zkob.circuits.reports import InstrumentWires, ReportWitness, report_slot
+from zkob.circuits.instruments import alloc_instrument
+from zkob.circuits.reports import ReportWitness, report_slot
 from zkob.state.config import Config
 from zkob.state.instruments import CALL, Instrument
 from zkob.state.oracle import IndexReport, Market, OracleEntry, SettlementReport, committee_key, sign_report
@@ -48,9 +49,7 @@ def slot_circuit(witness: ReportWitness, terms: Instrument = OPTION, cfg: Config
         c = alloc_config(cs, cfg.n_keys, cfg.quorum, lambda: cfg)
         o = alloc_oracle(cs, U, lambda: ORACLE)
         t = cs.alloc("time", lambda: T)
-        with cs.namespace("instrument"):
-            inst = InstrumentWires(*(cs.alloc(n, lambda n=n: getattr(terms, n))
-                                     for n in ("underlying", "expiry", "settle_price")))
+        inst = alloc_instrument(cs, lambda: terms)
         before = cs.n_constraints
         res = report_slot(cs, lambda: witness, o, t, c, inst)
         cost = cs.n_constraints - before

@@ -46,8 +46,9 @@ from .cs import LC, ConstraintSystem, Operand, as_lc
 from .gadgets.bits import range_check
 from .gadgets.select import mux_onehot
 from .gadgets.signed import abs_value, assert_signed_range, is_nonnegative, max0, onehot
+from .instruments import KindFlags
 from .market import PRICE_BITS, OracleWires, oracle_freshness
-from .positions import KindFlags, SlotWires
+from .positions import SlotWires
 
 EXCESS_BITS = 82   # |(opt_a - opt_b) S - 10^4 otm| < 2^82
 MARGIN_BITS = 128  # |10^4 Equity - IM_bp|, |10^4 Equity - MM_bp|, deficits

@@ -36,7 +36,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from ..state.instruments import CALL, FUTURE, PUT
 from ..state.positions import Position
 from ..state.signed import SIZE_BITS, to_field
 from .cs import LC, ConstraintSystem, Operand, as_lc
@@ -44,30 +43,9 @@ from .gadgets.bits import assert_bool
 from .gadgets.compare import is_equal, is_zero
 from .gadgets.poseidon import poseidon
 from .gadgets.signed import assert_signed_range
+from .instruments import InstrumentWires, KindFlags, kind_flags
 
 FIELD_NAMES = ("instrument", "underlying", "strike", "expiry", "size")
-
-
-@dataclass
-class KindFlags:
-    """An instrument kind as booleans: kind = future + 2 call + 3 put (0 for a free slot)."""
-
-    future: LC
-    call: LC
-    put: LC
-
-    @property
-    def code(self) -> LC:
-        return self.future + 2 * self.call + 3 * self.put
-
-    @property
-    def any(self) -> LC:
-        """1 for a real kind, 0 for none (a free slot)."""
-        return self.future + self.call + self.put
-
-    @property
-    def option(self) -> LC:
-        return self.call + self.put
 
 
 @dataclass
@@ -89,19 +67,6 @@ class SlotWires:
 
     def hash_inputs(self) -> list[Operand]:
         return [self.instrument, self.kind.code, self.underlying, self.strike, self.expiry, self.size]
-
-
-def kind_flags(cs: ConstraintSystem, kind: Callable[[], int], name: str = "kind") -> KindFlags:
-    """Three booleans with at most one set, from a kind value 0..3 (witness). Costs 4 constraints."""
-    def is_kind(k: int) -> Callable[[], int]:
-        return lambda: int(kind() == k)
-
-    with cs.namespace(name):
-        flags = [cs.alloc(n, is_kind(k)) for n, k in (("future", FUTURE), ("call", CALL), ("put", PUT))]
-        for n, f in zip(("future", "call", "put"), flags):
-            assert_bool(cs, f, n)
-        assert_bool(cs, flags[0] + flags[1] + flags[2], "at_most_one")
-    return KindFlags(*flags)
 
 
 def alloc_slots(cs: ConstraintSystem, p: int, values: Callable[[], Sequence[Position | None]],
@@ -152,12 +117,13 @@ class PositionUpdate:
 
 
 def update_position(cs: ConstraintSystem, slots: Sequence[SlotWires], instrument: Operand,
-                    terms: SlotWires, delta: Operand, enabled: Operand,
+                    terms: InstrumentWires, delta: Operand, enabled: Operand,
                     name: str = "position") -> PositionUpdate:
     """Add ``delta`` to the size held in ``instrument`` (opening or freeing its slot) when enabled.
 
-    ``terms`` carries the instrument's kind flags, underlying, strike and
-    expiry (its instrument and size fields are not read). When enabled is 0
+    ``terms`` is the instrument as opened from the instruments tree (its
+    kind, underlying, strike and expiry are copied; settle_price is not
+    part of a slot). When enabled is 0
     nothing changes and old_size = new_size = 0. See the module docstring
     for the rules and costs.
     """

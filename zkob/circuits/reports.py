@@ -53,6 +53,7 @@ from .gadgets.compare import assert_equal_if, assert_nonzero_if
 from .gadgets.eddsa import assert_eddsa_poseidon
 from .gadgets.poseidon import poseidon
 from .gadgets.signed import onehot
+from .instruments import InstrumentWires
 from .market import PRICE_BITS, TIME_BITS, OracleWires
 
 PADDING, INDEX, SETTLEMENT = 0, 1, 2
@@ -86,15 +87,6 @@ class ReportWitness:
 
 
 @dataclass
-class InstrumentWires:
-    """A settlement's instrument as opened from the instruments tree (any values otherwise)."""
-
-    underlying: LC
-    expiry: LC
-    settle_price: LC
-
-
-@dataclass
 class ReportSlot:
     """What one report slot proves: its kind, hash, the entries after it, a settlement to write."""
 
@@ -125,7 +117,11 @@ def _alloc(cs: ConstraintSystem, inp: Callable[[], ReportWitness],
 
 def report_slot(cs: ConstraintSystem, inp: Callable[[], ReportWitness], oracle: OracleWires, time: Operand,
                 cfg: ConfigWires, instrument: InstrumentWires, name: str = "report") -> ReportSlot:
-    """Constrain one report slot; see the module docstring for rules, effects and cost."""
+    """Constrain one report slot; see the module docstring for rules, effects and cost.
+
+    ``instrument`` is the settled instrument as opened from the tree (its
+    underlying, expiry and settle_price are read; any values for other kinds).
+    """
     time = as_lc(time)
     with cs.namespace(name):
         f, sigs = _alloc(cs, inp, cfg.quorum)
