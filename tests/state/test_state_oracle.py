@@ -17,7 +17,7 @@ from zkob.state.errors import Rejected
 from zkob.state.instruments import CALL, Instrument
 from zkob.state.oracle import (
     IndexReport, Market, OracleEntry, SettlementReport, committee_key, genesis_market, index_message,
-    parse_report, parse_reports, report_to_json, settlement_message, sign_report, signer_index,
+    parse_batch_time, parse_report, parse_reports, report_to_json, settlement_message, sign_report, signer_index,
 )
 from zkob.state.oracle_rules import (
     RULES, MarketRejected, apply_market, market_chain, market_digest, quorum_problem,
@@ -198,6 +198,14 @@ def test_bad_signature_encoding_is_malformed():
     obj["sigs"][0]["R8"] = ["1", "2"]
     with pytest.raises(MalformedInput, match="not on Baby Jubjub"):
         parse_report(obj, 0)
+
+
+def test_batch_time_is_below_2_32():
+    assert parse_batch_time(0) == 0 and parse_batch_time(str(2**32 - 1)) == 2**32 - 1
+    for bad in (2**32, "-1", 1.5, "01", None):
+        with pytest.raises(MalformedInput) as err:
+            parse_batch_time(bad)
+        assert err.value.field == "time"
 
 
 def test_more_than_m_reports_is_malformed():

@@ -37,6 +37,7 @@ from ..zk.babyjub import Point
 from ..zk.eddsa import Signature, private_to_public, sign_poseidon, signature_from_json, signature_to_json
 from ..zk.errors import MalformedInput
 from ..zk.poseidon import poseidon
+from .config import TIME_BOUND
 from .instruments import Instrument
 from .signed import parse_unsigned
 
@@ -164,6 +165,11 @@ def parse_report(obj: object, index: int) -> Report:
     if kind == "index":
         return IndexReport(values["underlying"], values["price"], values["ts"], sigs)
     return SettlementReport(values["instrument"], values["price"], sigs)
+
+
+def parse_batch_time(value: object, field: str = "time") -> int:
+    """A batch file's "time": a JSON integer or decimal string below 2^32 (seconds)."""
+    return parse_unsigned(value, field, TIME_BOUND)
 
 
 def parse_reports(raw: object, max_reports: int) -> tuple[Report, ...]:
