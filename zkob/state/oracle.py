@@ -20,7 +20,7 @@ A sig is ``{"signer": k, "R8": [x, y], "S": s}`` with k the member's index
 in the config's oracle_keys. Reports carry no venue: one committee's
 report serves every venue (section 10). Parsing checks form only
 (canonical numbers below r, R8 on the curve, S < l); the values' rules
-(report_price, report_quorum, ...) are in market.py, which raises named
+(report_price, report_quorum, ...) are in oracle_rules.py, which raises named
 rejections.
 
 The committee's side: ``sign_report`` adds one member's signature in
