@@ -194,7 +194,8 @@ def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
 
     With ``batch`` the proofs of the statement-valid prefix are checked in
     one batch verification (k + 3 Miller loops, one final exponentiation);
-    when that fails each is checked alone to name the bad one.
+    when that fails for any reason each is checked alone, so a step is
+    accepted only once its own proof, or the batch holding it, verified.
     """
     if vk_digest(vk) != state.vk_digest:
         return state, Outcome((), 0, "verification key differs from the one this client follows")
@@ -221,13 +222,19 @@ def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
 
 
 def _first_bad_proof(vk: VerifyingKey, steps: Sequence[Step], batch: bool) -> tuple[int, str] | None:
+    """The index and reason of the first step whose proof does not verify, or None when all do.
+
+    Fail-closed: only a batch verdict of ``ok`` is taken as it is. Any
+    other batch verdict (a named proof, or one it cannot attribute: an
+    unsafe key, an internal error, an equation that fails while each proof
+    passes alone) is followed by checking the proofs one at a time, so
+    every step kept before the refused one has had its own proof checked.
+    Costs one more verification per step on that (rare) path.
+    """
     if not steps:
         return None
-    if batch and len(steps) > 1:
-        verdict = verify_batch(vk, [(list(s.public), s.proof) for s in steps])
-        if verdict.ok:
-            return None
-        return min(verdict.failed) if verdict.failed else (0, verdict.reason)
+    if batch and len(steps) > 1 and verify_batch(vk, [(list(s.public), s.proof) for s in steps]).ok:
+        return None
     for i, step in enumerate(steps):
         verdict = verify(vk, list(step.public), step.proof)
         if not verdict.ok:

@@ -86,6 +86,6 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
             err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}")
         out.print(str(client.state.root), markup=False)
     if not outcome.ok:
-        where = outs[outcome.refused_index] if outcome.refused_index < len(outs) else "?"
+        where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"
         err.print(f"refused {where}: {outcome.reason}", markup=False)
         raise SystemExit(EXIT_INVALID)
