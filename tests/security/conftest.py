@@ -50,3 +50,24 @@ def keys() -> Keys:
     r1cs = statement_circuit()
     pk, vk = setup(r1cs, random.Random(1))
     return Keys(r1cs, pk, vk)
+
+
+def write_out(directory, step: Step, record_json: dict | None = None):
+    """An OUT directory as `zkob prove` writes it (public.json, proof.json, bridge.json when given)."""
+    import json
+
+    from zkob.zk.formats.snarkjs_json import dumps, proof_to_json, public_to_json
+
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / "public.json").write_text(dumps(public_to_json(list(step.public))))
+    (directory / "proof.json").write_text(dumps(proof_to_json(step.proof)))
+    if record_json is not None:
+        (directory / "bridge.json").write_text(json.dumps(record_json))
+    return directory
+
+
+def write_vk(path, vk: VerifyingKey):
+    from zkob.zk.formats.snarkjs_json import dumps, vk_to_json
+
+    path.write_text(dumps(vk_to_json(vk)))
+    return path

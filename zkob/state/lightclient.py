@@ -1,9 +1,9 @@
 """A light client: follows a chain of batch proofs from a trusted root.
 
 It holds a verification key (by digest), the root it trusts and its
-height. Each step is a (public, proof) pair, optionally with the batch's
-public bridge record (its deposits and withdrawals). A step is accepted
-when, in this order:
+height. Each step is a (public, proof) pair with the batch's public
+bridge record (its deposits and withdrawals), which may be left out only
+when the bridge digest is 0. A step is accepted when, in this order:
 
 1. the public inputs are four canonical field elements
    [old_root, new_root, commitment, bridge];
@@ -12,7 +12,9 @@ when, in this order:
    statement, never by proof bytes;
 3. old_root is the current root (else a *fork* when it is a root this
    client passed earlier, a *gap* when it has never seen it);
-4. the bridge record, when given, hashes to the public bridge digest;
+4. the bridge record hashes to the public bridge digest; a step without
+   one is refused unless that digest is 0 (no deposit, no withdrawal), so
+   every step that moves money tells the bridge what it moved;
 5. the proof verifies under the key.
 
 A refused step leaves the client exactly where it was. ``advance`` is a
@@ -108,7 +110,7 @@ class ClientState:
 
 @dataclass(frozen=True)
 class Step:
-    """One batch as a light client sees it."""
+    """One batch as a light client sees it; ``bridge_record`` may be None only when public bridge is 0."""
 
     public: tuple[int, ...]
     proof: Proof
@@ -117,12 +119,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Accepted:
-    """An applied step: the height it reached and the bridge ops it carried (when given)."""
+    """An applied step: the height it reached and the bridge ops it carried (none when bridge is 0)."""
 
     height: int
     old_root: int
     new_root: int
-    bridge_ops: tuple[Op, ...] | None
+    bridge_ops: tuple[Op, ...]
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,10 @@ def _statement_problem(state: ClientState, step: Step) -> str | None:
         if old_root in state.roots:
             return f"fork: old_root is the root at height {state.roots.index(old_root)}, not the current root"
         return "gap: old_root is not a root this client has reached"
-    if step.bridge_record is not None and record_digest(step.bridge_record) != bridge:
+    if step.bridge_record is None:
+        if bridge != 0:
+            return "bridge record missing: the public bridge digest is not 0 (deposits or withdrawals)"
+    elif record_digest(step.bridge_record) != bridge:
         return "bridge record does not match the public bridge digest"
     return None
 
@@ -185,7 +190,7 @@ def _apply(state: ClientState, step: Step) -> tuple[ClientState, Accepted]:
         state, root=new_root, height=state.height + 1, roots=state.roots + (new_root,),
         statements=state.statements | {statement_id(step.public)},
     )
-    return state, Accepted(state.height, old_root, new_root, step.bridge_record)
+    return state, Accepted(state.height, old_root, new_root, step.bridge_record or ())
 
 
 def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],

@@ -41,10 +41,10 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     """Verify the proofs in OUT... as a chain starting at the trusted ROOT; print the root reached.
 
     Each OUT is a directory written by `zkob prove` (public.json, proof.json
-    and, when present, bridge.json, whose deposits and withdrawals are
-    checked against the public bridge digest). Exit 1 when a step is
-    refused (replay, fork, gap, invalid proof or bridge mismatch); the
-    steps before it stay applied.
+    and bridge.json, whose deposits and withdrawals are checked against the
+    public bridge digest; it may be absent only when that digest is 0).
+    Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
+    record missing or mismatched); the steps before it stay applied.
     """
     from ...state.lightclient import ClientState, LightClient
     from ...zk.errors import ZkError
