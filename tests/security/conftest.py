@@ -71,3 +71,25 @@ def write_vk(path, vk: VerifyingKey):
 
     path.write_text(dumps(vk_to_json(vk)))
     return path
+
+
+# --- order-book states ------------------------------------------------------------------
+
+PRV = bytes([7]) * 32
+
+
+def pubkey_json() -> list[str]:
+    from zkob.zk.eddsa import private_to_public, public_key_to_json
+
+    return public_key_to_json(private_to_public(PRV))
+
+
+def deposit_batch(amount: int = 5, account: int = 1, salt: int = 3):
+    """A one-deposit batch (deposits carry no signature) for a state with batch_size >= 1."""
+    from zkob.state.batchfile import parse_batch
+
+    op = {"op": "deposit", "account": account, "asset": 1, "amount": amount, "pubkey": pubkey_json()}
+    return parse_batch({"ops": [op], "salt": str(salt)}, 4)
+
+
+TINY_ARGS = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "1"]

@@ -26,6 +26,7 @@ from ..state.api import State
 from ..state.batchfile import Batch
 from ..state.lightclient import bridge_record_json
 from ..state.params import Params
+from ..state.trace import BatchTrace
 from ..state.transition import apply_batch, trace_batch
 from ..zk.backends import get_backend, warm_up
 from ..zk.backends.base import Backend
@@ -145,7 +146,11 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
     for name, text in contents.items():
         write_atomic(out_dir / name, text)
     report("advancing the state")
-    applied = apply_batch(state, batch)
-    if (applied.old_root, applied.new_root) != (trace.old_root, trace.new_root):
-        raise MalformedInput("state", "the state changed while proving; outputs describe the old state")
+    apply_batch(state, batch, check=lambda applied: _same_transition(applied, trace))
     return ProveResult(public, out_dir, prover.circuit.n_constraints)
+
+
+def _same_transition(applied: BatchTrace, proven: BatchTrace) -> None:
+    """Before the commit: the batch must move the state exactly as the proof says (else nothing is kept)."""
+    if applied.public_inputs != proven.public_inputs:
+        raise MalformedInput("state", "the state changed while proving; outputs describe the old state")
