@@ -51,9 +51,10 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     from ...zk.field import parse_decimal
     from ..keyfiles import load_vk
 
-    try:
+    try:  # every input is read before the client file is created or changed
         vk = load_vk(vk_file)
         trusted = parse_decimal(root, "ROOT")
+        steps = [_read_step(d, i) for i, d in enumerate(outs)]
         if state_file is not None and state_file.exists():
             client = LightClient.load(state_file)
             if client.state.genesis != trusted:
@@ -62,7 +63,6 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
             client = LightClient.create(state_file, vk, trusted)
         else:
             client = LightClient(Path("/dev/null"), ClientState.start(vk, trusted))
-        steps = [_read_step(d, i) for i, d in enumerate(outs)]
     except (ZkError, OSError) as exc:
         fail(exc)
     if state_file is None:
@@ -83,7 +83,8 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
         }), markup=False)
     else:
         for move in moves:
-            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}")
+            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}",
+                      markup=False)
         out.print(str(client.state.root), markup=False)
     if not outcome.ok:
         where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from ..statedir import open_or_fail
-from ..console import EXIT_INVALID, err, fail, out
+from ..console import EXIT_INVALID, done, err, fail, out
 
 
 class Mismatch(Exception):
@@ -56,12 +56,12 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
             if not batch.salt_given:
                 fail(f"{path}: a replayed batch must carry its salt")
             try:
-                apply_batch(state, batch, check=_matches(expected, public_path))
+                trace = apply_batch(state, batch, check=_matches(expected, public_path))
             except Mismatch as exc:
                 err.print(f"{path}: {exc}", markup=False)
                 raise SystemExit(EXIT_INVALID) from None
-            err.print(f"[green]✓[/] {path}")
-        root = state.root
+            done(str(path))  # after the commit: nothing here may fail (no markup in a path)
+        root = trace.new_root
     except (Rejected, ZkError, StoreError) as exc:
         fail(exc)
     finally:
