@@ -11,7 +11,7 @@ Files (snarkjs's names where snarkjs has one):
     KEYS/proving_key.zkpk        zkob proving key (parameters + circuit digest inside)
     OUT/proof.json, OUT/public.json   snarkjs proof and [old_root, new_root, commitment, bridge]
     OUT/bridge.json              the batch's deposits and withdrawals (public)
-    OUT/batch.json               all ops and the salt (private, for replicas)
+    OUT/batch.json               all ops and the salt (private, for replicas: mode 0600)
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from ..state.transition import apply_batch, trace_batch
 from ..zk.backends import get_backend, warm_up
 from ..zk.backends.base import Backend
 from ..zk.errors import MalformedInput
-from ..zk.files import write_atomic
+from ..zk.files import PRIVATE, write_atomic
 from ..zk.formats.snarkjs_json import Proof, VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
 from ..zk.groth16.keys import ProvingKey, pk_to_bytes
 from ..zk.groth16.prepared import PreparedR1CS, prepare
@@ -41,6 +41,7 @@ from ..zk.verifier import Verdict, verify
 from .keyfiles import PK_FILE, VK_FILE, load_proving_key, params_meta
 
 OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
+PRIVATE_FILES = frozenset({"batch.json"})  # written 0600 whatever the umask; the others follow the umask
 
 Report = Callable[[str], None]
 
@@ -145,7 +146,7 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
         "batch.json": json.dumps(batch.to_json(), indent=1) + "\n",
     }
     for name, text in contents.items():
-        write_atomic(out_dir / name, text)
+        write_atomic(out_dir / name, text, mode=PRIVATE if name in PRIVATE_FILES else None)
     report("advancing the state")
     apply_batch(state, batch, check=lambda applied: _same_transition(applied, trace))
     return ProveResult(public, out_dir, prover.circuit.n_constraints)

@@ -56,7 +56,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     from ...state.errors import Rejected, StoreError
     from ...state.transition import trace_batch
     from ...zk.errors import ZkError
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
     state = open_or_fail(directory)
@@ -68,7 +68,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
         lines = [f"{out_file}: {len(witness)} wires; public inputs " + " ".join(str(v) for v in trace.public_inputs)]
         if not batch.salt_given:
             lines.append(f"salt {trace.salt} (drawn at random)")
-        write_atomic(out_file, data)  # the last step that can fail
+        write_atomic(out_file, data, mode=PRIVATE)  # the witness holds every private value; last step that can fail
     except (Rejected, StoreError, ZkError, OSError) as exc:
         fail(exc)
     finally:
