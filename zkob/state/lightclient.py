@@ -19,7 +19,11 @@ when the bridge digest is 0. A step is accepted when, in this order:
 
 A refused step leaves the client exactly where it was. ``advance`` is a
 pure function over ``ClientState``; ``LightClient`` persists the state as
-one JSON file written atomically. Imports: py_ecc and the standard
+one JSON file written atomically, and ``LightClient.open`` holds an
+exclusive lock (flock on ``STATE.lock`` beside it) from reading the file
+to writing it back, so two followers of one file never lose an update.
+A bridge record is bounded (MAX_BRIDGE_RECORD_BYTES of JSON, MAX_BATCH
+ops) before anything in it is hashed. Imports: py_ecc and the standard
 library only (no numpy), so a light client can vendor it.
 """
 
@@ -27,7 +31,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -40,9 +45,13 @@ from ..zk.verifier import verify
 from .batchfile import parse_op
 from .digest import bridge_digest
 from .ops import BRIDGE_TYPES, Op, op_hash, to_json
+from .params import MAX_BATCH
 
 FORMAT = "zkob-light-client-1"
 N_PUBLIC = 4
+# A record lists at most one batch's deposits and withdrawals (<= MAX_BATCH ops of about 500 bytes
+# of indented JSON each), so 4 MiB holds the largest honest one and bounds what a follower hashes.
+MAX_BRIDGE_RECORD_BYTES = 4 << 20
 
 
 def vk_digest(vk: VerifyingKey) -> str:
@@ -141,9 +150,14 @@ class Outcome:
 
 
 def parse_bridge_record(data: object) -> tuple[Op, ...]:
-    """A bridge.json object {"ops": [...], "bridge": "..."} -> its ops (deposits/withdrawals only)."""
+    """A bridge.json object {"ops": [...], "bridge": "..."} -> its ops (deposits/withdrawals only).
+
+    At most MAX_BATCH ops, counted before any is parsed or hashed.
+    """
     if not isinstance(data, dict) or set(data) != {"ops", "bridge"} or not isinstance(data["ops"], list):
         raise MalformedInput("bridge record", 'expected {"ops": [...], "bridge": "<decimal>"}')
+    if len(data["ops"]) > MAX_BATCH:
+        raise MalformedInput("bridge record.ops", f"a batch holds at most {MAX_BATCH} ops, got {len(data['ops'])}")
     ops = tuple(parse_op(obj, i) for i, obj in enumerate(data["ops"]))
     for i, op in enumerate(ops):
         if op.TYPE not in BRIDGE_TYPES:
@@ -264,9 +278,32 @@ class LightClient:
     def load(cls, path: str | Path) -> LightClient:
         return cls(path, ClientState.from_json(Path(path).read_text()))
 
+    @classmethod
+    @contextmanager
+    def open(cls, path: str | Path, vk: VerifyingKey, root: int) -> Iterator[LightClient]:
+        """The client kept in ``path`` (created from ``vk`` and ``root`` when absent), under an exclusive lock.
+
+        The lock (flock on ``path`` + ".lock", a file left in place) is held
+        from reading the state to writing it back, so a second follower
+        waits, then starts from the first one's result. Costs one open and
+        one flock; POSIX only.
+        """
+        with _locked(Path(path)):
+            yield cls.load(path) if Path(path).exists() else cls.create(path, vk, root)
+
     def follow(self, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True) -> Outcome:
         new_state, outcome = advance(self.state, vk, steps, batch)
         if new_state != self.state:
             write_atomic(self.path, new_state.to_json())
             self.state = new_state
         return outcome
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive flock on ``path.lock`` for the duration of the block (released on close, even on a crash)."""
+    import fcntl  # POSIX; imported here so the pure verification path stays importable everywhere
+
+    with open(path.with_name(path.name + ".lock"), "a") as handle:  # "a": create if missing, never truncate
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
