@@ -27,14 +27,16 @@ def replay_output(state: State, batch_path: Path) -> BatchTrace:
     """
     public_path = batch_path.with_name(PUBLIC)
     expected = tuple(read_public(public_path))
+    if len(expected) != len(PUBLIC_INPUTS):
+        raise MalformedInput(str(public_path), f"expected {len(PUBLIC_INPUTS)} public inputs "
+                             f"[{', '.join(PUBLIC_INPUTS)}], got {len(expected)}")
     batch = load_batch(batch_path, state.params.batch_size)
     if not batch.salt_given:
         raise MalformedInput(str(batch_path), "a replayed batch must carry its salt")
 
     def matches(trace: BatchTrace) -> None:
         if trace.public_inputs != expected:
-            wrong = next((n for n, a, b in zip(PUBLIC_INPUTS, trace.public_inputs, expected) if a != b),
-                         "the number of public inputs")
+            wrong = next(n for n, a, b in zip(PUBLIC_INPUTS, trace.public_inputs, expected) if a != b)
             raise Refused(f"{batch_path}: {wrong} differs from {public_path}")
 
     return apply_batch(state, batch, check=matches)

@@ -35,7 +35,8 @@ def make_keys(params: Params, keys_dir: Path, rng: random.Random | None = None, 
     report(f"setup ({r1cs.n_constraints} constraints, {r1cs.n_wires} wires)")
     pk, vk = setup(r1cs, rng, params=params_meta(params), backend=get_backend(backend))
     report("writing keys")
+    files: dict[str, bytes | str] = {PK_FILE: pk_to_bytes(pk), VK_FILE: dumps(vk_to_json(vk))}  # before any write
     keys_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(keys_dir / PK_FILE, pk_to_bytes(pk))
-    write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
+    for name, data in files.items():
+        write_atomic(keys_dir / name, data)
     return vk

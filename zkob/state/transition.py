@@ -85,14 +85,17 @@ def apply_batch(state: State, batch: Batch,
 
     ``check`` (optional) sees the trace before anything is committed; if it
     raises, nothing is written (a replica comparing the public inputs with
-    a proof's uses it to avoid computing the batch twice). On ``Rejected``
-    (or any error) nothing is written.
+    a proof's uses it to avoid computing the batch twice; the prover proves
+    in it). If another writer committed a batch since this one was computed,
+    the commit is refused (StoreError) and nothing is written. On
+    ``Rejected`` (or any error) nothing is written.
     """
+    seq = state.height + 1  # read before computing: if another writer commits meanwhile, the commit refuses
     trace, overlay = run_batch(state, batch)
     if check is not None:
-        check(trace)
+        check(trace)  # may take long (a proof): the store's commit checks that seq is still the next one
     entry = LogEntry(
-        seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
+        seq=seq, old_root=trace.old_root, new_root=trace.new_root,
         commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
     )
     state.committed.commit(overlay.writes, entry)

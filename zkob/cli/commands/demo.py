@@ -71,12 +71,14 @@ def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int,
 
 
 def _run(root: Path, params: Params, n_accounts: int, n_batches: int, seed: int, backend: str) -> None:
+    from rich.text import Text
+
     from ...state.api import create_state
     from ...zk.errors import Refused
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
-    out.print(f"[bold]zkob demo[/] in {root}")
+    out.print(Text.assemble(("zkob demo", "bold"), f" in {root}"))
     out.print(f"parameters: accounts_depth={params.accounts_depth} orders_depth={params.orders_depth} "
               f"assets_depth={params.assets_depth} batch_size={params.batch_size}")
     state = create_state(root / "state", params)
@@ -188,12 +190,13 @@ def _light_client(root: Path, genesis: int, n_batches: int,
     steps = [read_step(root / f"batch{i}") for i in range(1, n_batches + 1)]
     client, outcome = advance(ClientState.start(vk, genesis), vk, steps)
     timings["light client"] = time.perf_counter() - t0
-    moves = [op for a in outcome.accepted for op in (a.bridge_ops or ())]
+    moves = [op for a in outcome.accepted for op in a.bridge_ops]
     out.print(f"light client: {'accepted' if outcome.ok else 'REFUSED'} {len(outcome.accepted)} proof(s) "
               f"in one batch check ({timings['light client']:.2f} s), height {client.height}, "
               f"root {_short(client.root)}; bridge saw {sum(op.NAME == 'deposit' for op in moves)} deposits "
               f"and {sum(op.NAME == 'withdraw' for op in moves)} withdrawals")
-    out.print(f"light client: a malleated copy of the last proof is refused: {malleated_replay(vk, client, steps[-1])}")
+    replay = malleated_replay(vk, client, steps[-1])
+    out.print(f"light client: a malleated copy of the last proof is refused: {replay}", markup=False)
     return client, outcome
 
 

@@ -26,9 +26,11 @@ def export_r1cs(directory: Path, out_file: Path) -> None:
     from ...zk.formats.iden3 import r1cs_to_bytes
 
     r1cs, _ = build_circuit(read_params(directory))
-    write_atomic(out_file, r1cs_to_bytes(r1cs))
-    out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
-              f"{r1cs.n_public} public inputs, digest {r1cs.digest()}", markup=False)
+    data = r1cs_to_bytes(r1cs)
+    line = (f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
+            f"{r1cs.n_public} public inputs, digest {r1cs.digest()}")
+    write_atomic(out_file, data)  # the last step that can fail
+    out.print(line, markup=False)
 
 
 @command.command("wtns")
@@ -45,15 +47,17 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     from ...circuits.batch import witness_for
     from ...state.batchfile import load_batch
     from ...state.transition import trace_batch
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
     with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
-    write_atomic(out_file, wtns_to_bytes(witness))
-    out.print(f"{out_file}: {len(witness)} wires; public inputs "
-              + " ".join(str(v) for v in trace.public_inputs), markup=False)
+    data = wtns_to_bytes(witness)
+    lines = [f"{out_file}: {len(witness)} wires; public inputs " + " ".join(str(v) for v in trace.public_inputs)]
     if not batch.salt_given:
-        out.print(f"salt {trace.salt} (drawn at random)", markup=False)
+        lines.append(f"salt {trace.salt} (drawn at random)")
+    write_atomic(out_file, data, mode=PRIVATE)  # the witness holds every private value; last step that can fail
+    for line in lines:
+        out.print(line, markup=False)

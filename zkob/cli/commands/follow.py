@@ -23,10 +23,10 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     """Verify the proofs in OUT... as a chain starting at the trusted ROOT; print the root reached.
 
     Each OUT is a directory written by `zkob prove` (public.json, proof.json
-    and, when present, bridge.json, whose deposits and withdrawals are
-    checked against the public bridge digest). Exit 1 when a step is
-    refused (replay, fork, gap, invalid proof or bridge mismatch); the
-    steps before it stay applied.
+    and bridge.json, whose deposits and withdrawals are checked against the
+    public bridge digest; it may be absent only when that digest is 0).
+    Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
+    record missing or mismatched); the steps before it stay applied.
     """
     from ...pipeline.keyfiles import load_vk
     from ...pipeline.outputs import read_step
@@ -35,32 +35,29 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     from ...zk.errors import Refused, ZkobError
     from ...zk.field import parse_decimal
 
-    vk = load_vk(vk_file)
+    vk = load_vk(vk_file)  # every input is read before the client file is created or changed
     trusted = parse_decimal(root, "ROOT")
-    if state_file is not None and state_file.exists():
-        client = LightClient.load(state_file)
-        if client.state.genesis != trusted:
-            raise ZkobError(f"{state_file} follows a chain from another trusted root")
-    elif state_file is not None:
-        client = LightClient.create(state_file, vk, trusted)
-    else:
-        client = LightClient(Path("/dev/null"), ClientState.start(vk, trusted))
     steps = [read_step(d) for d in outs]
     if state_file is None:
-        client.state, outcome = advance(client.state, vk, steps, batch=not one_by_one)
+        state, outcome = advance(ClientState.start(vk, trusted), vk, steps, batch=not one_by_one)
     else:
-        outcome = client.follow(vk, steps, batch=not one_by_one)
-    moves = [to_json(op) for a in outcome.accepted for op in (a.bridge_ops or ())]
+        with LightClient.open(state_file, vk, trusted) as client:  # locked until the state is written
+            if client.state.genesis != trusted:
+                raise ZkobError(f"{state_file} follows a chain from another trusted root")
+            outcome = client.follow(vk, steps, batch=not one_by_one)
+            state = client.state
+    moves = [to_json(op) for a in outcome.accepted for op in a.bridge_ops]
     if as_json:
         out.print(json.dumps({
-            "root": str(client.state.root), "height": client.state.height, "accepted": len(outcome.accepted),
+            "root": str(state.root), "height": state.height, "accepted": len(outcome.accepted),
             "bridge_ops": moves, "refused": None if outcome.ok else
             {"index": outcome.refused_index, "reason": outcome.reason},
         }), markup=False)
     else:
         for move in moves:
-            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}")
-        out.print(str(client.state.root), markup=False)
+            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}",
+                      markup=False)
+        out.print(str(state.root), markup=False)
     if outcome.refused_index is not None:
-        where = outs[outcome.refused_index] if outcome.refused_index < len(outs) else "?"
+        where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"
         raise Refused(f"refused {where}: {outcome.reason}")

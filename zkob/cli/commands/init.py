@@ -17,12 +17,13 @@ from ..console import out
 @click.option("--batch-size", default=4, show_default=True, type=int, help="Ops per batch K (noop-padded).")
 def command(directory: Path, accounts_depth: int, orders_depth: int, assets_depth: int, batch_size: int) -> None:
     """Create an empty order-book state in DIRECTORY (which must not exist or be empty)."""
-    from ...state.api import close_state, create_state
+    from ...state.api import close_state, create_state, new_state
     from ...state.params import Params
 
-    state = create_state(directory, Params(accounts_depth, orders_depth, assets_depth, batch_size))
-    root = state.root
-    close_state(state)
-    out.print(f"created {directory} (accounts_depth={accounts_depth} orders_depth={orders_depth} "
-              f"assets_depth={assets_depth} batch_size={batch_size})", markup=False)
-    out.print(f"root {root}", markup=False)
+    params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
+    lines = [f"created {directory} (accounts_depth={accounts_depth} orders_depth={orders_depth} "
+             f"assets_depth={assets_depth} batch_size={batch_size})",
+             f"root {new_state(params).root}"]  # the empty state's root, computed before anything is written
+    close_state(create_state(directory, params))
+    for line in lines:
+        out.print(line, markup=False)

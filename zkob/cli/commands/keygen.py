@@ -23,14 +23,17 @@ def command(out_path: Path) -> None:
 
     from ...zk.eddsa import key_file_to_json
     from ...zk.errors import ZkobError
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
 
     exists = ZkobError(f"{out_path} already exists; refusing to overwrite a key file")
     if out_path.exists() or out_path.is_symlink():
         raise exists
     document = key_file_to_json(secrets.token_bytes(32))
+    public = json.dumps(document["public_key"])  # computed before the file exists
     try:
-        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=0o600, overwrite=False)
+        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE, overwrite=False)
     except FileExistsError:
         raise exists from None
-    out.print(json.dumps(document["public_key"]), markup=False)
+    except OSError as exc:
+        raise ZkobError(f"cannot write {out_path}: {exc.strerror or exc}") from None
+    out.print(public, markup=False)

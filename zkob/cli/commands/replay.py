@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..console import err, out
+from ..console import done, out
 from ..statedir import state_dir
 
 
@@ -24,7 +24,7 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
 
     with state_dir(directory) as state:
         for path in batch_files:
-            replay_output(state, path)
-            err.print(f"[green]✓[/] {path}")
-        root = state.root
+            trace = replay_output(state, path)
+            done(str(path))  # after the commit: nothing here may fail (no markup in a path)
+        root = trace.new_root
     out.print(str(root), markup=False)

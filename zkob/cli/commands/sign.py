@@ -41,7 +41,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     from ...state.signing import batch_nonces, sign_ops
     from ...zk.eddsa import key_file_from_json
     from ...zk.errors import MalformedInput, ZkobError
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
 
     try:
         prv, public_key = key_file_from_json(json.loads(key_file.read_bytes()), str(key_file))
@@ -62,7 +62,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     document: dict[str, object] = {"ops": [to_json(op) for op in signed]}
     if batch.salt_given:
         document["salt"] = str(batch.salt)
-    write_atomic(out_path, json.dumps(document, indent=1) + "\n")
+    write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE)  # signatures: the holder's
     for i in mine:
         op = batch.ops[i]
         out.print(f"signed ops[{i}] ({op.NAME}) of account {signer(op)} at nonce {nonces[i]}", markup=False)

@@ -35,8 +35,10 @@ def command(out_dir: Path, topics: tuple[str, ...]) -> None:
     from ...zk.files import write_atomic
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    for topic in topics or sorted(TOPICS):
-        err.print(f"[dim]generating {topic}...[/]")
-        path = out_dir / f"{topic}.json"
-        write_atomic(path, render(topic))
+    rendered = {}
+    for topic in topics or sorted(TOPICS):  # every topic is computed before any file is written
+        err.print(f"generating {topic}...", style="dim", markup=False)
+        rendered[out_dir / f"{topic}.json"] = render(topic)
+    for path, data in rendered.items():
+        write_atomic(path, data)
         out.print(str(path), markup=False)

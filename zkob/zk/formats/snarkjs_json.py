@@ -4,9 +4,9 @@ Parsing is stricter than snarkjs (docs/protocol.md section 7): duplicate keys,
 floats, NaN, booleans and non-canonical numbers are refused; coordinates
 must be canonical decimals below q with z exactly "1"; G2 points must be in
 the r-torsion subgroup; protocol/curve must be "groth16"/"bn128"; counts
-must agree (nPublic == len(IC) - 1). A key that would admit forgeries
-(gamma == delta, delta == the G2 generator, identity or repeated IC
-points) is refused with SetupRefused. Every other failure is one
+must agree (nPublic == len(IC) - 1). A key that anyone could forge with
+(gamma == +-delta, delta == the G2 generator, identity, equal or opposite
+IC points) is refused with SetupRefused (groth16.data.vk_problem). Every other failure is one
 MalformedInput naming the field. Imports only py_ecc and the standard
 library (the light-client path).
 """

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..curve import G1, G2, G2_GEN
+from ..curve import G1, G2, G2_GEN, g1_neg, g2_neg
 
 
 @dataclass(frozen=True)
@@ -45,15 +45,33 @@ class Proof:
 
 
 def vk_problem(vk: VerifyingKey) -> str | None:
-    """Why a key is unsafe (it would admit forged proofs), or None. Cheap: no curve arithmetic."""
+    """Why anyone could forge proofs under this key, or None. Cheap: negations only, O(len(IC)).
+
+    gamma = k * delta with a k the forger knows lets A = alpha, B = beta,
+    C = -k IC(x) verify for every x: k = 1 and k = -1 are refused here.
+    Equal (opposite) points IC_i, IC_j let a proof of x serve x + t (e_i -
+    e_j) (x + t (e_i + e_j)) for any t. delta = the G2 generator is the
+    unfinished snarkjs phase-2 key. These checks catch keys that anyone can
+    forge with; they cannot catch a dishonest ceremony: whoever knows the
+    trapdoor (tau, alpha, beta, gamma, delta) forges under a key that passes
+    every check here. Only a multi-party ceremony with a verified transcript
+    addresses that.
+    """
     if vk.gamma2 == vk.delta2:
         return "gamma equals delta (anyone could forge proofs)"
     if vk.delta2 == G2_GEN:
         return "delta is the G2 generator (anyone could forge proofs)"
     if vk.gamma2 is None or vk.delta2 is None or vk.beta2 is None or vk.alpha1 is None:
         return "identity point in alpha, beta, gamma or delta"
+    if vk.gamma2 == g2_neg(vk.delta2):
+        return "gamma is minus delta (anyone could forge proofs)"
     if any(p is None for p in vk.ic):
         return "identity point in IC"
-    if len(set(vk.ic)) != len(vk.ic):
-        return "repeated IC points"
+    seen: set[G1] = set()
+    for p in vk.ic:
+        if p in seen:
+            return "repeated IC points (a proof would serve other public inputs)"
+        if g1_neg(p) in seen:
+            return "opposite IC points, IC_i = -IC_j (a proof would serve other public inputs)"
+        seen.add(p)
     return None
