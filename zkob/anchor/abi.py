@@ -1,6 +1,6 @@
 """The part of the Solidity ABI encoding that zkob's calls need.
 
-Types: ``uint256``, ``address``, ``bool``, static arrays of them
+Types: ``uintN`` (each a full word), ``address``, ``bool``, static arrays of them
 (``uint256[2][2]``) and one-dimensional dynamic arrays (``uint256[]``).
 Values are ints (addresses as 20 bytes or ints), nested lists for arrays.
 ``call_data("f(uint256[2],uint256[])", [a, b])`` gives selector + head +
@@ -15,7 +15,7 @@ from typing import Any
 
 from .keccak import keccak256, selector
 
-_TYPE = re.compile(r"^(uint256|address|bool)((?:\[\d*\])*)$")
+_TYPE = re.compile(r"^(uint\d*|address|bool)((?:\[\d*\])*)$")
 
 
 def _parse(typ: str) -> tuple[str, list[int | None]]:
@@ -29,6 +29,10 @@ def _parse(typ: str) -> tuple[str, list[int | None]]:
 
 
 def _word(base: str, value: Any) -> bytes:
+    if base.startswith("uint") and base != "uint256":
+        bits = int(base[4:])
+        if isinstance(value, int) and value >> bits:
+            raise ValueError(f"{base} value out of range: {value!r}")
     if base == "address" and isinstance(value, (bytes, bytearray)):
         if len(value) != 20:
             raise ValueError("an address is 20 bytes")
