@@ -53,6 +53,20 @@ def submit_calldata(proof: Proof, public: Sequence[int], record: Sequence[int]) 
     return call_data(SUBMIT_SIGNATURE.format(n=len(public)), submit_args(proof, public, record))
 
 
+def parse_for_verifier(proof_json: object, public_json: object, n_public: int) -> tuple[Proof, list[int]]:
+    """Strictly parse snarkjs proof and public JSON for a verifier of ``n_public`` inputs.
+
+    What snarkjs's soliditycalldata would encode leniently (hex or padded
+    numbers, x + q, z != 1, the wrong number of inputs) is refused here
+    with MalformedInput, before any calldata exists.
+    """
+    proof = parse_proof(proof_json)
+    public = parse_public(public_json)
+    if len(public) != n_public:
+        raise MalformedInput("public", f"expected {n_public} public inputs, got {len(public)}")
+    return proof, public
+
+
 def _hex(value: object) -> str:
     if isinstance(value, list):
         return "[" + ",".join(_hex(v) for v in value) + "]"
