@@ -67,6 +67,7 @@ class Chain:
         state = {a: {"balance": balance, "nonce": 0, "code": b"", "storage": {}} for a in self.accounts}
         self._chain = klass.from_genesis(AtomicDB(), genesis, state)
         self._next_time = start_time + BLOCK_INTERVAL
+        self._logs: list[Log] = []
 
     # --- time -----------------------------------------------------------------------------
 
@@ -85,6 +86,10 @@ class Chain:
 
     def balance(self, address: bytes) -> int:
         return self._chain.get_vm().state.get_balance(address)
+
+    def logs(self, address: bytes) -> list[Log]:
+        """Every log ``address`` emitted in a mined transaction, oldest first (a node's log index)."""
+        return [log for log in self._logs if log.address == address]
 
     def code(self, address: bytes) -> bytes:
         return self._chain.get_vm().state.get_code(address)
@@ -105,6 +110,7 @@ class Chain:
         self._next_time = self.time + BLOCK_INTERVAL
         created = computation.msg.storage_address if to == b"" and computation.is_success else None
         logs = tuple(Log(lg.address, tuple(lg.topics), lg.data) for lg in receipt.logs)
+        self._logs += logs
         return Outcome(computation.is_success, receipt.gas_used, computation.output, logs,
                        "" if computation.is_success else repr(computation.error), created)
 

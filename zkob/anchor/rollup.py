@@ -159,19 +159,40 @@ class Rollup:
                         return entry["name"]
         return outcome.output[:4].hex()
 
-    def events(self, outcome: Outcome) -> list[tuple[str, dict[str, int]]]:
-        """The rollup's events in a transaction, decoded by name."""
+    def events(self, outcome: Outcome | None = None) -> list[tuple[str, dict[str, int]]]:
+        """The rollup's events in a transaction (default: all mined so far), decoded by name."""
         by_topic = {}
         for entry in self.artifacts[ROLLUP].abi:
             if entry["type"] == "event":
                 sig = f"{entry['name']}({','.join(i['type'] for i in entry['inputs'])})"
                 by_topic[event_topic(sig)] = entry
         found = []
-        for log in outcome.logs:
+        for log in (outcome.logs if outcome is not None else self.chain.logs(self.address)):
             entry = by_topic.get(log.topics[0]) if log.address == self.address and log.topics else None
             if entry is not None:
                 found.append((entry["name"], _decode_event(entry, log.topics, log.data)))
         return found
+
+
+    def queued_deposits(self) -> list[QueuedDeposit]:
+        """The deposits still in the queue (index >= queueHead), from the Deposited events."""
+        head = self.queue_head
+        found = []
+        for name, e in self.events():
+            if name == "Deposited" and e["index"] >= head:
+                key = (e["pubkeyX"], e["pubkeyY"])
+                op = Deposit(e["account"], e["asset"], e["amount"], None if key == (0, 0) else key)
+                found.append(QueuedDeposit(e["index"], op, e["depositor"].to_bytes(20, "big")))
+        return found
+
+
+@dataclass(frozen=True)
+class QueuedDeposit:
+    """A deposit waiting in the contract's queue, as its Deposited event tells it."""
+
+    index: int
+    op: Deposit
+    depositor: bytes
 
 
 def deposit_op_hash(account: int, asset: int, amount: int, pubkey: tuple[int, int] | None) -> int:
