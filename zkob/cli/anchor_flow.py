@@ -39,6 +39,7 @@ KEYS = {ALICE: bytes([0xA1]) * 32, BOB: bytes([0xB0]) * 32}
 class Walkthrough:
     """What happened: the chain and rollup (to inspect), gas per step, what each user claimed."""
 
+    workdir: Path
     chain: Chain
     rollup: Rollup
     state: State
@@ -64,7 +65,7 @@ def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "a
     chain = Chain()
     rollup = deploy_rollup(chain, load_vk(root / "keys" / "verification_key.json"), state.root,
                            accounts_depth=PARAMS.accounts_depth)
-    w = Walkthrough(chain, rollup, state)
+    w = Walkthrough(root, chain, rollup, state)
     pub = {user: tuple(private_to_public(key)) for user, key in KEYS.items()}
 
     report("alice deposits 100 (ETH, in gwei), mallory 1 naming a key off the curve, bob 5000 (tokens)")
