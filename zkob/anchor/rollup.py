@@ -202,11 +202,15 @@ def deposit_op_hash(account: int, asset: int, amount: int, pubkey: tuple[int, in
 
 def deploy_rollup(chain: Chain, vk: VerifyingKey, genesis_root: int, *, accounts_depth: int,
                   layout: Layout | None = None, genesis_time: int = 0, time_slack: int = 300,
-                  eth_unit: int = GWEI, token_unit: int = 1) -> Rollup:
-    """Deploy verifier, Poseidon parts, test token and ZkobRollup (assets: 1 = ETH, 2 = token)."""
+                  eth_unit: int = GWEI, token_unit: int = 1, verifier_code: bytes | None = None) -> Rollup:
+    """Deploy verifier, Poseidon parts, test token and ZkobRollup (assets: 1 = ETH, 2 = token).
+
+    ``verifier_code`` replaces the generated verifier's creation code (the
+    gas benchmark runs the rollup on snarkjs's verifier for the same key).
+    """
     layout = layout or layout_of()
     artifacts = compile_contracts(vk, layout)
-    verifier = chain.deploy(artifacts[VERIFIER].bytecode)
+    verifier = chain.deploy(verifier_code or artifacts[VERIFIER].bytecode)
     token = chain.deploy(artifacts[TOKEN].bytecode)
     parts = {t: deploy_poseidon(chain, t) for t in WIDTHS}
     assets = {1: (ETH, eth_unit), 2: (token, token_unit)}

@@ -52,24 +52,46 @@ def _g2(name: str, p: G2) -> list[str]:
 
 
 def _store_g2(name: str, offset: int) -> list[str]:
-    return [f"            mstore(add(m, {offset + 32 * k}), {name}_{part})" for k, part in enumerate(("X1", "X0", "Y1", "Y0"))]
+    return [f"            mstore({offset + 32 * k}, {name}_{part})" for k, part in enumerate(("X1", "X0", "Y1", "Y0"))]
+
+
+# Memory: the pairing input at 0x80 (an external function with calldata arguments has allocated
+# nothing; the assembly block returns or reverts, so Solidity never sees the memory again).
+# Pair k's G1 point at M + 192 k, its G2 point 64 bytes later.
+M = 0x80
+VKX = M + 2 * 192          # pair 2's G1 slot: vk_x accumulates here
+SCRATCH = VKX + 64         # ecMul input and output (pair 2's G2 slot, written after the inputs)
 
 
 def _input_terms(n: int) -> list[str]:
-    """vk_x += s_i IC_i: ecMul into m+448 (scratch), then ecAdd of m+384..m+511 into m+384."""
+    """vk_x += s_i IC_i: ecMul into SCRATCH, then ecAdd of VKX..SCRATCH+64 into VKX."""
     lines = []
     for i in range(1, n + 1):
         lines += [
             f"            s := calldataload(add(_pubSignals, {32 * (i - 1)}))",
             "            if iszero(lt(s, R)) { revert(0, 0) }",
             "            if s {",
-            f"                mstore(add(m, 448), IC{i}_X)",
-            f"                mstore(add(m, 480), IC{i}_Y)",
-            "                mstore(add(m, 512), s)",
-            "                ok := and(ok, staticcall(gas(), 0x07, add(m, 448), 96, add(m, 448), 64))",
-            "                ok := and(ok, staticcall(gas(), 0x06, add(m, 384), 128, add(m, 384), 64))",
+            f"                mstore({SCRATCH}, IC{i}_X)",
+            f"                mstore({SCRATCH + 32}, IC{i}_Y)",
+            f"                mstore({SCRATCH + 64}, s)",
+            f"                ok := and(ok, staticcall(gas(), 0x07, {SCRATCH}, 96, {SCRATCH}, 64))",
+            f"                ok := and(ok, staticcall(gas(), 0x06, {VKX}, 128, {VKX}, 64))",
             "            }",
         ]
+    return lines
+
+
+def _proof_checks() -> list[str]:
+    """The eight proof words below q, and A, B, C not the identity (all zero), with one branch."""
+    names = ("ax", "ay", "bx1", "bx0", "by1", "by0", "cx", "cy")
+    lines = [f"            let {name} := calldataload({4 + 32 * k})" for k, name in enumerate(names)]
+    lines += [
+        "            let ok := and(and(and(lt(ax, Q), lt(ay, Q)), and(lt(bx1, Q), lt(bx0, Q))),",
+        "                          and(and(lt(by1, Q), lt(by0, Q)), and(lt(cx, Q), lt(cy, Q))))",
+        "            ok := and(ok, and(and(iszero(iszero(or(ax, ay))), iszero(iszero(or(cx, cy)))),",
+        "                              iszero(iszero(or(or(bx1, bx0), or(by1, by0))))))",
+        "            if iszero(ok) { revert(0, 0) }",
+    ]
     return lines
 
 
@@ -84,33 +106,26 @@ def verifier_source(vk: VerifyingKey) -> str:
     body = [
         "        assembly {",
         f"            if iszero(eq(calldatasize(), {4 + 32 * (8 + n)})) {{ revert(0, 0) }}",
-        "            // proof coordinates below q; A, B and C not the identity",
-        "            let ok := 1",
-        "            for { let p := 4 } lt(p, 260) { p := add(p, 32) } { ok := and(ok, lt(calldataload(p), Q)) }",
-        "            ok := and(ok, iszero(iszero(or(calldataload(4), calldataload(36)))))",
-        "            ok := and(ok, iszero(iszero(or(or(calldataload(68), calldataload(100)), "
-        "or(calldataload(132), calldataload(164))))))",
-        "            ok := and(ok, iszero(iszero(or(calldataload(196), calldataload(228)))))",
-        "            if iszero(ok) { revert(0, 0) }",
-        "            let m := mload(0x40)",
+        *_proof_checks(),
         "            // pair 0: A, B from the call data (B is already in (c1, c0) order)",
-        "            calldatacopy(m, 4, 192)",
+        f"            calldatacopy({M}, 4, 192)",
         "            // pair 1: alpha, -beta",
-        "            mstore(add(m, 192), ALPHA_X)",
-        "            mstore(add(m, 224), ALPHA_Y)",
-        *_store_g2("NEG_BETA", 256),
-        "            // pair 2: vk_x = IC_0 + sum s_i IC_i, accumulated in place",
-        "            mstore(add(m, 384), IC0_X)",
-        "            mstore(add(m, 416), IC0_Y)",
+        f"            mstore({M + 192}, ALPHA_X)",
+        f"            mstore({M + 224}, ALPHA_Y)",
+        *_store_g2("NEG_BETA", M + 256),
+        "            // pair 2: vk_x = IC_0 + sum s_i IC_i, accumulated in place; -gamma",
+        f"            mstore({VKX}, IC0_X)",
+        f"            mstore({VKX + 32}, IC0_Y)",
         "            let s := 0",
         *_input_terms(n),
         "            if iszero(ok) { revert(0, 0) }",
-        *_store_g2("NEG_GAMMA", 448),
+        *_store_g2("NEG_GAMMA", VKX + 64),
         "            // pair 3: C, -delta",
-        "            calldatacopy(add(m, 576), 196, 64)",
-        *_store_g2("NEG_DELTA", 640),
-        "            if iszero(staticcall(gas(), 0x08, m, 768, m, 32)) { revert(0, 0) }",
-        "            return(m, 32)",
+        f"            mstore({M + 576}, cx)",
+        f"            mstore({M + 608}, cy)",
+        *_store_g2("NEG_DELTA", M + 640),
+        f"            if iszero(staticcall(gas(), 0x08, {M}, 768, {M}, 32)) {{ revert(0, 0) }}",
+        f"            return({M}, 32)",
         "        }",
     ]
     return "\n".join([
