@@ -68,6 +68,7 @@ def test_first_part_refuses_inputs_at_or_above_r_and_wrong_lengths(chain, t):
     assert not chain.call(first, b"\x01" * (32 * (t - 1) - 1)).ok
 
 
+@pytest.mark.interop
 def test_solidity_facades_equal_zkob_hash(chain):
     from zkob.anchor.abi import call_data, encode, words
     from zkob.anchor.rollup_sol import poseidon_facade_source

@@ -18,6 +18,8 @@ from zkob.zk.formats.snarkjs_json import Proof
 
 from rollup_helpers import ALICE, BOB, CAROL, GENESIS, GWEI, PUB, make_venue
 
+pytestmark = [pytest.mark.interop, pytest.mark.slow]  # solc-js in node; proofs verified in py-evm
+
 V1 = layout_of()
 V2 = layout_of(("old_root", "new_root", "commitment", "bridge", "market", "time"))  # DESIGN.md section 5
 

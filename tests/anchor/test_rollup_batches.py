@@ -6,7 +6,7 @@ import pytest
 
 from zkob.zk.field import R
 
-pytestmark = [pytest.mark.prove, pytest.mark.slow]
+pytestmark = [pytest.mark.prove, pytest.mark.slow, pytest.mark.interop]
 
 GWEI = 10 ** 9
 
