@@ -50,14 +50,16 @@ def test_two_batches_with_deposits_and_withdrawals_pay_exactly(venue):
     d1, d2 = Deposit(1, 1, 100, PUB[ALICE]), Deposit(2, 2, 500, PUB[BOB])
     first = rollup.deposit(ALICE, *d1.fields_encoding()[:3], PUB[ALICE])
     assert first.ok
-    assert rollup.events(first)[0][1]["opHash"] == deposit_op_hash(1, 1, 100, PUB[ALICE])
+    (bound, owner), (queued, event) = rollup.events(first)
+    assert (bound, owner["account"], queued) == ("AccountBound", 1, "Deposited")
+    assert event["opHash"] == deposit_op_hash(1, 1, 100, PUB[ALICE])
     assert rollup.deposit(BOB, 2, 2, 500, PUB[BOB]).ok
     assert chain.balance(rollup.address) == 100 * GWEI and rollup.token_balance(rollup.address) == 500
 
     outcome, _, public = venue.submit([d1, d2, Withdraw(1, 1, 40)])
     assert outcome.ok, rollup.error_name(outcome)
     names = [name for name, _ in rollup.events(outcome)]
-    assert names == ["AccountBound", "AccountBound", "Withdrawal", "BatchAccepted"]
+    assert names == ["Withdrawal", "BatchAccepted"]
     accepted = rollup.events(outcome)[-1][1]
     assert (accepted["height"], accepted["newRoot"], accepted["depositsConsumed"]) == (1, public[1], 2)
     assert (rollup.root, rollup.height, rollup.queue_head) == (public[1], 1, 2)
@@ -113,17 +115,30 @@ def test_record_that_invents_a_withdrawal_is_refused(venue):
     refused(venue, "BridgeMismatch", [d], record=[TAG_DEPOSIT, TAG_WITHDRAW, 1, 1, 10])
 
 
-def test_refused_deposit_is_refunded_and_binds_nothing(venue):
+def test_refused_deposit_is_refunded(venue):
     rollup, chain = venue.rollup, venue.rollup.chain
     bad_key = (5, 6)                                              # not on Baby Jubjub: the venue refuses it
-    assert rollup.deposit(CAROL, 1, 1, 30, bad_key).ok
+    assert rollup.deposit(CAROL, 3, 1, 30, bad_key).ok
     assert rollup.deposit(ALICE, 1, 2, 40, PUB[ALICE]).ok
     outcome, _, _ = venue.submit([Deposit(1, 2, 40, PUB[ALICE])], record=[TAG_REFUSE, TAG_DEPOSIT])
     assert outcome.ok, rollup.error_name(outcome)
-    assert [n for n, _ in rollup.events(outcome)][:2] == ["DepositRefused", "AccountBound"]
-    assert rollup.owner(1) == chain.accounts[ALICE]
+    assert [n for n, _ in rollup.events(outcome)] == ["DepositRefused", "BatchAccepted"]
     assert rollup.claimable(chain.accounts[CAROL], 1) == 30 * GWEI
+    assert rollup.owner(3) == chain.accounts[CAROL]               # still hers: she may deposit again with a good key
     assert rollup.queue_head == 2
+
+
+def test_a_key_for_an_account_someone_owns_is_refused_top_ups_are_not(venue):
+    """Nobody can create an account ahead of its owner with the owner's public key and collect its withdrawals."""
+    rollup, chain = venue.rollup, venue.rollup.chain
+    assert rollup.deposit(ALICE, 1, 1, 10, PUB[ALICE]).ok
+    for key in (PUB[ALICE], PUB[BOB]):
+        taken = rollup.deposit(BOB, 1, 1, 10, key)
+        assert rollup.error_name(taken) == "AccountTaken"
+    assert rollup.queue_tail == 1 and chain.balance(rollup.address) == 10 * GWEI
+    assert rollup.deposit(BOB, 1, 1, 3).ok                        # a top-up without a key: anyone
+    assert rollup.deposit(ALICE, 1, 1, 4, PUB[ALICE]).ok          # the owner may name the key again
+    assert rollup.owner(1) == chain.accounts[ALICE] and rollup.queue_tail == 3
 
 
 def test_invalid_proofs_are_refused(venue):
