@@ -15,11 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..state.lightclient import parse_bridge_record, record_digest
 from ..state.ops import Op
 from ..zk.errors import MalformedInput
-from ..zk.formats.snarkjs_json import Proof, load_json, parse_proof, parse_public
+from ..zk.formats.snarkjs_json import Proof, parse_proof, parse_public
+from ..zk.strict_json import load_json
 from .abi import call_data
 from .layout import Layout, layout_of
 from .record import encode_record
@@ -36,7 +38,7 @@ def proof_words(proof: Proof) -> list[int]:
     return [proof.a[0], proof.a[1], bx1, bx0, by1, by0, proof.c[0], proof.c[1]]
 
 
-def verify_args(proof: Proof, public: Sequence[int]) -> list:
+def verify_args(proof: Proof, public: Sequence[int]) -> list[Any]:
     w = proof_words(proof)
     return [w[0:2], [w[2:4], w[4:6]], w[6:8], list(public)]
 
@@ -45,7 +47,7 @@ def verify_calldata(proof: Proof, public: Sequence[int]) -> bytes:
     return call_data(VERIFY_SIGNATURE.format(n=len(public)), verify_args(proof, public))
 
 
-def submit_args(proof: Proof, public: Sequence[int], record: Sequence[int]) -> list:
+def submit_args(proof: Proof, public: Sequence[int], record: Sequence[int]) -> list[Any]:
     return [proof_words(proof), list(public), list(record)]
 
 
@@ -89,7 +91,7 @@ class ProvenBatch:
     def record(self, refused: Iterable[int] = (), queue_head: int | None = None) -> list[int]:
         return encode_record(self.bridge_ops, refused, queue_head)
 
-    def submit_args(self, refused: Iterable[int] = (), queue_head: int | None = None) -> list:
+    def submit_args(self, refused: Iterable[int] = (), queue_head: int | None = None) -> list[Any]:
         return submit_args(self.proof, self.public, self.record(refused, queue_head))
 
 

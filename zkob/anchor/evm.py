@@ -14,14 +14,15 @@ raises ImportError with the install hint.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 try:
     from eth import constants
     from eth.chains.base import MiningChain
     from eth.db.atomic import AtomicDB
-    from eth.vm.forks import CancunVM
+    from eth.vm.forks.cancun import CancunVM
     from eth.vm.spoof import SpoofTransaction
-    from eth_keys import keys
+    from eth_keys.datatypes import PrivateKey
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("the local EVM needs py-evm: pip install 'zkob[test]'") from exc
 
@@ -55,17 +56,17 @@ class Chain:
     """A fresh chain with ``n_accounts`` funded accounts (index 0 deploys by default)."""
 
     def __init__(self, n_accounts: int = 8, balance: int = 10 ** 24, start_time: int = GENESIS_TIME):
-        self.keys = [keys.PrivateKey((i + 1).to_bytes(32, "big")) for i in range(n_accounts)]
+        self.keys = [PrivateKey((i + 1).to_bytes(32, "big")) for i in range(n_accounts)]
         self.accounts = [k.public_key.to_canonical_address() for k in self.keys]
         klass = MiningChain.configure(__name__="ZkobTestChain", vm_configuration=((0, CancunVM),),
                                       chain_id=CHAIN_ID)
-        genesis = {
+        genesis: Any = {
             "difficulty": 0, "gas_limit": 60_000_000, "timestamp": start_time,
             "coinbase": constants.ZERO_ADDRESS, "extra_data": b"", "nonce": b"\0" * 8,
             "mix_hash": constants.ZERO_HASH32, "base_fee_per_gas": 1,
         }
-        state = {a: {"balance": balance, "nonce": 0, "code": b"", "storage": {}} for a in self.accounts}
-        self._chain = klass.from_genesis(AtomicDB(), genesis, state)
+        state: Any = {a: {"balance": balance, "nonce": 0, "code": b"", "storage": {}} for a in self.accounts}
+        self._chain: Any = klass.from_genesis(AtomicDB(), genesis, state)  # a MiningChain (py-evm types it loosely)
         self._next_time = start_time + BLOCK_INTERVAL
         self._logs: list[Log] = []
 
@@ -74,7 +75,7 @@ class Chain:
     @property
     def time(self) -> int:
         """Timestamp of the latest mined block."""
-        return self._chain.get_canonical_head().timestamp
+        return int(self._chain.get_canonical_head().timestamp)
 
     def set_time(self, timestamp: int) -> None:
         """The timestamp of the next block (must be after the latest one)."""
@@ -85,14 +86,14 @@ class Chain:
     # --- state ----------------------------------------------------------------------------
 
     def balance(self, address: bytes) -> int:
-        return self._chain.get_vm().state.get_balance(address)
+        return int(self._chain.get_vm().state.get_balance(address))
 
     def logs(self, address: bytes) -> list[Log]:
         """Every log ``address`` emitted in a mined transaction, oldest first (a node's log index)."""
         return [log for log in self._logs if log.address == address]
 
     def code(self, address: bytes) -> bytes:
-        return self._chain.get_vm().state.get_code(address)
+        return bytes(self._chain.get_vm().state.get_code(address))
 
     # --- transactions ---------------------------------------------------------------------
 
@@ -100,7 +101,7 @@ class Chain:
                  gas: int = DEFAULT_GAS) -> Outcome:
         """Send and mine one transaction (``to=b""`` creates a contract from ``data``)."""
         key = self.keys[sender]
-        vm = self._chain.get_vm()
+        vm: Any = self._chain.get_vm()
         nonce = vm.state.get_nonce(self.accounts[sender])
         tx = vm.create_unsigned_transaction(nonce=nonce, gas_price=GAS_PRICE, gas=gas, to=to,
                                             value=value, data=data).as_signed_transaction(key, chain_id=CHAIN_ID)
@@ -123,7 +124,7 @@ class Chain:
 
     def call(self, to: bytes, data: bytes, sender: int = 0, gas: int = DEFAULT_GAS) -> Outcome:
         """Execute without mining (eth_call) at the next block's context."""
-        vm = self._chain.get_vm()
+        vm: Any = self._chain.get_vm()
         tx = vm.create_unsigned_transaction(nonce=vm.state.get_nonce(self.accounts[sender]), gas_price=0,
                                             gas=gas, to=to, value=0, data=data)
         self._chain.set_header_timestamp(self._next_time)

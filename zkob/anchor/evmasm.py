@@ -98,6 +98,13 @@ class Asm:
             return out
         return None
 
+    def value(self, name: str, out: str | None = None) -> str:
+        """``op`` for an opcode that pushes a result; returns the result's name."""
+        result = self.op(name, out)
+        if result is None:
+            raise StackError(f"{name} pushes nothing")
+        return result
+
     def jumpi(self, label: str) -> None:
         """Jump to ``label`` when the top item is non-zero (pops it)."""
         self.code.append(PUSH1 + 1)

@@ -28,7 +28,7 @@ about 59k gas, plus the calls between parts.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from ..zk.field import R
 from ..zk.poseidon_sparse import PartialRound, sparse_plan
@@ -49,14 +49,15 @@ def _sbox(asm: Asm, a: str) -> str:
     asm.dup("r")
     asm.dup(a)
     asm.dup(a)
-    a2 = asm.op("MULMOD")
+    a2 = asm.value("MULMOD")
     asm.dup("r")
     asm.swap(1)
     asm.dup(a2)
-    a4 = asm.op("MULMOD")
+    a4 = asm.value("MULMOD")
     asm.dup("r")
     asm.swap(2)
-    return asm.op("MULMOD")
+    del a4
+    return asm.value("MULMOD")
 
 
 def _reduce(asm: Asm) -> None:
@@ -160,10 +161,10 @@ Block = Callable[[Asm], None]
 
 def _blocks(t: int) -> list[Block]:
     plan = sparse_plan(t)
-    blocks: list[Block] = [lambda a, c=c: full_round(a, t, c, plan.mds) for c in plan.full_before]
-    blocks += [lambda a, rnd=rnd: partial_round(a, t, rnd) for rnd in plan.partial]
-    blocks.append(lambda a: leave_sparse(a, t, plan.t_hat))
-    blocks += [lambda a, c=c: full_round(a, t, c, plan.mds) for c in plan.full_after]
+    blocks: list[Block] = [partial(full_round, t=t, constants=c, mds=plan.mds) for c in plan.full_before]
+    blocks += [partial(partial_round, t=t, rnd=rnd) for rnd in plan.partial]
+    blocks.append(partial(leave_sparse, t=t, t_hat=plan.t_hat))
+    blocks += [partial(full_round, t=t, constants=c, mds=plan.mds) for c in plan.full_after]
     return blocks
 
 
@@ -189,7 +190,7 @@ def _prologue(t: int, first: bool) -> Asm:
             asm.push(0, "s0")
             break
         asm.push(32 * (i - 1 if first else i))
-        lane = asm.op("CALLDATALOAD", f"s{i}")
+        lane = asm.value("CALLDATALOAD", f"s{i}")
         if first:
             asm.dup("r")
             asm.dup(lane)

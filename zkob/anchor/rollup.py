@@ -156,21 +156,21 @@ class Rollup:
                 if entry["type"] == "error":
                     sig = f"{entry['name']}({','.join(i['type'] for i in entry['inputs'])})"
                     if selector(sig) == outcome.output[:4]:
-                        return entry["name"]
+                        return str(entry["name"])
         return outcome.output[:4].hex()
 
     def events(self, outcome: Outcome | None = None) -> list[tuple[str, dict[str, int]]]:
         """The rollup's events in a transaction (default: all mined so far), decoded by name."""
-        by_topic = {}
+        by_topic: dict[int, dict[str, Any]] = {}
         for entry in self.artifacts[ROLLUP].abi:
             if entry["type"] == "event":
                 sig = f"{entry['name']}({','.join(i['type'] for i in entry['inputs'])})"
                 by_topic[event_topic(sig)] = entry
         found = []
         for log in (outcome.logs if outcome is not None else self.chain.logs(self.address)):
-            entry = by_topic.get(log.topics[0]) if log.address == self.address and log.topics else None
-            if entry is not None:
-                found.append((entry["name"], _decode_event(entry, log.topics, log.data)))
+            event = by_topic.get(log.topics[0]) if log.address == self.address and log.topics else None
+            if event is not None:
+                found.append((str(event["name"]), _decode_event(event, log.topics, log.data)))
         return found
 
 

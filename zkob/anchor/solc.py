@@ -58,7 +58,7 @@ def node_oracle_dir() -> Path:
 
 
 def solc_version(directory: Path | None = None) -> str:
-    return _run({"language": "Solidity", "sources": {}}, directory)["version"]
+    return str(_run({"language": "Solidity", "sources": {}}, directory)["version"])
 
 
 def _run(standard_json: dict[str, Any], directory: Path | None) -> dict[str, Any]:
@@ -71,7 +71,8 @@ def _run(standard_json: dict[str, Any], directory: Path | None) -> dict[str, Any
                           capture_output=True, env=env, timeout=600)
     if proc.returncode != 0:
         raise CompileError(f"node failed: {proc.stderr.strip()[-500:]}")
-    return json.loads(proc.stdout)
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
 
 
 def compile_sources(sources: dict[str, str], directory: Path | None = None) -> dict[str, Artifact]:
