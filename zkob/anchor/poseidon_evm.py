@@ -21,8 +21,9 @@ sparse form (2t - 1 products, poseidon_sparse.py). Values stay below r
 between rounds; products are summed with ADD (five products < r still fit
 in 256 bits) and reduced with MOD.
 
-Measured cost (bench/results/anchor.md): t = 3 about 19k gas, t = 9
-about 59k gas, plus the calls between parts.
+Measured cost (bench/results/anchor.md, execution with the calls between
+parts): t = 3 15.0k gas (one part), t = 5 26.6k (two), t = 9 56.5k (four).
+Generating the parts of one width takes about 0.3 s (cached).
 """
 
 from __future__ import annotations
