@@ -111,3 +111,10 @@ def test_export_calldata_refuses_bad_outputs_in_one_line(proven, tmp_path, damag
     result = run("export", "calldata", out)
     assert result.exit_code == 2 and message in result.stderr and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_anchor_demo_refuses_a_non_empty_keep_directory(tmp_path):
+    (tmp_path / "something").write_text("x")
+    result = run("anchor", "demo", "--keep", tmp_path)
+    assert result.exit_code == 2 and "not an empty directory" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["something"]
