@@ -88,6 +88,20 @@ def test_export_calldata_prints_submit_batch_arguments(proven):
     assert data == "0x" + call_data(SUBMIT_SIGNATURE.format(n=4), expected).hex()
 
 
+def test_export_calldata_for_the_verifier_is_snarkjs_shaped(proven):
+    from zkob.anchor.calldata import VERIFY_SIGNATURE, verify_args
+
+    root, proof, public = proven
+    result = run("export", "calldata", root / "out", "--verifier")
+    assert result.exit_code == 0, result.stderr
+    a, b, c, inputs = json.loads("[" + result.stdout + "]")
+    hexed = lambda v: [hexed(x) for x in v] if isinstance(v, list) else int(v, 16)  # noqa: E731
+    assert [hexed(a), hexed(b), hexed(c), hexed(inputs)] == verify_args(proof, public)
+    assert hexed(b)[0] == [proof.b[0][1], proof.b[0][0]]     # (c1, c0)
+    data = run("export", "calldata", root / "out", "--verifier", "--data").stdout.strip()
+    assert data == "0x" + call_data(VERIFY_SIGNATURE.format(n=4), verify_args(proof, public)).hex()
+
+
 def test_export_calldata_places_refusals(proven):
     root, _, _ = proven
     result = run("export", "calldata", root / "out", "--refuse", 7, "--refuse", 9, "--queue-head", 7)

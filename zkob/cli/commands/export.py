@@ -135,22 +135,26 @@ def _rollup_files() -> dict[str, str]:
               "deposit (the rollup's queueHead); needed with --refuse.")
 @click.option("--data", "as_data", is_flag=True, help="Print the whole transaction data (selector and "
               "ABI encoding) as one 0x hex string instead of the arguments.")
-def export_calldata(out_dir: Path, refused: tuple[int, ...], queue_head: int | None, as_data: bool) -> None:
+@click.option("--verifier", "for_verifier", is_flag=True, help="Print verifyProof's arguments instead "
+              "(proof and public inputs, as `snarkjs zkey export soliditycalldata` does).")
+def export_calldata(out_dir: Path, refused: tuple[int, ...], queue_head: int | None, as_data: bool,
+                    for_verifier: bool) -> None:
     """Print the arguments of ZkobRollup.submitBatch for a prover's OUT_DIR (proof, public inputs, record).
 
     Like `snarkjs zkey export soliditycalldata`, with the bridge record
     (bridge.json encoded for the contract) as the third argument.
     """
     from ...anchor.abi import call_data
-    from ...anchor.calldata import SUBMIT_SIGNATURE, arguments_text, load_out_dir
+    from ...anchor.calldata import SUBMIT_SIGNATURE, VERIFY_SIGNATURE, arguments_text, load_out_dir, verify_args
     from ...zk.errors import ZkError
 
     try:
         proven = load_out_dir(out_dir)
-        args = proven.submit_args(refused, queue_head)
+        args = verify_args(proven.proof, proven.public) if for_verifier else proven.submit_args(refused, queue_head)
     except ZkError as exc:
         fail(exc)
     if as_data:
-        out.print("0x" + call_data(SUBMIT_SIGNATURE.format(n=len(proven.public)), args).hex(), markup=False)
+        signature = VERIFY_SIGNATURE if for_verifier else SUBMIT_SIGNATURE
+        out.print("0x" + call_data(signature.format(n=len(proven.public)), args).hex(), markup=False)
     else:
         out.print(arguments_text(args), markup=False)
