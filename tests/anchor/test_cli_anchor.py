@@ -102,6 +102,16 @@ def test_export_calldata_for_the_verifier_is_snarkjs_shaped(proven):
     assert data == "0x" + call_data(VERIFY_SIGNATURE.format(n=4), verify_args(proof, public)).hex()
 
 
+@pytest.mark.interop
+def test_export_calldata_for_the_verifier_prints_what_snarkjs_prints(node, proven):
+    root, _, _ = proven
+    theirs = node.snarkjs("zkey", "export", "soliditycalldata", str(root / "out" / "public.json"),
+                          str(root / "out" / "proof.json"))
+    assert theirs.returncode == 0, theirs.stderr
+    ours = run("export", "calldata", root / "out", "--verifier")
+    assert ours.stdout.strip() == theirs.stdout.strip()
+
+
 def test_export_calldata_places_refusals(proven):
     root, _, _ = proven
     result = run("export", "calldata", root / "out", "--refuse", 7, "--refuse", 9, "--queue-head", 7)

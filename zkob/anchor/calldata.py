@@ -69,15 +69,22 @@ def parse_for_verifier(proof_json: object, public_json: object, n_public: int) -
     return proof, public
 
 
-def _hex(value: object) -> str:
-    if isinstance(value, list):
-        return "[" + ",".join(_hex(v) for v in value) + "]"
-    return f'"0x{value:064x}"'
+def _words(values: Sequence[int], sep: str) -> str:
+    return "[" + sep.join(f'"0x{v:064x}"' for v in values) + "]"
 
 
-def arguments_text(args: Sequence[object]) -> str:
-    """The arguments as snarkjs's soliditycalldata prints them: hex words, comma-separated."""
-    return ",".join(_hex(a) for a in args)
+def verify_text(proof: Proof, public: Sequence[int]) -> str:
+    """verifyProof's arguments exactly as ``snarkjs zkey export soliditycalldata`` prints them
+    (point coordinates separated by ", ", everything else by ",")."""
+    a, b, c, inputs = verify_args(proof, public)
+    return ",".join([_words(a, ", "), "[" + ",".join(_words(pair, ", ") for pair in b) + "]",
+                     _words(c, ", "), _words(inputs, ",")])
+
+
+def submit_text(args: Sequence[Sequence[int]]) -> str:
+    """submitBatch's arguments (proof words, public inputs, record) in the same style."""
+    proof, public, record = args
+    return ",".join([_words(proof, ", "), _words(public, ","), _words(record, ",")])
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ def export_calldata(out_dir: Path, refused: tuple[int, ...], queue_head: int | N
     (bridge.json encoded for the contract) as the third argument.
     """
     from ...anchor.abi import call_data
-    from ...anchor.calldata import SUBMIT_SIGNATURE, VERIFY_SIGNATURE, arguments_text, load_out_dir, verify_args
+    from ...anchor.calldata import (SUBMIT_SIGNATURE, VERIFY_SIGNATURE, load_out_dir, submit_text, verify_args,
+                                    verify_text)
     from ...zk.errors import ZkError
 
     try:
@@ -157,4 +158,4 @@ def export_calldata(out_dir: Path, refused: tuple[int, ...], queue_head: int | N
         signature = VERIFY_SIGNATURE if for_verifier else SUBMIT_SIGNATURE
         out.print("0x" + call_data(signature.format(n=len(proven.public)), args).hex(), markup=False)
     else:
-        out.print(arguments_text(args), markup=False)
+        out.print(verify_text(proven.proof, proven.public) if for_verifier else submit_text(args), markup=False)
