@@ -11,7 +11,7 @@ Files (snarkjs's names where snarkjs has one):
     KEYS/proving_key.zkpk        zkob proving key (parameters + circuit digest inside)
     OUT/proof.json, OUT/public.json   snarkjs proof and [old_root, new_root, commitment, bridge]
     OUT/bridge.json              the batch's deposits and withdrawals (public)
-    OUT/batch.json               all ops and the salt (private, for replicas)
+    OUT/batch.json               all ops and the salt (private, for replicas: mode 0600)
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from ..state.api import State
 from ..state.batchfile import Batch
 from ..state.lightclient import bridge_record_json
 from ..state.params import Params
+from ..state.trace import BatchTrace
 from ..state.transition import apply_batch, trace_batch
 from ..zk.backends import get_backend, warm_up
 from ..zk.backends.base import Backend
 from ..zk.errors import MalformedInput
-from ..zk.files import write_atomic
+from ..zk.files import PRIVATE, write_atomic
 from ..zk.formats.snarkjs_json import Proof, VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
 from ..zk.groth16.keys import ProvingKey, pk_to_bytes
 from ..zk.groth16.prepared import PreparedR1CS, prepare
@@ -40,6 +41,7 @@ from ..zk.verifier import Verdict, verify
 from .keyfiles import PK_FILE, VK_FILE, load_proving_key, params_meta
 
 OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
+PRIVATE_FILES = frozenset({"batch.json"})  # written 0600 whatever the umask; the others follow the umask
 
 Report = Callable[[str], None]
 
@@ -60,9 +62,10 @@ def make_keys(params: Params, keys_dir: Path, rng=None, report: Report = _quiet,
     report(f"setup ({r1cs.n_constraints} constraints, {r1cs.n_wires} wires)")
     pk, vk = setup(r1cs, rng, params=params_meta(params), backend=get_backend(backend))
     report("writing keys")
+    files = {PK_FILE: pk_to_bytes(pk), VK_FILE: dumps(vk_to_json(vk))}  # serialized before anything is written
     keys_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(keys_dir / PK_FILE, pk_to_bytes(pk))
-    write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
+    for name, data in files.items():
+        write_atomic(keys_dir / name, data)
     return vk
 
 
@@ -143,9 +146,13 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
         "batch.json": json.dumps(batch.to_json(), indent=1) + "\n",
     }
     for name, text in contents.items():
-        write_atomic(out_dir / name, text)
+        write_atomic(out_dir / name, text, mode=PRIVATE if name in PRIVATE_FILES else None)
     report("advancing the state")
-    applied = apply_batch(state, batch)
-    if (applied.old_root, applied.new_root) != (trace.old_root, trace.new_root):
-        raise MalformedInput("state", "the state changed while proving; outputs describe the old state")
+    apply_batch(state, batch, check=lambda applied: _same_transition(applied, trace))
     return ProveResult(public, out_dir, prover.circuit.n_constraints)
+
+
+def _same_transition(applied: BatchTrace, proven: BatchTrace) -> None:
+    """Before the commit: the batch must move the state exactly as the proof says (else nothing is kept)."""
+    if applied.public_inputs != proven.public_inputs:
+        raise MalformedInput("state", "the state changed while proving; outputs describe the old state")

@@ -184,6 +184,7 @@ def create_store(directory: str | Path, params: Params) -> SqliteSource:
     if path.is_dir() and any(path.iterdir()):
         raise StoreError(f"refusing to create a state in {path}: the directory is not empty")
     path.mkdir(parents=True, exist_ok=True)
+    _create_private(path / DB_FILE)
     conn = _connect(path / DB_FILE)
     conn.execute("BEGIN IMMEDIATE")
     for statement in filter(str.strip, SCHEMA.split(";")):
@@ -192,6 +193,15 @@ def create_store(directory: str | Path, params: Params) -> SqliteSource:
     conn.execute("COMMIT")
     write_atomic(path / PARAMS_FILE, params.to_json())
     return SqliteSource(conn)
+
+
+def _create_private(db: Path) -> None:
+    """Create the empty database file 0600 (every account and order is in it; SQLite gives its -wal the same)."""
+    fd = os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+    finally:
+        os.close(fd)
 
 
 def read_params(directory: str | Path) -> Params:

@@ -67,6 +67,7 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
     from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
 
     from ...circuits.batch import build_circuit
     from ...state.api import close_state, create_state, new_state, open_state, replay_log
@@ -83,7 +84,7 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
-    out.print(f"[bold]zkob demo[/] in {root}")
+    out.print(Text.assemble(("zkob demo", "bold"), f" in {root}"))
     out.print(f"parameters: accounts_depth={params.accounts_depth} orders_depth={params.orders_depth} "
               f"assets_depth={params.assets_depth} batch_size={params.batch_size}")
 
@@ -163,7 +164,7 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
               f"root {_short(client.root)}; bridge saw {sum(op.NAME == 'deposit' for op in moves)} deposits "
               f"and {sum(op.NAME == 'withdraw' for op in moves)} withdrawals")
     replay = malleated_replay(vk, client, steps[-1])
-    out.print(f"light client: a malleated copy of the last proof is refused: {replay}")
+    out.print(f"light client: a malleated copy of the last proof is refused: {replay}", markup=False)
 
     # 5. replica
     t0 = time.perf_counter()

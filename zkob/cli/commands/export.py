@@ -35,11 +35,13 @@ def export_r1cs(directory: Path, out_file: Path) -> None:
     try:
         params = read_params(directory)
         r1cs, _ = build_circuit(params)
-        write_atomic(out_file, r1cs_to_bytes(r1cs))
+        data = r1cs_to_bytes(r1cs)
+        line = (f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
+                f"{r1cs.n_public} public inputs, digest {r1cs.digest()}")
+        write_atomic(out_file, data)  # the last step that can fail
     except (StoreError, ZkError, OSError) as exc:
         fail(exc)
-    out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
-              f"{r1cs.n_public} public inputs, digest {r1cs.digest()}", markup=False)
+    out.print(line, markup=False)
 
 
 @command.command("wtns")
@@ -59,7 +61,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     from ...state.errors import Rejected, StoreError
     from ...state.transition import trace_batch
     from ...zk.errors import ZkError
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
     state = open_or_fail(directory)
@@ -67,15 +69,17 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
-        write_atomic(out_file, wtns_to_bytes(witness))
+        data = wtns_to_bytes(witness)
+        lines = [f"{out_file}: {len(witness)} wires; public inputs " + " ".join(str(v) for v in trace.public_inputs)]
+        if not batch.salt_given:
+            lines.append(f"salt {trace.salt} (drawn at random)")
+        write_atomic(out_file, data, mode=PRIVATE)  # the witness holds every private value; last step that can fail
     except (Rejected, StoreError, ZkError, OSError) as exc:
         fail(exc)
     finally:
         close_state(state)
-    out.print(f"{out_file}: {len(witness)} wires; public inputs "
-              + " ".join(str(v) for v in trace.public_inputs), markup=False)
-    if not batch.salt_given:
-        out.print(f"salt {trace.salt} (drawn at random)", markup=False)
+    for line in lines:
+        out.print(line, markup=False)
 
 
 @command.command("solidity")

@@ -7,21 +7,23 @@ from pathlib import Path
 import click
 
 from ..statedir import open_or_fail
-from ..console import EXIT_INVALID, err, fail, out
+from ..console import EXIT_INVALID, done, err, fail, out
 
 
 class Mismatch(Exception):
     """A replayed batch does not reproduce its public inputs."""
 
 
+NAMES = ("old_root", "new_root", "commitment", "bridge")
+
+
 def _matches(expected: list[int], public_path: Path):
-    """A check for apply_batch: the trace's public inputs must equal public.json's."""
-    names = ("old_root", "new_root", "commitment", "bridge")
+    """A check for apply_batch: the trace's public inputs must equal public.json's (same length: checked first)."""
 
     def check(trace) -> None:
         got = [trace.old_root, trace.new_root, trace.commitment, trace.bridge]
         if got != expected:
-            wrong = next(n for n, a, b in zip(names, got, expected) if a != b)
+            wrong = next((n for n, a, b in zip(NAMES, got, expected) if a != b), "the public inputs")
             raise Mismatch(f"{wrong} differs from {public_path}")
 
     return check
@@ -52,16 +54,18 @@ def command(directory: Path, batch_files: tuple[Path, ...]) -> None:
                 expected = parse_public(load_json(public_path.read_bytes(), str(public_path)))
             except OSError as exc:
                 fail(f"{public_path}: {exc.strerror}")
+            if len(expected) != len(NAMES):
+                fail(f"{public_path}: expected {len(NAMES)} public inputs [{', '.join(NAMES)}], got {len(expected)}")
             batch = load_batch(path, state.params.batch_size)
             if not batch.salt_given:
                 fail(f"{path}: a replayed batch must carry its salt")
             try:
-                apply_batch(state, batch, check=_matches(expected, public_path))
+                trace = apply_batch(state, batch, check=_matches(expected, public_path))
             except Mismatch as exc:
                 err.print(f"{path}: {exc}", markup=False)
                 raise SystemExit(EXIT_INVALID) from None
-            err.print(f"[green]✓[/] {path}")
-        root = state.root
+            done(str(path))  # after the commit: nothing here may fail (no markup in a path)
+        root = trace.new_root
     except (Rejected, ZkError, StoreError) as exc:
         fail(exc)
     finally:

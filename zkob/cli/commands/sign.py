@@ -42,7 +42,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     from ...state.signing import batch_nonces, sign_ops
     from ...zk.eddsa import key_file_from_json
     from ...zk.errors import MalformedInput
-    from ...zk.files import write_atomic
+    from ...zk.files import PRIVATE, write_atomic
 
     try:
         prv, public_key = key_file_from_json(json.loads(key_file.read_bytes()), str(key_file))
@@ -69,7 +69,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     if batch.salt_given:
         document["salt"] = str(batch.salt)
     try:
-        write_atomic(out_path, json.dumps(document, indent=1) + "\n")
+        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE)  # signatures: the holder's
     except OSError as exc:
         fail(f"cannot write {out_path}: {exc.strerror or exc}")
     for i in mine:

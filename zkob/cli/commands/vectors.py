@@ -38,8 +38,13 @@ def command(out_dir: Path, topics: tuple[str, ...]) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         fail(f"cannot create {out_dir}: {exc.strerror}")
-    for topic in topics or sorted(TOPICS):
-        err.print(f"[dim]generating {topic}...[/]")
-        path = out_dir / f"{topic}.json"
-        write_atomic(path, render(topic))
+    rendered = {}
+    for topic in topics or sorted(TOPICS):  # every topic is computed before any file is written
+        err.print(f"generating {topic}...", style="dim", markup=False)
+        rendered[out_dir / f"{topic}.json"] = render(topic)
+    for path, data in rendered.items():
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            fail(f"cannot write {path}: {exc.strerror or exc}")
         out.print(str(path), markup=False)

@@ -54,14 +54,14 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | 
     g1_mul_many/g2_mul_many (default: get_backend("auto") at call time,
     compiled where numba imports; the pure backend makes the same key for
     the same rng). Refuses (SetupRefused)
-    a key that would admit forgeries; gamma == delta, delta = 1 or tau on
-    the domain are redrawn, never used.
+    a key that would admit forgeries (vk_problem); gamma == +-delta,
+    delta = 1 or tau on the domain are redrawn, never used.
     """
     rng = rng or secrets.SystemRandom()
     n = domain_size(r1cs)
     while True:
         tau, alpha, beta, gamma, delta = (_draw(rng) for _ in range(5))
-        if gamma != delta and delta != 1 and pow(tau, n, R) != 1:
+        if gamma != delta and (gamma + delta) % R != 0 and delta != 1 and pow(tau, n, R) != 1:
             break
     cols = columns_at(r1cs, tau, n)
     gamma_inv, delta_inv = pow(gamma, -1, R), pow(delta, -1, R)
