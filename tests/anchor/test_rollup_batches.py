@@ -12,11 +12,12 @@ GWEI = 10 ** 9
 
 
 @pytest.fixture(scope="module")
-def walkthrough(evm_tools, tmp_path_factory):
+def walkthrough(evm_tools, walkthrough_keys, tmp_path_factory):
     from zkob.cli.anchor_flow import run_walkthrough
 
     steps: list[str] = []
-    return run_walkthrough(tmp_path_factory.mktemp("anchor-walkthrough"), steps.append), steps
+    return run_walkthrough(tmp_path_factory.mktemp("anchor-walkthrough"), steps.append,
+                           keys_dir=walkthrough_keys), steps
 
 
 def test_two_proven_batches_pay_exactly(walkthrough):

@@ -43,6 +43,7 @@ class Walkthrough:
     chain: Chain
     rollup: Rollup
     state: State
+    keys_dir: Path
     gas: dict[str, int] = field(default_factory=dict)
     claimed: dict[tuple[str, int], int] = field(default_factory=dict)   # (user, asset) -> base units
 
@@ -55,17 +56,27 @@ def _submit(w: Walkthrough, name: str, out_dir: Path, refused: tuple[int, ...], 
     w.gas[name] = outcome.gas_used
 
 
-def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "auto") -> Walkthrough:
-    """Run every step in ``root`` (state, keys, proofs); raises on any step that fails."""
-    report("creating the venue's state and development keys (3/3/2, K = 4)")
+def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "auto",
+                    keys_dir: Path | None = None) -> Walkthrough:
+    """Run every step in ``root`` (state, keys, proofs); raises on any step that fails.
+
+    ``keys_dir``: development keys already made for ``PARAMS`` (``zkob setup``
+    on a 3/3/2, K = 4 state), so the slowest step is skipped; by default new
+    keys are made in ``root/keys``. Keys for other parameters are refused.
+    """
     state = create_state(root / "state", PARAMS)
-    make_keys(PARAMS, root / "keys", backend=backend)
-    prover = load_prover(PARAMS, root / "keys", backend)
+    if keys_dir is None:
+        report("creating the venue's state and development keys (3/3/2, K = 4)")
+        keys_dir = root / "keys"
+        make_keys(PARAMS, keys_dir, backend=backend)
+    else:
+        report(f"creating the venue's state (3/3/2, K = 4); keys from {keys_dir}")
+    prover = load_prover(PARAMS, keys_dir, backend)
     report("deploying the verifier, Poseidon code, test token and ZkobRollup on a local EVM")
     chain = Chain()
-    rollup = deploy_rollup(chain, load_vk(root / "keys" / "verification_key.json"), state.root,
+    rollup = deploy_rollup(chain, load_vk(keys_dir / "verification_key.json"), state.root,
                            accounts_depth=PARAMS.accounts_depth)
-    w = Walkthrough(root, chain, rollup, state)
+    w = Walkthrough(root, chain, rollup, state, keys_dir)
     pub = {user: tuple(private_to_public(key)) for user, key in KEYS.items()}
 
     report("alice deposits 100 (ETH, in gwei), mallory 1 naming a key off the curve, bob 5000 (tokens)")
@@ -102,5 +113,5 @@ def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "a
 def _prove_and_submit(w: Walkthrough, name: str, out_dir: Path, ops: list[Op], refused: tuple[int, ...],
                       head: int, prover) -> None:
     signed = sign_ops(ops, KEYS, w.state)
-    prove_batch(w.state, Batch(tuple(signed), random_salt()), out_dir.parent / "keys", out_dir, prover=prover)
+    prove_batch(w.state, Batch(tuple(signed), random_salt()), w.keys_dir, out_dir, prover=prover)
     _submit(w, name, out_dir, refused, head)

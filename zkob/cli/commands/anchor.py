@@ -18,8 +18,11 @@ def command() -> None:
 @command.command("demo")
 @click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the state, keys and proofs in this (new or empty) directory.")
+@click.option("--keys", "keys_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Development keys already made for the demo's parameters (zkob setup on a state made with "
+                   "--accounts-depth 3 --orders-depth 3 --assets-depth 2 --batch-size 4).")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True)
-def demo(keep: Path | None, backend: str) -> None:
+def demo(keep: Path | None, keys_dir: Path | None, backend: str) -> None:
     """Deploy the verifier and ZkobRollup on a local py-evm chain, deposit, prove two batches,
     submit them and claim the withdrawals; print the gas of every step."""
     try:
@@ -33,15 +36,16 @@ def demo(keep: Path | None, backend: str) -> None:
         err.print(f"- {step}", markup=False)
 
     from ...anchor.solc import CompileError
+    from ...zk.errors import ZkError
 
     try:
         if keep is not None:
             keep.mkdir(parents=True, exist_ok=True)
-            w = run_walkthrough(keep, report, backend)
+            w = run_walkthrough(keep, report, backend, keys_dir)
         else:
             with tempfile.TemporaryDirectory(prefix="zkob-anchor-") as tmp:
-                w = run_walkthrough(Path(tmp), report, backend)
-    except (CompileError, RuntimeError) as exc:
+                w = run_walkthrough(Path(tmp), report, backend, keys_dir)
+    except (CompileError, RuntimeError, ZkError, OSError) as exc:
         fail(exc)
     out.print(f"rollup at 0x{w.rollup.address.hex()}: height {w.rollup.height}, root {w.rollup.root}", markup=False)
     for (user, asset), value in sorted(w.claimed.items()):
@@ -49,3 +53,5 @@ def demo(keep: Path | None, backend: str) -> None:
         out.print(f"{user} claimed {value} {unit}", markup=False)
     for step, gas in w.gas.items():
         out.print(f"gas {step}: {gas:,}", markup=False)
+    if keep is not None:
+        out.print(f"kept everything in {keep}", markup=False)
