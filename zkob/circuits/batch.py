@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..state.params import Params
-from ..state.trace import BatchTrace
+from ..state.trace import PUBLIC_INPUTS, BatchTrace
 from ..zk.errors import Unsatisfied
 from ..zk.r1cs import R1CS
 from .cs import ConstraintSystem
@@ -33,8 +33,6 @@ from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .slot import slot_circuit
 from .witness import BatchInput, batch_input
-
-PUBLIC_INPUTS = ("old_root", "new_root", "commitment", "bridge")
 
 
 @dataclass(frozen=True)

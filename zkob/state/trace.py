@@ -192,6 +192,11 @@ class OpTrace:
     auth: Authorization | None = None
 
 
+# The proof's public inputs in order (DESIGN.md section 5): declared once, here, and
+# imported by the circuit (circuits/batch.py) and the base-layer contracts (anchor/).
+PUBLIC_INPUTS = ("old_root", "new_root", "commitment", "bridge")
+
+
 @dataclass(frozen=True)
 class BatchTrace:
     """A whole batch: exactly ``params.batch_size`` OpTraces (noop padding included).
