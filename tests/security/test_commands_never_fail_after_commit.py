@@ -37,7 +37,7 @@ def _leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
     return names
 
 
-def test_every_command_takes_a_path_that_looks_like_markup(tmp_path):
+def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough_keys):
     base = tmp_path / "a[/x]b"
     base.mkdir(parents=True)
     ran: set[str] = set()
@@ -46,7 +46,7 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path):
     def run(*args, shows=None):
         args = [str(a) for a in args]
         result = CliRunner().invoke(cli, args)
-        name = args[0] if args[0] not in ("circuit", "export") else f"{args[0]} {args[1]}"
+        name = args[0] if args[0] not in ("circuit", "export", "anchor") else f"{args[0]} {args[1]}"
         ran.add(name)
         if result.exit_code != 0 or "MarkupError" in result.output:
             why = result.output.strip()[-300:] or repr(result.exception)
@@ -80,10 +80,13 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path):
         shows=base / "out")
     vk = base / "keys" / "verification_key.json"
     run("verify", vk, base / "out" / "public.json", base / "out" / "proof.json")
+    run("export", "solidity", base / "keys", "-o", base / "v.sol", shows=base / "v.sol")
+    run("export", "calldata", base / "out", "--verifier")
     run("follow", vk, funded, base / "out", "--state", base / "client.json")
     run("replay", replica, base / "out" / "batch.json", shows=base / "out" / "batch.json")
     run("vectors", "-o", base / "vectors", "--topic", "poseidon", shows=base / "vectors")
     run("demo", "--keep", base / "demo", *DEMO, shows=base / "demo")
+    run("anchor", "demo", "--keep", base / "anchor", "--keys", walkthrough_keys, shows=base / "anchor")
 
     assert problems == []
     assert ran == _leaf_commands(cli)
