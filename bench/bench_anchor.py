@@ -39,7 +39,7 @@ from zkob.anchor.rollup import deploy_rollup  # noqa: E402
 from zkob.anchor.solc import compile_sources, node_oracle_dir, solc_version  # noqa: E402
 from zkob.anchor.statement import statement_r1cs, statement_witness  # noqa: E402
 from zkob.anchor.verifier_sol import CONTRACT, verifier_source  # noqa: E402
-from zkob.state.lightclient import record_digest  # noqa: E402
+from zkob.state.digest import record_digest  # noqa: E402
 from zkob.state.ops import Deposit, Withdraw  # noqa: E402
 from zkob.zk.eddsa import private_to_public  # noqa: E402
 from zkob.zk.formats.iden3 import r1cs_to_bytes, wtns_to_bytes  # noqa: E402

@@ -68,7 +68,7 @@ def walkthrough_keys(tmp_path_factory) -> Path:
     setup is its slowest part, so they share these keys.
     """
     from zkob.cli.anchor_flow import PARAMS
-    from zkob.cli.pipeline import make_keys
+    from zkob.pipeline.setup import make_keys
 
     keys = tmp_path_factory.mktemp("walkthrough-keys")
     make_keys(PARAMS, keys)

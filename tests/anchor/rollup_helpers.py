@@ -9,7 +9,7 @@ from zkob.anchor.layout import Layout
 from zkob.anchor.record import encode_record
 from zkob.anchor.rollup import Rollup, deploy_rollup
 from zkob.anchor.statement import prove_statement, statement_keys
-from zkob.state.lightclient import record_digest
+from zkob.state.digest import record_digest
 from zkob.zk.eddsa import private_to_public
 
 GENESIS = 3607627140608796879659380071776844901612302623152076817094415224584923813162

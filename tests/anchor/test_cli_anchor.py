@@ -13,7 +13,7 @@ from zkob.anchor.calldata import SUBMIT_SIGNATURE, submit_args
 from zkob.anchor.record import TAG_DEPOSIT, TAG_REFUSE, TAG_WITHDRAW
 from zkob.anchor.statement import prove_statement, statement_keys
 from zkob.cli.main import cli
-from zkob.state.lightclient import bridge_record_json, record_digest
+from zkob.state.digest import bridge_record_json, record_digest
 from zkob.state.ops import Deposit, Withdraw
 from zkob.state.signing import sign_op
 from zkob.zk.eddsa import private_to_public

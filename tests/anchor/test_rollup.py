@@ -14,7 +14,7 @@ from zkob.anchor.rollup import deposit_op_hash
 from zkob.state.ops import Deposit, Withdraw
 from zkob.zk.curve import g1_neg, g2_neg
 from zkob.zk.field import Q, R
-from zkob.zk.formats.snarkjs_json import Proof
+from zkob.zk.groth16.data import Proof
 
 from rollup_helpers import ALICE, BOB, CAROL, GENESIS, GWEI, PUB, make_venue
 
@@ -48,7 +48,7 @@ def test_two_batches_with_deposits_and_withdrawals_pay_exactly(venue):
     rollup, chain = venue.rollup, venue.rollup.chain
     alice, bob, carol = (chain.accounts[i] for i in (ALICE, BOB, CAROL))
     d1, d2 = Deposit(1, 1, 100, PUB[ALICE]), Deposit(2, 2, 500, PUB[BOB])
-    first = rollup.deposit(ALICE, *d1.fields_encoding()[:3], PUB[ALICE])
+    first = rollup.deposit(ALICE, d1.account, d1.asset, d1.amount, PUB[ALICE])
     assert first.ok
     (bound, owner), (queued, event) = rollup.events(first)
     assert (bound, owner["account"], queued) == ("AccountBound", 1, "Deposited")

@@ -14,7 +14,7 @@ import pytest
 
 from zkob.state.lightclient import Step
 from zkob.zk.field import R
-from zkob.zk.formats.snarkjs_json import Proof, VerifyingKey
+from zkob.zk.groth16.data import Proof, VerifyingKey
 from zkob.zk.groth16.keys import ProvingKey
 from zkob.zk.groth16.prove import prove
 from zkob.zk.groth16.setup import setup

@@ -20,10 +20,12 @@ from py_ecc import optimized_bn128 as bn
 from zkob.zk.curve import from_ecc_g1, from_ecc_g2, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
 from zkob.zk.errors import SetupRefused
 from zkob.zk.field import R
-from zkob.zk.formats.snarkjs_json import Proof, VerifyingKey, parse_vk, vk_problem, vk_to_json
+from zkob.zk.formats.snarkjs_json import parse_vk, vk_to_json
+from zkob.zk.groth16.data import Proof, VerifyingKey, vk_problem
 from zkob.zk.groth16.keys import pk_from_bytes, pk_to_bytes
 from zkob.zk.groth16.setup import setup
-from zkob.zk.verifier import pairing_product_is_one, public_combination, verify
+from zkob.zk.groth16.verify import pairing_product_is_one, public_combination
+from zkob.zk.verifier import verify
 
 from .conftest import statement_circuit
 

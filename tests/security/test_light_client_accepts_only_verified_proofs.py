@@ -17,10 +17,10 @@ from py_ecc import optimized_bn128 as bn
 from zkob.state import lightclient
 from zkob.state.lightclient import ClientState, Step, advance
 from zkob.zk.curve import from_ecc_g1
-from zkob.zk.formats.snarkjs_json import Proof
+from zkob.zk.groth16.data import Proof
 from zkob.zk.groth16 import batch
 from zkob.zk.groth16.batch import verify_batch
-from zkob.zk.verifier import pairing_product_is_one, public_combination
+from zkob.zk.groth16.verify import pairing_product_is_one, public_combination
 
 
 def _forged(keys, old, new):

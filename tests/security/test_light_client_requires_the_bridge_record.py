@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from zkob.cli.main import cli
 from zkob.state.batchfile import parse_op
-from zkob.state.lightclient import ClientState, advance, bridge_record_json, record_digest
+from zkob.state.digest import bridge_record_json, record_digest
+from zkob.state.lightclient import ClientState, advance
 from zkob.zk.eddsa import private_to_public, public_key_to_json
 
 from .conftest import write_out, write_vk

@@ -73,7 +73,7 @@ def test_commands_write_private_outputs_0600_under_a_permissive_umask(tmp_path):
 
 def test_prove_writes_batch_json_0600_and_the_public_files_by_the_umask(tmp_path, monkeypatch, keys: Keys):
     """The prover's outputs, with proving stubbed (the real prover is tested elsewhere)."""
-    from zkob.cli import pipeline
+    from zkob.pipeline import prove as pipeline
     from zkob.state.api import close_state, create_state
     from zkob.state.params import Params
     from zkob.zk.verifier import Verdict

@@ -23,7 +23,7 @@ import time
 from click.testing import CliRunner
 
 from zkob.cli.main import cli
-from zkob.state import lightclient
+from zkob.state import digest, lightclient
 from zkob.state.lightclient import LightClient
 from zkob.state.ops import to_json
 from zkob.state.params import MAX_BATCH
@@ -94,7 +94,7 @@ def _record_text(n_ops: int, padding: int = 0) -> str:
 
 def test_follow_bounds_bridge_json_before_hashing_anything(keys, tmp_path, monkeypatch):
     hashed = []
-    monkeypatch.setattr(lightclient, "op_hash", lambda op: hashed.append(op) or 0)
+    monkeypatch.setattr(digest, "op_hash", lambda op: hashed.append(op) or 0)  # record_digest hashes here
     vk_file = write_vk(tmp_path / "vk.json", keys.vk)
     huge = write_out(tmp_path / "huge", keys.step(10, 11))
     (huge / "bridge.json").write_text(_record_text(1, padding=HUGE))  # one op, then 8 MiB of blanks

@@ -76,9 +76,9 @@ def test_the_prover_commits_nothing_when_the_state_moved_while_it_proved(tmp_pat
     Proving is replaced by a stub (the real prover is tested elsewhere); the
     stub lets another handle advance the state, as a second process would.
     """
-    from zkob.cli import pipeline
+    from zkob.pipeline import prove as pipeline
     from zkob.state.api import trace_batch
-    from zkob.zk.formats.snarkjs_json import Proof
+    from zkob.zk.groth16.data import Proof
     from zkob.zk.verifier import Verdict
 
     state = create_state(tmp_path / "st", PARAMS)

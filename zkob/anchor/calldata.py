@@ -17,10 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..state.lightclient import parse_bridge_record, record_digest
+from ..state.digest import record_digest
+from ..state.lightclient import parse_bridge_record
 from ..state.ops import Op
 from ..zk.errors import MalformedInput
-from ..zk.formats.snarkjs_json import Proof, parse_proof, parse_public
+from ..zk.formats.snarkjs_json import parse_proof, parse_public
+from ..zk.groth16.data import Proof
 from ..zk.strict_json import load_json
 from .abi import call_data
 from .layout import Layout, layout_of

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..state.trace import PUBLIC_INPUTS
+from ..state.protocol import PUBLIC_INPUTS
 
 REQUIRED = ("old_root", "new_root", "commitment", "bridge")
 OPTIONAL = ("market", "time")

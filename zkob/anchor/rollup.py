@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..state.ops import Deposit, op_hash
-from ..zk.formats.snarkjs_json import Proof, VerifyingKey
+from ..zk.groth16.data import Proof, VerifyingKey
 from .abi import call_data, encode, event_topic, words
 from .calldata import submit_args, verify_calldata
 from .evm import Chain, Outcome

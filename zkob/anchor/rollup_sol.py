@@ -14,7 +14,8 @@ from __future__ import annotations
 from pathlib import Path
 from string import Template
 
-from ..state.ops import ENCODING_LEN, Deposit, Withdraw
+from ..state.ops import Deposit, Withdraw
+from ..state.protocol import ENCODING_LEN
 from ..zk.field import R
 from .layout import Layout, layout_of
 from .poseidon_evm import poseidon_parts

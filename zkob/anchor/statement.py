@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from ..zk.backends.pure import PureBackend
 from ..zk.field import R
-from ..zk.formats.snarkjs_json import Proof, VerifyingKey
+from ..zk.groth16.data import Proof, VerifyingKey
 from ..zk.groth16.keys import ProvingKey
 from ..zk.groth16.prove import prove
 from ..zk.groth16.setup import setup

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from ..zk.curve import G1, G2, g2_neg
 from ..zk.field import Q, R
-from ..zk.formats.snarkjs_json import VerifyingKey
+from ..zk.groth16.data import VerifyingKey
 
 CONTRACT = "Groth16Verifier"
 SIGNATURE = "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[{n}])"

@@ -1,6 +1,6 @@
 """The on-chain walkthrough (README, ``zkob anchor demo``): deposit, prove, submit, withdraw.
 
-Glue between the prover (pipeline.py) and the anchor package, on a local
+Glue between the prover (zkob/pipeline) and the anchor package, on a local
 py-evm chain: alice (chain account 1) deposits ETH for venue account 1,
 mallory (account 3) queues a deposit naming a key that is not on Baby
 Jubjub, bob (account 2) deposits test tokens for venue account 2.
@@ -22,12 +22,14 @@ from ..anchor.operator import admit_deposits
 from ..anchor.rollup import Rollup, deploy_rollup
 from ..state.api import State, create_state
 from ..state.batchfile import Batch, random_salt
-from ..state.ops import BUY, SELL, Fill, Op, Place, Withdraw
+from ..state.ops import Fill, Op, Place, Withdraw
+from ..state.protocol import BUY, SELL
 from ..state.params import Params
 from ..state.signing import sign_ops
 from ..zk.eddsa import private_to_public
-from .keyfiles import load_vk
-from .pipeline import load_prover, make_keys, prove_batch
+from ..pipeline.keyfiles import load_vk
+from ..pipeline.prove import load_prover, prove_batch
+from ..pipeline.setup import make_keys
 
 PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
 ETH, TOKEN = 1, 2                  # venue asset ids (rollup.deploy_rollup's defaults)
@@ -77,7 +79,7 @@ def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "a
     rollup = deploy_rollup(chain, load_vk(keys_dir / "verification_key.json"), state.root,
                            accounts_depth=PARAMS.accounts_depth)
     w = Walkthrough(root, chain, rollup, state, keys_dir)
-    pub = {user: tuple(private_to_public(key)) for user, key in KEYS.items()}
+    pub = {user: private_to_public(key) for user, key in KEYS.items()}
 
     report("alice deposits 100 (ETH, in gwei), mallory 1 naming a key off the curve, bob 5000 (tokens)")
     for name, (user, asset, amount, key) in {"deposit alice": (ALICE, ETH, 100, pub[ALICE]),

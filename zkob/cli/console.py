@@ -1,7 +1,8 @@
-"""Shared output helpers: results to stdout, messages to stderr, exit codes.
+"""Shared output helpers: results to stdout, messages to stderr, progress.
 
-Exit codes (STYLE.md rule 13): 0 ok, 1 invalid proof, 2 bad input or
-rejected batch. Tracebacks reach the user only with ZKOB_DEBUG=1.
+Exit codes are declared in zk/errors.py (0 ok, 1 refused, 2 bad input or
+rejected batch, 3 internal error); cli/main.py ends every command with
+them. Tracebacks reach the user only with ZKOB_DEBUG=1.
 
 Text that comes from the user (paths, file contents, messages that quote
 them) is never parsed as rich markup: print it with ``markup=False`` or
@@ -16,11 +17,10 @@ import sys
 from typing import NoReturn
 
 from rich.console import Console
+from rich.status import Status
 from rich.text import Text
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_BAD_INPUT = 2
+from ..zk.errors import EXIT_BAD_INPUT
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -31,12 +31,12 @@ def debug_enabled() -> bool:
 
 
 def one_line(message: object) -> str:
-    """Collapse a message to one line (errors are one line, DESIGN.md section 8)."""
+    """Collapse a message to one line (errors are one line, docs/protocol.md section 7)."""
     return " ".join(str(message).split())
 
 
 def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``.
+    """Print ``error: message`` on stderr and exit with ``code`` (the error boundary's printer).
 
     An OSError reads ``path: reason`` instead of Python's ``[Errno n] ...``.
     """
@@ -66,7 +66,7 @@ class Phases:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.timings: list[tuple[str, float]] = []
-        self._status = None
+        self._status: Status | None = None
         self._name: str | None = None
         self._start = 0.0
 

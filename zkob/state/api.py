@@ -10,7 +10,6 @@ A stored state holds an open SQLite connection: ``close_state`` it (or use
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,11 +97,3 @@ def _matches_log(entry: LogEntry) -> Callable[[BatchTrace], None]:
 
     return check
 
-
-def log_entry_json(entry: LogEntry) -> str:
-    """One log entry as JSON with decimal strings (for export to other replicas)."""
-    return json.dumps({
-        "seq": entry.seq, "old_root": str(entry.old_root), "new_root": str(entry.new_root),
-        "commitment": str(entry.commitment), "bridge": str(entry.bridge), "salt": str(entry.salt),
-        "batch": json.loads(entry.ops_json),
-    }, sort_keys=True)

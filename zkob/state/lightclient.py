@@ -39,16 +39,17 @@ from pathlib import Path
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_decimal
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import Proof, VerifyingKey, vk_to_json
+from ..zk.formats.snarkjs_json import vk_to_json
 from ..zk.groth16.batch import verify_batch
-from ..zk.verifier import verify
+from ..zk.verifier import Proof, VerifyingKey, verify
 from .batchfile import parse_op
-from .digest import bridge_digest
-from .ops import BRIDGE_TYPES, Op, op_hash, to_json
+from .digest import record_digest
+from .ops import Op
 from .params import MAX_BATCH
+from .protocol import PUBLIC_INPUTS
 
 FORMAT = "zkob-light-client-1"
-N_PUBLIC = 4
+N_PUBLIC = len(PUBLIC_INPUTS)
 # A record lists at most one batch's deposits and withdrawals (<= MAX_BATCH ops of about 500 bytes
 # of indented JSON each), so 4 MiB holds the largest honest one and bounds what a follower hashes.
 MAX_BRIDGE_RECORD_BYTES = 4 << 20
@@ -160,7 +161,7 @@ def parse_bridge_record(data: object) -> tuple[Op, ...]:
         raise MalformedInput("bridge record.ops", f"a batch holds at most {MAX_BATCH} ops, got {len(data['ops'])}")
     ops = tuple(parse_op(obj, i) for i, obj in enumerate(data["ops"]))
     for i, op in enumerate(ops):
-        if op.TYPE not in BRIDGE_TYPES:
+        if not op.SPEC.bridge:
             raise MalformedInput(f"bridge record ops[{i}]", f"{op.NAME} is not a deposit or withdraw")
     claimed = parse_decimal(data["bridge"], "bridge record.bridge")
     if claimed != record_digest(ops):
@@ -168,21 +169,10 @@ def parse_bridge_record(data: object) -> tuple[Op, ...]:
     return ops
 
 
-def record_digest(ops: Sequence[Op]) -> int:
-    """The bridge digest of a record: noops between them do not change it."""
-    return bridge_digest([op.TYPE for op in ops], [op_hash(op) for op in ops])
-
-
-def bridge_record_json(ops: Sequence[Op]) -> dict:
-    """The public bridge record of a batch (what the prover writes to bridge.json)."""
-    bridge_ops = [op for op in ops if op.TYPE in BRIDGE_TYPES]
-    return {"ops": [to_json(op) for op in bridge_ops], "bridge": str(record_digest(bridge_ops))}
-
-
 def _statement_problem(state: ClientState, step: Step) -> str | None:
     public = step.public
     if len(public) != N_PUBLIC or not all(isinstance(x, int) and 0 <= x < R for x in public):
-        return f"expected {N_PUBLIC} public inputs [old_root, new_root, commitment, bridge]"
+        return f"expected {N_PUBLIC} public inputs [{', '.join(PUBLIC_INPUTS)}]"
     old_root, _new_root, _commitment, bridge = public
     if statement_id(public) in state.statements:
         return "replay: this statement (same public inputs) was already applied"

@@ -1,4 +1,4 @@
-"""Files that appear whole or not at all (DESIGN.md section 8), with the permissions they should have.
+"""Files that appear whole or not at all (docs/protocol.md section 7), with the permissions they should have.
 
 ``write_atomic`` writes to a temporary file in the same directory, fsyncs
 it, renames it over the target and fsyncs the directory, so a crash leaves
@@ -20,7 +20,7 @@ PRIVATE = 0o600  # key files, batch.json, signed batches, witnesses: the owner o
 _NO_HARD_LINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK}
 
 
-def write_atomic(path: str | os.PathLike, data: bytes | str, mode: int | None = None,
+def write_atomic(path: str | os.PathLike[str], data: bytes | str, mode: int | None = None,
                  overwrite: bool = True) -> None:
     """Atomically replace ``path`` with ``data`` (str is written as UTF-8).
 

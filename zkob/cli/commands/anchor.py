@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import err, fail, out
+from ..console import err, out
 
 
 @click.group("anchor")
@@ -25,18 +25,19 @@ def command() -> None:
 def demo(keep: Path | None, keys_dir: Path | None, backend: str) -> None:
     """Deploy the verifier and ZkobRollup on a local py-evm chain, deposit, prove two batches,
     submit them and claim the withdrawals; print the gas of every step."""
+    from ...zk.errors import ZkobError
+
     try:
         from ..anchor_flow import ETH, run_walkthrough
     except ImportError as exc:
-        fail(f"{exc} (the on-chain walkthrough needs the test extra: pip install 'zkob[test]')")
+        raise ZkobError(f"{exc} (the on-chain walkthrough needs the test extra: pip install 'zkob[test]')") from None
     if keep is not None and keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
-        fail(f"{keep} exists and is not an empty directory")
+        raise ZkobError(f"{keep} exists and is not an empty directory")
 
     def report(step: str) -> None:
         err.print(f"- {step}", markup=False)
 
     from ...anchor.solc import CompileError
-    from ...zk.errors import ZkError
 
     try:
         if keep is not None:
@@ -45,8 +46,8 @@ def demo(keep: Path | None, keys_dir: Path | None, backend: str) -> None:
         else:
             with tempfile.TemporaryDirectory(prefix="zkob-anchor-") as tmp:
                 w = run_walkthrough(Path(tmp), report, backend, keys_dir)
-    except (CompileError, RuntimeError, ZkError, OSError) as exc:
-        fail(exc)
+    except (CompileError, RuntimeError) as exc:  # the compiler's or the chain's, not zkob's: one line, exit 2
+        raise ZkobError(str(exc)) from None
     out.print(f"rollup at 0x{w.rollup.address.hex()}: height {w.rollup.height}, root {w.rollup.root}", markup=False)
     for (user, asset), value in sorted(w.claimed.items()):
         unit = "wei" if asset == ETH else "token units"

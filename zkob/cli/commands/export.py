@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from ..statedir import open_or_fail
-from ..console import fail, out
+from ..console import out
+from ..statedir import state_dir
 
 
 @click.group("export")
@@ -26,21 +26,15 @@ def command() -> None:
 def export_r1cs(directory: Path, out_file: Path) -> None:
     """Write the R1CS of DIRECTORY's parameters (`snarkjs r1cs info OUT.r1cs` reads it)."""
     from ...circuits.batch import build_circuit
-    from ...state.errors import StoreError
     from ...state.store import read_params
-    from ...zk.errors import ZkError
     from ...zk.files import write_atomic
     from ...zk.formats.iden3 import r1cs_to_bytes
 
-    try:
-        params = read_params(directory)
-        r1cs, _ = build_circuit(params)
-        data = r1cs_to_bytes(r1cs)
-        line = (f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
-                f"{r1cs.n_public} public inputs, digest {r1cs.digest()}")
-        write_atomic(out_file, data)  # the last step that can fail
-    except (StoreError, ZkError, OSError) as exc:
-        fail(exc)
+    r1cs, _ = build_circuit(read_params(directory))
+    data = r1cs_to_bytes(r1cs)
+    line = (f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, "
+            f"{r1cs.n_public} public inputs, digest {r1cs.digest()}")
+    write_atomic(out_file, data)  # the last step that can fail
     out.print(line, markup=False)
 
 
@@ -56,28 +50,20 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     commitment depends on it).
     """
     from ...circuits.batch import witness_for
-    from ...state.api import close_state
     from ...state.batchfile import load_batch
-    from ...state.errors import Rejected, StoreError
     from ...state.transition import trace_batch
-    from ...zk.errors import ZkError
     from ...zk.files import PRIVATE, write_atomic
     from ...zk.formats.iden3 import wtns_to_bytes
 
-    state = open_or_fail(directory)
-    try:
+    with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size)
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
-        data = wtns_to_bytes(witness)
-        lines = [f"{out_file}: {len(witness)} wires; public inputs " + " ".join(str(v) for v in trace.public_inputs)]
-        if not batch.salt_given:
-            lines.append(f"salt {trace.salt} (drawn at random)")
-        write_atomic(out_file, data, mode=PRIVATE)  # the witness holds every private value; last step that can fail
-    except (Rejected, StoreError, ZkError, OSError) as exc:
-        fail(exc)
-    finally:
-        close_state(state)
+    data = wtns_to_bytes(witness)
+    lines = [f"{out_file}: {len(witness)} wires; public inputs " + " ".join(str(v) for v in trace.public_inputs)]
+    if not batch.salt_given:
+        lines.append(f"salt {trace.salt} (drawn at random)")
+    write_atomic(out_file, data, mode=PRIVATE)  # the witness holds every private value; last step that can fail
     for line in lines:
         out.print(line, markup=False)
 
@@ -96,23 +82,20 @@ def export_solidity(keys_or_vk: Path, out_file: Path, rollup_dir: Path | None) -
     """
     from ...anchor.layout import layout_of
     from ...anchor.verifier_sol import verifier_source
-    from ...zk.errors import ZkError
+    from ...pipeline.keyfiles import VK_FILE, load_vk
+    from ...zk.errors import ZkobError
     from ...zk.files import write_atomic
-    from ..keyfiles import VK_FILE, load_vk
 
     path = keys_or_vk / VK_FILE if keys_or_vk.is_dir() else keys_or_vk
-    try:
-        vk = load_vk(path)
-        files = {out_file: verifier_source(vk)}
-        if rollup_dir is not None:
-            if vk.n_public != layout_of().n_public:
-                fail(f"{path}: the key has {vk.n_public} public inputs; ZkobRollup takes {layout_of().n_public}")
-            files.update({rollup_dir / name: text for name, text in _rollup_files().items()})
-            rollup_dir.mkdir(parents=True, exist_ok=True)
-        for target, text in files.items():
-            write_atomic(target, text)
-    except (ZkError, OSError) as exc:
-        fail(exc)
+    vk = load_vk(path)
+    files = {out_file: verifier_source(vk)}
+    if rollup_dir is not None:
+        if vk.n_public != layout_of().n_public:
+            raise ZkobError(f"{path}: the key has {vk.n_public} public inputs; ZkobRollup takes {layout_of().n_public}")
+        files.update({rollup_dir / name: text for name, text in _rollup_files().items()})
+        rollup_dir.mkdir(parents=True, exist_ok=True)
+    for target, text in files.items():
+        write_atomic(target, text)
     out.print(f"{out_file}: Groth16Verifier for {vk.n_public} public inputs", markup=False)
     if rollup_dir is not None:
         out.print(f"{rollup_dir}: {', '.join(sorted(p.name for p in files if p != out_file))}", markup=False)
@@ -151,13 +134,8 @@ def export_calldata(out_dir: Path, refused: tuple[int, ...], queue_head: int | N
     from ...anchor.abi import call_data
     from ...anchor.calldata import (SUBMIT_SIGNATURE, VERIFY_SIGNATURE, load_out_dir, submit_text, verify_args,
                                     verify_text)
-    from ...zk.errors import ZkError
-
-    try:
-        proven = load_out_dir(out_dir)
-        args = verify_args(proven.proof, proven.public) if for_verifier else proven.submit_args(refused, queue_head)
-    except ZkError as exc:
-        fail(exc)
+    proven = load_out_dir(out_dir)
+    args = verify_args(proven.proof, proven.public) if for_verifier else proven.submit_args(refused, queue_head)
     if as_data:
         signature = VERIFY_SIGNATURE if for_verifier else SUBMIT_SIGNATURE
         out.print("0x" + call_data(signature.format(n=len(proven.public)), args).hex(), markup=False)

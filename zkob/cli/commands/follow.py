@@ -7,31 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import EXIT_INVALID, err, fail, out
-
-
-def _read_step(directory: Path, index: int):
-    from ...state.lightclient import MAX_BRIDGE_RECORD_BYTES, Step, parse_bridge_record
-    from ...zk.errors import MalformedInput
-    from ...zk.formats.snarkjs_json import load_json, parse_proof, parse_public
-
-    def read(name: str, limit: int | None = None) -> bytes:
-        try:
-            with open(directory / name, "rb") as handle:
-                data = handle.read(-1 if limit is None else limit + 1)
-        except OSError as exc:
-            raise FileNotFoundError(f"{directory / name}: {exc.strerror}") from None
-        if limit is not None and len(data) > limit:
-            raise MalformedInput(f"{directory / name}", f"larger than {limit} bytes; no batch has such a record")
-        return data
-
-    public = parse_public(load_json(read("public.json"), f"{directory}/public.json"))
-    proof = parse_proof(load_json(read("proof.json"), f"{directory}/proof.json"))
-    record = None
-    if (directory / "bridge.json").exists():  # bounded before it is parsed or hashed
-        raw = read("bridge.json", MAX_BRIDGE_RECORD_BYTES)
-        record = parse_bridge_record(load_json(raw, f"{directory}/bridge.json"))
-    return Step(tuple(public), proof, record)
+from ..console import err, out
 
 
 @click.command("follow")
@@ -52,32 +28,25 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
     record missing or mismatched); the steps before it stay applied.
     """
+    from ...pipeline.keyfiles import load_vk
+    from ...pipeline.outputs import read_step
     from ...state.lightclient import ClientState, LightClient, advance
-    from ...zk.errors import ZkError
+    from ...state.ops import to_json
+    from ...zk.errors import Refused, ZkobError
     from ...zk.field import parse_decimal
-    from ..keyfiles import load_vk
 
-    try:  # every input is read before the client file is created or changed
-        vk = load_vk(vk_file)
-        trusted = parse_decimal(root, "ROOT")
-        steps = [_read_step(d, i) for i, d in enumerate(outs)]
-    except (ZkError, OSError) as exc:
-        fail(exc)
+    vk = load_vk(vk_file)  # every input is read before the client file is created or changed
+    trusted = parse_decimal(root, "ROOT")
+    steps = [read_step(d) for d in outs]
     if state_file is None:
         state, outcome = advance(ClientState.start(vk, trusted), vk, steps, batch=not one_by_one)
     else:
-        try:
-            with LightClient.open(state_file, vk, trusted) as client:  # locked until the state is written
-                if client.state.genesis != trusted:
-                    fail(f"{state_file} follows a chain from another trusted root")
-                outcome = client.follow(vk, steps, batch=not one_by_one)
-                state = client.state
-        except (ZkError, OSError) as exc:
-            fail(exc)
-    moves = [
-        {"op": op.NAME, "account": str(op.account), "asset": str(op.asset), "amount": str(op.amount)}
-        for a in outcome.accepted for op in (a.bridge_ops or ())
-    ]
+        with LightClient.open(state_file, vk, trusted) as client:  # locked until the state is written
+            if client.state.genesis != trusted:
+                raise ZkobError(f"{state_file} follows a chain from another trusted root")
+            outcome = client.follow(vk, steps, batch=not one_by_one)
+            state = client.state
+    moves = [to_json(op) for a in outcome.accepted for op in a.bridge_ops]
     if as_json:
         out.print(json.dumps({
             "root": str(state.root), "height": state.height, "accepted": len(outcome.accepted),
@@ -89,7 +58,6 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
             err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}",
                       markup=False)
         out.print(str(state.root), markup=False)
-    if not outcome.ok:
+    if outcome.refused_index is not None:
         where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"
-        err.print(f"refused {where}: {outcome.reason}", markup=False)
-        raise SystemExit(EXIT_INVALID)
+        raise Refused(f"refused {where}: {outcome.reason}")

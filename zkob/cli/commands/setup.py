@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..console import Phases, err, fail, out
-
+from ..console import Phases, err, out
 
 
 @click.command("setup")
@@ -20,27 +19,20 @@ from ..console import Phases, err, fail, out
 @click.option("--quiet", is_flag=True, help="No progress output.")
 def command(directory: Path, keys_dir: Path, force: bool, backend: str, quiet: bool) -> None:
     """Make Groth16 proving and verification keys for DIRECTORY's parameters."""
-    from ...state.errors import StoreError
-    from ...state.store import read_params
-    from ...zk.errors import ZkError
     from rich.markup import escape
 
+    from ...pipeline.keyfiles import PK_FILE, VK_FILE
+    from ...pipeline.setup import make_keys
+    from ...state.store import read_params
+    from ...zk.errors import ZkobError
     from ...zk.groth16.setup import DEV_CEREMONY_WARNING
-    from ..keyfiles import PK_FILE, VK_FILE
-    from ..pipeline import make_keys
 
-    try:
-        params = read_params(directory)
-    except (StoreError, ZkError) as exc:
-        fail(exc)
+    params = read_params(directory)
     existing = [name for name in (PK_FILE, VK_FILE) if (keys_dir / name).exists()]
     if existing and not force:
-        fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
+        raise ZkobError(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
-    try:
-        with Phases(quiet) as report:
-            make_keys(params, keys_dir, report=report, backend=backend)
-    except (ZkError, OSError) as exc:
-        fail(exc)
+    with Phases(quiet) as report:
+        make_keys(params, keys_dir, report=report, backend=backend)
     out.print(str(keys_dir / VK_FILE), markup=False)
     out.print(str(keys_dir / PK_FILE), markup=False)

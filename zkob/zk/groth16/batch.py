@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from py_ecc import optimized_bn128 as bn
 
 from ..curve import g1_neg, to_ecc_g1, to_ecc_g2
-from ..formats.snarkjs_json import Proof, VerifyingKey, vk_problem
-from ..verifier import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
+from .data import Proof, VerifyingKey, vk_problem
+from .verify import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
                         verify, vk_points_problem)
 
 WEIGHT_BITS = 128
@@ -67,7 +67,8 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
         return BatchVerdict(False, ((NOT_ATTRIBUTED, f"could not verify: {type(exc).__name__}: {exc}"),))
 
 
-def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
+def _verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
+                  draw: Callable[[], int]) -> BatchVerdict:
     if not isinstance(vk, VerifyingKey) or vk_problem(vk) or vk_points_problem(vk):
         return BatchVerdict(False, ((NOT_ATTRIBUTED, "not a safe VerifyingKey"),))
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) \
