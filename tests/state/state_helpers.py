@@ -5,15 +5,24 @@ from __future__ import annotations
 from functools import lru_cache
 
 from zkob.state.batchfile import Batch, parse_batch
+from zkob.state.config import Config
+from zkob.state.oracle import IndexReport, SettlementReport, committee_key, report_to_json, sign_report
 from zkob.state.params import Params
 from zkob.state.rules import remainder_escrow
 from zkob.state.signing import sign_ops
 from zkob.state.state import State
 from zkob.zk.eddsa import private_to_public
+from zkob.zk.field import R
 from zkob.zk.poseidon import poseidon
 
-TINY = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
 U64 = 1 << 64
+COMMITTEE = tuple(bytes([0xC0 + k, 0x11]) * 16 for k in range(3))  # oracle committee private keys
+CONFIG = Config(oracle_keys=tuple(committee_key(k) for k in COMMITTEE), quorum=2, venue_id=4242)
+TINY = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4, underlyings=2,
+              instruments_depth=3, positions=2, reports=2, derivatives_slots=2, config=CONFIG)
+#: every slot full: derivatives tests put up to four derivatives ops in a batch
+DERIV = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4, underlyings=2,
+               instruments_depth=3, positions=2, reports=2, derivatives_slots=4, config=CONFIG)
 
 
 def key(account: int) -> bytes:
@@ -24,15 +33,41 @@ def key(account: int) -> bytes:
 TEST_KEYS = {a: key(a) for a in range(256)}
 
 
-def batch(*ops: dict, salt: int | None = 5, k: int = 4, state: State | None = None) -> Batch:
-    """Parse op dicts; with ``state``, sign the withdraw/place/cancel ops with the test keys for it."""
-    data: dict = {"ops": list(ops)}
+def batch(*ops: dict, salt: int | None = 5, params: Params | None = None, state: State | None = None,
+          time: int | None = None, reports: tuple = ()) -> Batch:
+    """Parse op dicts; with ``state``, sign the signed ops with the test keys for it.
+
+    ``time`` defaults to the state's time (or 0); ``reports`` are report
+    objects or dicts. ``params`` defaults to the state's (or TINY).
+    """
+    params = params or (state.params if state is not None else TINY)
+    if time is None:
+        time = 0 if state is None else state.market.time
+    data: dict = {"ops": list(ops), "time": time,
+                  "reports": [r if isinstance(r, dict) else report_to_json(r) for r in reports]}
     if salt is not None:
         data["salt"] = str(salt)
-    parsed = parse_batch(data, k, require_sigs=False)
+    parsed = parse_batch(data, params, require_sigs=False)
     if state is None:
         return parsed
-    return Batch(sign_ops(parsed.ops, TEST_KEYS, state), parsed.salt, parsed.salt_given)
+    return Batch(sign_ops(parsed.ops, TEST_KEYS, state), parsed.salt, parsed.salt_given, parsed.time,
+                 parsed.reports)
+
+
+def index(underlying: int, price: int, ts: int, signers: tuple[int, ...] = (0, 1)) -> IndexReport:
+    """An index report signed by these committee members (COMMITTEE), in signer order."""
+    report = IndexReport(underlying, price, ts)
+    for k in signers:
+        report = sign_report(report, COMMITTEE[k], k)
+    return report  # type: ignore[return-value]
+
+
+def settlement(instrument: int, price: int, terms, signers: tuple[int, ...] = (0, 1)) -> SettlementReport:
+    """A settlement report of a listed instrument (its terms) signed by these committee members."""
+    report = SettlementReport(instrument, price)
+    for k in signers:
+        report = sign_report(report, COMMITTEE[k], k, terms)
+    return report  # type: ignore[return-value]
 
 
 def deposit(account, asset, amount, pubkey=None) -> dict:
@@ -65,7 +100,7 @@ def signed_history(*op_lists: list[dict], params: Params = TINY, salt: int = 5) 
 
     scratch, out = new_state(params), []
     for ops in op_lists:
-        out.append(batch(*ops, salt=salt, k=params.batch_size, state=scratch))
+        out.append(batch(*ops, salt=salt, params=params, state=scratch))
         apply_batch(scratch, out[-1])
     return out
 
@@ -79,7 +114,7 @@ def pk(account: int) -> tuple[int, int]:
 def snapshot(state: State) -> tuple:
     """Everything observable about a state (for "unchanged" assertions)."""
     return (state.root, state.height, tuple(state.accounts()), tuple(state.balances()),
-            tuple(state.orders()), tuple(state.log()))
+            tuple(state.orders()), tuple(state.instruments()), state.market, state.blind, tuple(state.log()))
 
 
 def dense_root(depth: int, leaves: dict[int, int]) -> int:
@@ -91,7 +126,7 @@ def dense_root(depth: int, leaves: dict[int, int]) -> int:
 
 
 def reference_root(state: State) -> int:
-    """State root recomputed from the logical contents (accounts, balances, orders)."""
+    """State root recomputed from the logical contents (accounts, balances, orders, instruments, market, blind)."""
     p = state.params
     per_account: dict[int, dict[int, int]] = {}
     for account, asset, amount in state.balances():
@@ -100,11 +135,20 @@ def reference_root(state: State) -> int:
     for account, leaf in state.accounts():
         balances_root = dense_root(p.assets_depth, per_account.get(account, {}))
         assert leaf.balances_root == balances_root
-        account_leaves[account] = poseidon([leaf.pk_x, leaf.pk_y, leaf.nonce, balances_root])
+        slot_hashes = [0 if s is None else poseidon([s.instrument, s.kind, s.underlying, s.strike, s.expiry,
+                                                     s.size % R]) for s in leaf.slots]
+        account_leaves[account] = poseidon([leaf.pk_x, leaf.pk_y, leaf.nonce, balances_root, leaf.cash % R,
+                                            poseidon(slot_hashes)])
     assert set(per_account) <= set(account_leaves), "balances of a never-created account"
-    order_leaves = {i: poseidon([o.account, o.base, o.quote, o.side, o.price, o.remaining])
+    order_leaves = {i: poseidon([o.account, o.base, o.quote, o.side, o.price, o.remaining, o.instrument])
                     for i, o in state.orders()}
-    return poseidon([dense_root(p.accounts_depth, account_leaves), dense_root(p.orders_depth, order_leaves)])
+    instrument_leaves = {i: poseidon([t.kind, t.underlying, t.strike, t.expiry, t.settle_price])
+                         for i, t in state.instruments()}
+    market = state.market
+    oracle_hash = poseidon([v for e in market.oracle for v in (e.price, e.ts)])
+    market_hash = poseidon([market.time, p.config.config_hash(), oracle_hash])
+    return poseidon([dense_root(p.accounts_depth, account_leaves), dense_root(p.orders_depth, order_leaves),
+                     dense_root(p.instruments_depth, instrument_leaves), market_hash, state.blind])
 
 
 def holdings(state: State) -> dict[int, int]:

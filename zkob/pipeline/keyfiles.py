@@ -9,7 +9,6 @@ it without loading the prover.
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,7 @@ PK_FILE = "proving_key.zkpk"
 
 def params_meta(params: Params) -> dict[str, Any]:
     """The parameter set as stored in a proving key."""
-    return {"zkob_params": asdict(params)}
+    return {"zkob_params": params.to_dict()}
 
 
 def load_vk(path: Path) -> VerifyingKey:
@@ -51,6 +50,6 @@ def load_proving_key(keys_dir: Path, params: Params, check_points: bool = True) 
         raise MalformedInput(str(path), f"cannot read proving key: {exc.strerror}") from None
     pk = pk_from_bytes(data, check_points=check_points)
     theirs = pk.params.get("zkob_params")
-    if theirs != asdict(params):
-        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
+    if theirs != params.to_dict():
+        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {params.to_dict()}")
     return pk

@@ -158,6 +158,7 @@ def params_from_object(obj: object, draw_venue: Any = None) -> Params:
     sizes = {n: v for n, v in obj.items() if n in SIZE_NAMES}
     assets_depth = sizes.get("assets_depth", Params.__dataclass_fields__["assets_depth"].default)
     kwargs = {} if draw_venue is None else {"draw_venue": draw_venue}
+    valid_depth = isinstance(assets_depth, int) and 1 <= assets_depth <= MAX_DEPTH  # else Params names it
     config = config_from_json({n: v for n, v in obj.items() if n in names},
-                              assets_depth if isinstance(assets_depth, int) else None, **kwargs)
+                              assets_depth if valid_depth else None, **kwargs)
     return Params(**sizes, config=config)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import Phases, out
+from ..console import Phases, out, warn
 from ..statedir import state_dir
 
 
@@ -17,7 +17,7 @@ from ..statedir import state_dir
 @click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory made by `zkob setup` for this state's parameters.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for proof.json, public.json, bridge.json and batch.json.")
+              help="Directory for proof.json, public.json, bridge.json, market.json and batch.json.")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True,
               help="Prover arithmetic: numba kernels or the pure-Python reference.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
@@ -32,9 +32,12 @@ def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, ba
     from ...pipeline.prove import prove_batch
     from ...state.batchfile import load_batch
     from ...state.protocol import PUBLIC_INPUTS
+    from .apply import SALT_WARNING
 
     with state_dir(directory) as state:
-        batch = load_batch(batch_file, state.params.batch_size)
+        batch = load_batch(batch_file, state.params)
+        if batch.salt_given:
+            warn(SALT_WARNING.format(file=batch_file))
         with Phases(quiet or as_json) as report:
             result = prove_batch(state, batch, keys_dir, out_dir, backend, report)
     named = dict(zip(PUBLIC_INPUTS, result.public))
@@ -45,4 +48,4 @@ def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, ba
         return
     for name, value in named.items():
         out.print(f"{name:<10} {value}", markup=False)
-    out.print(f"wrote {out_dir}/{{proof,public,bridge,batch}}.json in {report.total:.1f} s", markup=False)
+    out.print(f"wrote {out_dir}/{{proof,public,bridge,market,batch}}.json in {report.total:.1f} s", markup=False)
