@@ -36,7 +36,7 @@ from ..state.protocol import PUBLIC_INPUTS
 from ..state.trace import BatchTrace
 from ..zk.errors import Unsatisfied
 from ..zk.r1cs import R1CS
-from .cs import LC, ConstraintSystem
+from .cs import LC, ConstraintSystem, StopAtFailure
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .market import market_hash
@@ -122,10 +122,17 @@ def build_circuit(params: Params) -> tuple[R1CS, Layout]:
 
 
 def prove_cs(params: Params, trace: BatchTrace, overrides: dict[str, int] | None = None,
-             record: bool = False) -> ConstraintSystem:
-    """Run the circuit in prove mode on a trace (with optional named overrides, for tests)."""
-    cs = ConstraintSystem(prove=True, overrides=overrides, record=record)
-    batch_circuit(cs, params, batch_input(params, trace))
+             record: bool = False, stop_at_failure: bool = False) -> ConstraintSystem:
+    """Run the circuit in prove mode on a trace (with optional named overrides, for tests).
+
+    ``stop_at_failure`` ends the run at the first failing constraint (its
+    witness then holds only the wires allocated so far).
+    """
+    cs = ConstraintSystem(prove=True, overrides=overrides, record=record, stop_at_failure=stop_at_failure)
+    try:
+        batch_circuit(cs, params, batch_input(params, trace))
+    except StopAtFailure:
+        assert cs.first_failure is not None
     return cs
 
 
