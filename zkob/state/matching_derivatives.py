@@ -67,21 +67,22 @@ class VenueFlow(OrderFlow):
         return self.margin_accounts.get(account, MarginAccount(0, (None,) * self.positions))
 
     # --- the committee ------------------------------------------------------------------
-    def _signed_report(self, report: IndexReport | SettlementReport, terms: Instrument | None = None) -> dict:
-        for k in range(self.config.quorum):  # the first Q members sign, in signer order
+    def _signed_report(self, report: IndexReport | SettlementReport, terms: Instrument | None = None,
+                       signers: tuple[int, ...] | None = None) -> dict:
+        for k in signers or range(self.config.quorum):  # default: the first Q members sign, in signer order
             report = sign_report(report, self.committee[k], k, terms)
         return report_to_json(report)
 
-    def index_report(self, underlying: int, price: int) -> dict:
+    def index_report(self, underlying: int, price: int, signers: tuple[int, ...] | None = None) -> dict:
         """A quorum-signed index report at the current time (the batch that carries it must not be earlier)."""
         self.oracle[underlying] = OracleEntry(price, self.time)
-        return self._signed_report(IndexReport(underlying, price, self.time))
+        return self._signed_report(IndexReport(underlying, price, self.time), signers=signers)
 
-    def settlement_report(self, instrument: int, price: int) -> dict:
+    def settlement_report(self, instrument: int, price: int, signers: tuple[int, ...] | None = None) -> dict:
         """A quorum-signed settlement of a listed instrument at or after its expiry."""
         terms = self.instruments[instrument]
         self.instruments[instrument] = terms.with_settlement(price)
-        return self._signed_report(SettlementReport(instrument, price), terms)
+        return self._signed_report(SettlementReport(instrument, price), terms, signers)
 
     # --- operator ops ---------------------------------------------------------------------
     def list(self, instrument: int, kind: int, underlying: int, strike: int, expiry: int) -> dict:
