@@ -10,10 +10,13 @@ U = 2, D_I = 2, P = 2, M = 1): instrument 1 is a future on underlying 0,
 instrument 2 a call on underlying 1 at strike 50, both expiring at 1000.
 Index prices 100 (u 0) and 60 (u 1). Account 1 is long 5 futures (bought
 from account 2 at 100) and long 2 calls (bought from account 3 at 12),
-cash -434; account 2 is short 5 futures, cash 900; account 3 (the
+cash -438: equity 82, IM 50, MM 25 at these prices (exactly at MM when
+u 0 is at 88); account 2 is short 5 futures, cash 900; account 3 (the
 liquidator in tests) is short 2 calls, cash 1024. Open derivatives
-orders: 4, a buy of 3 futures at 100 by account 1; 5, a sell of 4 at 99
-by account 2. Free: order slots 2, 6, 7, instrument 3, account 0.
+orders on the future: 4, a buy of 3 at 101 by account 1 (filling all 3
+leaves it one unit below IM); 5, a sell of 4 at 99 by account 2; 6, a
+buy of 1 at 90 by account 2; 7, a sell of 1 at 90 by account 1. Free:
+order slot 2, instrument 3, account 0.
 
 Every trace runs at TIME = 20 (prices from times 4 and 5 are fresh:
 max_age 60) unless it says otherwise, and is computed without changing
@@ -73,7 +76,7 @@ BOOK = [  # (time, reports, ops)
     (3, (), (Deposit(1, 1, 100), Place(3, 1, 1, 0, 1, 9, 10))),
     (4, (index(0, 100, 4),), (Deposit(3, 1, 5000, PK3), ListInstrument(1, FUTURE, 0, 0, 1000))),
     (5, (index(1, 60, 5),), (Deposit(1, 1, 200), ListInstrument(2, CALL, 1, 50, 1000))),
-    (6, (), (Deposit(2, 1, 1000), Margin(1, 90))),
+    (6, (), (Deposit(2, 1, 1000), Margin(1, 86))),
     (7, (), (Margin(2, 400),)),
     (8, (), (Margin(3, 1000),)),
     (9, (), (DPlace(6, 1, 1, 0, 100, 5),)),
@@ -82,8 +85,10 @@ BOOK = [  # (time, reports, ops)
     (12, (), (DPlace(6, 3, 2, 1, 12, 2),)),
     (13, (), (DPlace(7, 1, 2, 0, 12, 2),)),
     (14, (), (DFill(7, 6, 2),)),
-    (15, (), (DPlace(4, 1, 1, 0, 100, 3),)),
+    (15, (), (DPlace(4, 1, 1, 0, 101, 3),)),
     (16, (), (DPlace(5, 2, 1, 1, 99, 4),)),
+    (17, (), (DPlace(6, 2, 1, 0, 90, 1),)),
+    (18, (), (DPlace(7, 1, 1, 1, 90, 1),)),
 ]
 
 
@@ -92,7 +97,7 @@ def book():
     state = new_state(P)
     for i, (time, reports, ops) in enumerate(BOOK):
         apply_batch(state, signed(state, *ops, salt=i + 1, time=time, reports=reports))
-    assert state.account(1).cash == -434 and state.account(3).cash == 1024
+    assert state.account(1).cash == -438 and state.account(3).cash == 1024
     return state
 
 
@@ -120,7 +125,9 @@ VALID = {
     "margin_in": lambda: trace(Margin(1, 50)),
     "margin_out": lambda: trace(Margin(3, -100)),
     "dplace": lambda: trace(DPlace(2, 3, 1, 0, 99, 2)),
-    "dfill": lambda: trace(DFill(5, 4, 2)),  # taker sells at 99 into account 1's buy at 100
+    "dfill": lambda: trace(DFill(5, 4, 2)),  # taker sells at 99 into account 1's buy at 101
+    # account 1 (below IM at 90, above MM) sells 1 of its 5 futures to account 2: allowed, it only reduces
+    "dfill_reduce": lambda: trace(DFill(7, 6, 1), reports=(index(0, 90, 20),)),
     "liquidate": lambda: trace(Liquidate(1, 3, 1, 2, 81), reports=(index(0, 80, 20),)),
     "settle": lambda: trace(Settle(1, 2), time=1000, reports=(settlement(book(), 2, 70),)),
     # a spot op in the full slot
@@ -128,12 +135,17 @@ VALID = {
 }
 
 
+@lru_cache(maxsize=1)
+def wire_names() -> frozenset[str]:
+    return frozenset(build_circuit(P)[1].names)
+
+
 def assert_batch_unsat(tr, set: dict[str, int], fails: str) -> str:
     """The circuit's R1CS rejects the trace's witness with ``set`` applied; the first failure is labelled ``fails``."""
     r1cs, _ = build_circuit(P)
+    unknown = set.keys() - wire_names()
+    assert not unknown, f"no such wires: {sorted(unknown)}"
     cs = prove_cs(P, tr, overrides=set, stop_at_failure=True)
-    unknown = set.keys() - cs.index.keys()
-    assert not unknown, f"no such wires (or after the failure {cs.first_failure}): {sorted(unknown)}"
     witness = cs.witness() + [0] * (r1cs.n_wires - cs.n_wires)
     failure = r1cs.first_failure(witness)
     assert failure is not None, "the tampered witness still satisfies the R1CS"

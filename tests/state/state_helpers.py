@@ -160,3 +160,117 @@ def holdings(state: State) -> dict[int, int]:
         asset, amount = remainder_escrow(order)
         total[asset] = total.get(asset, 0) + amount
     return {a: v for a, v in total.items() if v}
+
+
+# -- a derivatives venue for the section 10 tests --------------------------------------------------
+FUT, CALL, PUT = 1, 2, 3  # instrument ids the venue lists (a future and a call on u0, a put on u1)
+EXPIRY = 1000
+
+
+def margin(account, amount) -> dict:
+    return {"op": "margin", "account": account, "amount": str(amount)}
+
+
+def listing(instrument, kind, underlying, strike, expiry=EXPIRY) -> dict:
+    return {"op": "list", "instrument": instrument, "kind": kind, "underlying": underlying, "strike": str(strike),
+            "expiry": expiry}
+
+
+def dplace(order, account, instrument, side, price, qty) -> dict:
+    return {"op": "dplace", "order": order, "account": account, "instrument": instrument, "side": side,
+            "price": str(price), "qty": str(qty)}
+
+
+def dfill(taker, maker, qty) -> dict:
+    return {"op": "dfill", "taker": taker, "maker": maker, "qty": str(qty)}
+
+
+def liquidate(account, liquidator, instrument, qty, price) -> dict:
+    return {"op": "liquidate", "account": account, "liquidator": liquidator, "instrument": instrument,
+            "qty": str(qty), "price": str(price)}
+
+
+def settle(account, instrument) -> dict:
+    return {"op": "settle", "account": account, "instrument": instrument}
+
+
+class Venue:
+    """A state on DERIV params that runs batches at a time, checks every trace, and asserts rejections.
+
+    ``run`` applies (and checks the trace contract); ``rejects`` asserts a
+    named rejection at an index with the state unchanged; ``copy`` forks it.
+    """
+
+    def __init__(self, params: Params = DERIV, state: State | None = None, time: int = 0):
+        from zkob.state.api import new_state
+
+        self.state = state or new_state(params)
+        self.time = time
+        self.salt = 100
+
+    def copy(self) -> "Venue":
+        import copy
+
+        return Venue(state=State(self.state.params, copy.deepcopy(self.state.source)), time=self.time)
+
+    def batch(self, *ops: dict, time: int | None = None, reports: tuple = ()) -> Batch:
+        self.salt += 1
+        return batch(*ops, salt=self.salt, state=self.state, time=self.time if time is None else time,
+                     reports=reports)
+
+    def run(self, *ops: dict, time: int | None = None, reports: tuple = ()):
+        from trace_checks import check_trace
+
+        from zkob.state.api import apply_batch
+
+        trace = apply_batch(self.state, self.batch(*ops, time=time, reports=reports))
+        check_trace(trace)
+        self.time = trace.time
+        assert self.state.root == reference_root(self.state)
+        return trace
+
+    def rejects(self, rule: str, index: int, *ops: dict, time: int | None = None, reports: tuple = ()):
+        import pytest
+
+        from zkob.state.api import apply_batch
+        from zkob.state.errors import Rejected
+
+        before = snapshot(self.state)
+        b = self.batch(*ops, time=time, reports=reports)
+        with pytest.raises(Rejected) as info:
+            apply_batch(self.state, b)
+        assert (info.value.rule, info.value.op_index) == (rule, index), str(info.value)
+        assert snapshot(self.state) == before
+        return info.value
+
+    def cash(self, account: int) -> int:
+        return self.state.account(account).cash
+
+    def size(self, account: int, instrument: int) -> int:
+        from zkob.state.positions import size_of
+
+        return size_of(self.state.account(account).slots, instrument)
+
+    def free_orders(self, n: int) -> list[int]:
+        free = [i for i in range(1, 1 << self.state.params.orders_depth) if self.state.order(i) is None]
+        return free[:n]
+
+    def trade_ops(self, buyer: int, seller: int, instrument: int, qty: int, price: int) -> list[dict]:
+        """A resting offer by the seller, the buyer's bid taking it at ``price`` (three full-slot ops)."""
+        ask, bid = self.free_orders(2)
+        return [dplace(ask, seller, instrument, "sell", price, qty), dplace(bid, buyer, instrument, "buy", price, qty),
+                dfill(bid, ask, qty)]
+
+
+def opened_venue(cash: dict[int, int] | None = None) -> Venue:
+    """Accounts 1-6 with 10^9 of collateral; FUT, CALL (strike 100) on u0 and PUT (strike 50) on u1 listed;
+    prices u0 = 100, u1 = 40 at time 100; ``cash`` moves margin in per account (default 10^6 each)."""
+    v = Venue()
+    funds = [deposit(a, 1, 10**9, pk(a)) for a in range(1, 7)]
+    v.run(*funds[:4], time=50)
+    v.run(*funds[4:], listing(FUT, "future", 0, 0), listing(CALL, "call", 0, 100), time=50)
+    v.run(listing(PUT, "put", 1, 50), time=100, reports=(index(0, 100, 100), index(1, 40, 100, (1, 2))))
+    moves = [margin(a, c) for a, c in (cash or {a: 10**6 for a in range(1, 7)}).items()]
+    for i in range(0, len(moves), 4):
+        v.run(*moves[i:i + 4])
+    return v

@@ -101,10 +101,10 @@ def batch_circuit(cs: ConstraintSystem, params: Params, inp: BatchInput | None =
     new_market = market_hash(cs, time, section.config_hash, section.oracle, "new_market_hash")
     new_blind = poseidon(cs, [salt, BLIND_TAG], "new_blind")
     new_state = poseidon(cs, [roots.accounts, roots.orders, roots.instruments, new_market, new_blind], "new_state")
-    cs.enforce(new_state, 1, publics["new_root"], "new_root")
     cs.enforce(chain, 1, publics["commitment"], "commitment")
     cs.enforce(bridge, 1, publics["bridge"], "bridge")
     cs.enforce(roots.digest, 1, publics["market"], "market")
+    cs.enforce(new_state, 1, publics["new_root"], "new_root")
     return per_slot
 
 

@@ -122,17 +122,26 @@ def instrument_settled(cs: ConstraintSystem, s: Slot) -> None:
 
 
 # -- margin transfers --------------------------------------------------------------------------
-def margin_transfer(cs: ConstraintSystem, s: Slot) -> None:
-    """margin: 0 < |amount| < 2^64; moving out (amount < 0) needs cash + amount >= 0. Costs ~170.
+def margin_amount(cs: ConstraintSystem, s: Slot) -> None:
+    """margin: 0 < |amount| < 2^64, and its direction ``s.t["margin_out"]`` (1 for amount < 0). Costs 70.
 
-    Sets ``s.t["margin_out"]`` (1 for a transfer out, which also needs IM
-    afterwards). The leg on the collateral balance is rules.balance_moves'.
+    Checked before the balance leg moves it, so an amount outside the
+    bound fails here, at its own rule.
     """
     m, amount = s.sel["margin"], s.field("margin", "amount")
     with cs.namespace("margin"):
         nonneg = is_nonnegative(cs, cs.mul(m, amount, "gated"), AMOUNT_BITS, "amount_range")
         s.t["margin_out"] = 1 - nonneg
         assert_nonzero_if(cs, m, amount, "amount_positive")
+
+
+def margin_transfer(cs: ConstraintSystem, s: Slot) -> None:
+    """margin: moving out (amount < 0) needs cash + amount >= 0. Costs 98.
+
+    A transfer out also needs IM afterwards (``margin_checks``). The leg on
+    the collateral balance is rules.balance_moves'.
+    """
+    with cs.namespace("margin"):
         range_check(cs, cs.mul(s.t["margin_out"], s.t["cash_after[0]"], "cash_left"), CASH_BITS,
                     "insufficient_cash")
 
@@ -230,13 +239,13 @@ def margin_checks(cs: ConstraintSystem, s: Slot) -> None:
 
 
 def apply_all(cs: ConstraintSystem, s: Slot) -> None:
-    """Every derivatives rule of the slot, in the state machine's order where it has one."""
+    """The derivatives rules judged once the accounts' moves are known (margin_amount and
+    dfill_orders run earlier, before the updates they guard)."""
     list_instrument(cs, s)
     instrument_live(cs, s)
     instrument_settled(cs, s)
     price_range(cs, s)
     dplace_values(cs, s)
-    dfill_orders(cs, s)
     margin_transfer(cs, s)
     liquidation_terms(cs, s)
     settle_position(cs, s)

@@ -143,8 +143,10 @@ def _orders(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput], op: Ca
     rules.order_ids(cs, s)
     rules.place_order(cs, s)
     rules.place_values(cs, s)
-    rules.fill_match(cs, s)
     rules.fill_kind(cs, s)
+    if s.kind == "full":
+        rules_derivatives.dfill_orders(cs, s)
+    rules.fill_match(cs, s)
     rules.fill_orders(cs, s, live)
     rules.cancel_order(cs, s)
     _escrow_terms(cs, s)
@@ -225,11 +227,15 @@ def slot_circuit(cs: ConstraintSystem, kind: SlotKind, market: MarketWires, inp:
     rules.canonical_encoding(cs, s)
     rules.amounts_in_range(cs, s)
     rules.amount_positive(cs, s)
+    if kind == "full":
+        rules_derivatives.margin_amount(cs, s)
     orders = _orders(cs, s, inp, op, roots.orders)
+    if kind == "full":
+        slot_derivatives.open_instrument(cs, s, inp)
+    accounts = _accounts(cs, s, inp, op, roots.accounts)
     instruments = roots.instruments
     if kind == "full":
-        instruments = slot_derivatives.instrument_access(cs, s, inp, op, instruments)
-    accounts = _accounts(cs, s, inp, op, roots.accounts)
+        instruments = slot_derivatives.apply_instrument(cs, s, instruments)
     op_hash = poseidon(cs, s.f, "op_hash")
     _sig_inputs(cs, s, inp)
     rules.signature(cs, s, op_hash)

@@ -4,7 +4,7 @@ Built only for full slots (V2.md); slot.py calls them between its order
 and account updates. All of them are in the slot whatever op it holds,
 gated by the op-type selectors, so the R1CS is one per slot kind:
 
-- ``instrument_access``: the instrument a list inserts or a dplace,
+- ``open_instrument`` and ``apply_instrument``: the instrument a list inserts or a dplace,
   dfill, liquidate or settle reads, proven in the instruments tree at its
   id (a read's old and new leaves are equal, so the root does not move; a
   list's old leaf is 0: ``instrument_free``; a read's old leaf is
@@ -58,9 +58,11 @@ def instrument_ids(s: Slot) -> dict[str, LC]:
             "settle": f("settle", "instrument")}
 
 
-def instrument_access(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput], op: Callable[[], str],
-                      root: LC) -> LC:
-    """Open (read) or insert (list) the op's instrument leaf; its index price and value. Returns the instruments root."""
+def open_instrument(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput]) -> None:
+    """The op's instrument: id (the op's), leaf fields, siblings (``s.inst``); its index price and value.
+
+    ``apply_instrument`` proves the leaf in the tree after the slot's rules.
+    """
     params, market = s.market.params, s.market
     en, inserts = s.any(*INSTRUMENT_USERS), s.any(*INSTRUMENT_INSERTS)
     with cs.namespace("instrument"):
@@ -79,10 +81,17 @@ def instrument_access(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInpu
         with cs.namespace("value"):
             price = s.t["index_price"] + cs.mul(s.sel["settle"], leaf.settle_price - s.t["index_price"], "price")
             s.t["value"] = contract_value(cs, leaf.kind, leaf.strike, price)
-        leaf_hash = instrument_leaf(cs, leaf, name="leaf_hash")
-        old_leaf = cs.mul(en - inserts, leaf_hash, "old_leaf")
-        old_root, new_root = merkle_update(cs, old_leaf, leaf_hash, bits, sibs, "tree")
-        return chain_root(cs, en, old_root, new_root, root)
+
+
+def apply_instrument(cs: ConstraintSystem, s: Slot, root: LC) -> LC:
+    """A read proves H(terms) at the id (the root does not move); a list writes it where 0 was. Returns the root."""
+    inst = s.inst
+    assert inst is not None, "open_instrument runs first"
+    with cs.namespace("instrument"):
+        leaf_hash = instrument_leaf(cs, inst.leaf, name="leaf_hash")
+        old_leaf = cs.mul(inst.en - inst.inserts, leaf_hash, "old_leaf")
+        old_root, new_root = merkle_update(cs, old_leaf, leaf_hash, inst.bits, inst.siblings, "tree")
+        return chain_root(cs, inst.en, old_root, new_root, root)
 
 
 def _open_positions(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput], a: int) -> PositionVars:
@@ -106,7 +115,7 @@ def margin_accounts(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput]
     ``positions`` are the hashes the new leaves keep when no position
     changes; returns (cash after, positions hash after) per account update.
     """
-    assert s.inst is not None, "instrument_access runs first"
+    assert s.inst is not None, "open_instrument runs first"
     s.pos = [_open_positions(cs, s, inp, a) for a in range(ACCOUNT_UPDATES)]
     changes = [tuple(spec.name for spec in OP_TABLE if len(spec.accounts) > a and spec.accounts[a].position)
                for a in range(ACCOUNT_UPDATES)]
@@ -125,7 +134,7 @@ def margin_accounts(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput]
                                                "positions_after"))
     before1 = s.pos[1].before
     slots = [u.slots for u in (s.pos[0].update, s.pos[1].update) if u is not None]
-    s.units = {"acct[0]/after": AccountWires(cash[0], slots[0]), "acct[1]/after": AccountWires(cash[1], slots[1]),
-               "acct[1]/before": AccountWires(s.acct[1].cash, before1)}
+    s.units = {"acct[1]/before": AccountWires(s.acct[1].cash, before1), "acct[0]/after": AccountWires(cash[0], slots[0]),
+               "acct[1]/after": AccountWires(cash[1], slots[1])}
     assert set(s.units) == {f"acct[{e.account}]/{e.when}" for spec in OPS.values() for e in spec.margin}
     return cash, after
