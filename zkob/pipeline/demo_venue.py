@@ -99,6 +99,7 @@ class Chapter:
     time: int
     reports: tuple[dict, ...]
     ops: tuple[dict, ...]
+    notes: tuple[str, ...] = ()
 
     def batch_json(self, salt: int) -> dict[str, object]:
         """The batch-file object (parse it with batchfile.parse_batch)."""
@@ -114,6 +115,7 @@ class _Scene:
     time: int
     reports: list[dict] = field(default_factory=list)
     ops: list[tuple[dict, int]] = field(default_factory=list)  # (op, how many of the reports must precede it)
+    notes: list[str] = field(default_factory=list)  # shown with the scene's first batch
 
     def add(self, *ops: dict) -> None:
         """Ops that need every report added so far (the engine made them after those prices)."""
@@ -149,8 +151,9 @@ def cut_scene(scene: _Scene, params: Params) -> list[Chapter]:
             batch.append(ops.pop(0)[0])
         if not batch:
             raise InternalError(f"the demo's {scene.phase} scene makes a batch without ops (raise K or M)")
-        caption = scene.caption if not chapters else "(continued)"
-        chapters.append(Chapter(scene.phase, caption, scene.time + len(chapters), tuple(take), tuple(batch)))
+        first = not chapters
+        chapters.append(Chapter(scene.phase, scene.caption if first else "(continued)", scene.time + len(chapters),
+                                tuple(take), tuple(batch), tuple(scene.notes) if first else ()))
     return chapters
 
 
@@ -222,6 +225,7 @@ def script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
     story.index(s, 1, 85)
     if not flow.liquidatable(BEN):
         raise InternalError("the demo's price move left Ben above maintenance margin")
+    s.notes.append(_below_mm_note(flow, BEN))
     liquidation = flow.liquidate(BEN, ANA, F_ETH, 5)
     if liquidation is None:
         raise InternalError("the demo's engine refused Ben's liquidation")
@@ -240,6 +244,16 @@ def script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
     for chapter in chapters:
         feed.extend(_feed_report(r, flow.instruments) for r in chapter.reports)
     return chapters, tuple(feed)
+
+
+def _below_mm_note(flow: VenueFlow, account: int) -> str:
+    """Why ``account`` may be liquidated: its equity and MM at the engine's (new) prices."""
+    acct = flow.account(account)
+    prices = [None if p is None else flow.oracle[p.underlying].price for p in acct.slots]
+    eq = equity(acct.cash, acct.slots, prices)
+    mm = maintenance_margin_bp(acct.slots, prices, flow.config) / 10**4
+    return (f"at the new prices {USERS[account]} has equity {eq:,} below maintenance margin {mm:,.0f}: "
+            "liquidatable (the proof checks it with the signed prices)")
 
 
 def _feed_report(report: dict, instruments: dict[int, Instrument]) -> FeedReport:
