@@ -35,10 +35,6 @@ def short(value: int) -> str:
     return text if len(text) <= 14 else f"{text[:6]}…{text[-6:]}"
 
 
-def _amount(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
 def venue_panel(params: Params) -> RenderableType:
     """The committee, the listings and the sizes the circuit was built for."""
     committee = Table(title=f"oracle committee (quorum {QUORUM} of {len(COMMITTEE)})", title_justify="left")
@@ -57,7 +53,8 @@ def venue_panel(params: Params) -> RenderableType:
              f"U={params.underlyings}, P={params.positions} positions, depths accounts {params.accounts_depth} / "
              f"orders {params.orders_depth} / assets {params.assets_depth} / instruments {params.instruments_depth}")
     users = ", ".join(f"{n} (account {a})" for a, n in USERS.items())
-    return Panel(Group(Text(f"users: {users}"), Text(sizes, style="dim"), committee, listings),
+    return Panel(Group(Text(f"users: {users}"), Text(sizes, style="dim"), committee, listings,
+                       Text(LEGEND, style="dim")),
                  title="[bold]the venue[/]", title_align="left")
 
 
@@ -65,24 +62,28 @@ def _health(row: AccountFigures) -> Text:
     if row.health is None:
         return Text("-", style="dim")
     style = "bold red" if row.below_mm else "yellow" if row.health < 1.5 else "green"
-    return Text(f"{row.health:.2f}" + (" below MM" if row.below_mm else ""), style=style)
+    return Text(f"{row.health:,.2f}" + (" !" if row.below_mm else ""), style=style)
 
 
 def _delta(row: AccountFigures) -> str:
-    parts = [f"{UNDERLYINGS[u]} {d:+.2f}" for u, d in enumerate(row.delta) if abs(d) >= 0.005]
-    return " ".join(parts) or "0"
+    parts = [f"{d:+.2f} {UNDERLYINGS[u]}" for u, d in enumerate(row.delta) if abs(d) >= 0.005]
+    return "\n".join(parts) or "0"
+
+
+LEGEND = (f"IM, MM: initial and maintenance margin (section 10's floor, proven at every check); health = "
+          f"equity / MM (below 1: liquidatable, shown with !); delta: Black-76 at vol {VOL:.0%} per underlying. "
+          "The table itself is computed natively for display.")
 
 
 def accounts_table(rows: list[AccountFigures], title: str) -> Table:
     """Equity, IM, MM, health (equity / MM) and delta per underlying of every user."""
-    table = Table(title=title, title_justify="left", caption=f"delta: Black-76 at vol {VOL:.0%}; health = "
-                  "equity / MM; display figures, not proven", caption_justify="left")
+    table = Table(title=title, title_justify="left", title_style="bold")
     for col in ACCOUNT_COLUMNS:
-        table.add_column(col, justify="left" if col in ("account", "positions", "delta") else "right")
+        table.add_column(col, justify="left" if col in ("account", "positions") else "right", no_wrap=True)
     for row in rows:
-        positions = ", ".join(f"{size:+,} {name}" for name, size in row.positions) or "-"
-        table.add_row(f"{row.name} ({row.account})", f"{row.cash:,}", positions, f"{row.equity:,}",
-                      _amount(row.initial), _amount(row.maintenance), _health(row), _delta(row))
+        positions = "\n".join(f"{size:+,} {name}" for name, size in row.positions) or "-"
+        table.add_row(f"{row.name} #{row.account}", f"{row.cash:,}", positions, f"{row.equity:,}",
+                      f"{row.initial:,.0f}", f"{row.maintenance:,.0f}", _health(row), _delta(row))
     return table
 
 

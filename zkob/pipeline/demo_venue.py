@@ -7,15 +7,15 @@ the signers rotate so the demo shows each pair. Three users trade:
 
     Ana  the market maker: offers every instrument, and liquidates
     Ben  buys futures with thin margin, and is liquidated when ETH falls
-    Cy   buys a call and a put
+    Cy   buys puts on SOL after the fall
 
 ``script(params)`` returns the venue's life as ``Chapter``s, one per batch,
-in phases: the venue opens (deposits, listings, margin in), the first
-prices and Ana's offers, trading through the price-time engine
-(matching_derivatives.VenueFlow: dplace, then the dfills it makes), a price
-move that takes Ben below maintenance margin and his liquidation by Ana,
-and expiry (the committee's settlement prices, then every position
-settled). Every op is made by the engine, which mirrors the state; the
+in three scenes: the venue opens (deposits, listings, margin in, the
+first prices, futures traded through the price-time engine:
+matching_derivatives.VenueFlow's dplace and the dfills it makes), a day
+later a price move takes Ben below maintenance margin, Ana liquidates him
+and Cy buys puts, and at expiry the committee's settlement prices come in
+and every position settles. Every op is made by the engine, which mirrors the state; the
 state machine remains the judge when the batches are applied.
 
 ``account_figures`` computes what the demo's table shows per account
@@ -138,8 +138,9 @@ def cut_scene(scene: _Scene, params: Params) -> list[Chapter]:
     """A scene as batches: each takes the next M reports, then as many ops as fit its slots and have their reports.
 
     A batch's reports run before its ops, so an op may go in the batch
-    that carries the last report it needs, never earlier. Successive
-    batches of a scene are one second apart.
+    that carries the last report it needs, never earlier; a batch whose
+    reports no op can follow yet holds one noop (a batch has 1..K ops).
+    Successive batches of a scene are one second apart.
     """
     kinds = slot_kinds(params.batch_size, params.derivatives_slots)
     reports, ops, chapters, have = list(scene.reports), list(scene.ops), [], 0
@@ -149,8 +150,8 @@ def cut_scene(scene: _Scene, params: Params) -> list[Chapter]:
         batch: list[dict] = []
         while ops and ops[0][1] <= have and _fits([o["op"] for o in batch] + [ops[0][0]["op"]], kinds):
             batch.append(ops.pop(0)[0])
-        if not batch:
-            raise InternalError(f"the demo's {scene.phase} scene makes a batch without ops (raise K or M)")
+        if not batch:  # more reports than one batch holds before the next op: a batch of reports only
+            batch.append({"op": "noop"})
         first = not chapters
         chapters.append(Chapter(scene.phase, scene.caption if first else "(continued)", scene.time + len(chapters),
                                 tuple(take), tuple(batch), tuple(scene.notes) if first else ()))
@@ -199,28 +200,22 @@ def script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
     flow = story.flow
     feed: list[FeedReport] = []
 
-    s = story.scene("open", "the venue opens: three users deposit collateral, five instruments are listed, "
-                    "margin moves in", OPEN)
+    s = story.scene("open", "the venue opens: three users deposit collateral and move it to margin, five "
+                    "instruments are listed, the committee signs the first prices; Ana offers futures and Ben buys "
+                    "them with thin margin", OPEN)
     for account, amount in ((ANA, 60_000), (BEN, 3_000), (CY, 2_000)):
         s.add(flow.deposit(account, params.config.collateral, amount))
     for listing in LISTINGS:
         s.add(flow.list(listing.instrument, listing.kind, listing.underlying, listing.strike, EXPIRY))
     for account, amount in ((ANA, 50_000), (BEN, 2_500), (CY, 1_500)):
         s.add(flow.margin(account, amount))
-
-    s = story.scene("trade", "the committee's first prices; Ana offers; Ben buys futures, Cy a call and a put",
-                    OPEN + 3_600)
     story.index(s, 0, 2_000)
     story.index(s, 1, 100)
     story.trade(s, ANA, F_ETH, SELL, 2_000, 10, fills=0)
-    story.trade(s, ANA, C_ETH, SELL, 45, 5, fills=0)
-    story.trade(s, ANA, P_SOL, SELL, 3, 10, fills=0)
     story.trade(s, BEN, F_ETH, BUY, 2_010, 10, fills=1)
-    story.trade(s, CY, C_ETH, BUY, 45, 5, fills=1)
-    story.trade(s, CY, P_SOL, BUY, 3, 10, fills=1)
 
-    s = story.scene("liquidate", "ETH falls to 1,820 and SOL to 85: Ben is below maintenance margin, and Ana "
-                    "liquidates half of his futures at the index", OPEN + 2 * DAY)
+    s = story.scene("crash", "a day later ETH falls to 1,820 and SOL to 85: Ben is below maintenance margin and "
+                    "Ana liquidates half of his futures at the index; Cy buys SOL puts from Ana", OPEN + DAY)
     story.index(s, 0, 1_820)
     story.index(s, 1, 85)
     if not flow.liquidatable(BEN):
@@ -230,10 +225,12 @@ def script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
     if liquidation is None:
         raise InternalError("the demo's engine refused Ben's liquidation")
     s.add(liquidation)
+    story.trade(s, ANA, P_SOL, SELL, 7, 10, fills=0)
+    story.trade(s, CY, P_SOL, BUY, 7, 10, fills=1)
 
-    s = story.scene("settle", "expiry: the committee signs the settlement prices (ETH 1,850, SOL 84) and every "
+    s = story.scene("expiry", "expiry: the committee signs the settlement prices (ETH 1,850, SOL 80) and every "
                     "position settles", EXPIRY)
-    prices = {0: 1_850, 1: 84}
+    prices = {0: 1_850, 1: 80}
     held = sorted({slot.instrument for acct in flow.margin_accounts.values() for slot in acct.slots if slot})
     for instrument in held:
         story.settlement(s, instrument, prices[flow.instruments[instrument].underlying])

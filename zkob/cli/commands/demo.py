@@ -117,8 +117,8 @@ def _keys(root: Path, params: Params, backend: str, summary: Summary) -> Prover:
         t0 = time.perf_counter()
         warm_up(backend)
         summary.timings["kernels"] = time.perf_counter() - t0
-        r1cs, _ = build_circuit(params)
         make_keys(params, root / "keys", report=report, backend=backend)
+        r1cs, _ = build_circuit(params)  # cached: the one make_keys built
         prover = load_prover(params, root / "keys", backend, report)
     summary.constraints = r1cs.n_constraints
     out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires "
