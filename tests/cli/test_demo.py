@@ -15,7 +15,7 @@ from zkob.state.api import apply_batch, new_state
 from zkob.state.batchfile import parse_batch
 from zkob.state.instruments import CALL, FUTURE, PUT, kind_from_json
 
-DEFAULT = venue_params(5, 5, 2)  # the command's default sizes
+DEFAULT = venue_params()  # the command's default sizes
 
 
 def _story_checks(batches: list[dict]) -> None:

@@ -139,6 +139,8 @@ class Summary:
     final_root: int = 0
     client_root: int = 0
     client_checks: list[str] = field(default_factory=list)
+    replica: str = ""
+    cpu: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -161,5 +163,8 @@ def summary_panel(s: Summary) -> RenderableType:
                   + ("[green]equals the state's[/]" if s.client_root == s.final_root else "[red]DIFFERS[/]"))
     for check in s.client_checks:
         table.add_row("", f"✓ {check}")
-    table.add_row("time", ", ".join(f"{name} {sec:.1f} s" for name, sec in s.timings.items()))
+    if s.replica:
+        table.add_row("replica", s.replica)
+    table.add_row("time", ", ".join(f"{name} {sec:.1f} s" for name, sec in s.timings.items())
+                  + f" (CPU {s.cpu:.1f} s)")
     return Panel(table, title="[bold]summary[/]", title_align="left")

@@ -83,10 +83,17 @@ def venue_config(max_age: int = 60) -> Config:
                   venue_id=VENUE_ID)
 
 
-def venue_params(batch_size: int, derivatives_slots: int, reports: int, orders_depth: int = 3) -> Params:
-    """The smallest trees the story fits: 3 users, 5 instruments, 3 positions each, 2 underlyings."""
-    return Params(accounts_depth=2, orders_depth=orders_depth, assets_depth=1, batch_size=batch_size,
-                  underlyings=len(UNDERLYINGS), instruments_depth=3, positions=3, reports=reports,
+def venue_params(batch_size: int = 5, derivatives_slots: int = 5, reports: int = 2) -> Params:
+    """The smallest trees the story fits (3 users, 5 instruments, at most 2 open orders and 2 positions each).
+
+    Every level and slot costs constraints in every batch, so the demo's
+    circuit is as small as its story: accounts depth 2, orders depth 2,
+    one asset bit (the collateral, asset 1), instruments depth 3, P = 2,
+    U = 2. The defaults (K = R = 5, M = 2) give the fewest batches: the
+    story's scenes take 14, 4 and 4 ops and 2 reports each.
+    """
+    return Params(accounts_depth=2, orders_depth=2, assets_depth=1, batch_size=batch_size,
+                  underlyings=len(UNDERLYINGS), instruments_depth=3, positions=2, reports=reports,
                   derivatives_slots=derivatives_slots, config=venue_config())
 
 

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 @click.command("demo")
 @click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the state, keys and proofs in this (new or empty) directory.")
-@click.option("--batch-size", default=4, show_default=True, type=click.IntRange(3, 16), help="K, op slots per batch.")
+@click.option("--batch-size", default=5, show_default=True, type=click.IntRange(3, 16), help="K, op slots per batch.")
 @click.option("--derivatives-slots", default=None, type=click.IntRange(1, 16),
               help="R, full slots per batch (default: all K).")
 @click.option("--reports", default=2, show_default=True, type=click.IntRange(1, 4), help="M, report slots per batch.")
@@ -69,7 +69,7 @@ def _run(root: Path, params: Params, backend: str) -> None:
     from ..demo_view import Summary, summary_panel, venue_panel
 
     summary = Summary()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     out.print(Rule("[bold]zkob demo[/]: an options venue, every batch proven", align="left"))
     chapters, feed = _timed(summary, "script", lambda: _script(params))
     out.print(venue_panel(params))
@@ -78,10 +78,14 @@ def _run(root: Path, params: Params, backend: str) -> None:
     summary.genesis = state.root
     _timed(summary, "batches", lambda: _prove_all(root, state, chapters, prover, summary))
     ok = _timed(summary, "light client", lambda: _follow(root, feed, summary))
+    agree = _timed(summary, "replica", lambda: _replica(root, params, summary))
     summary.timings["total"] = time.perf_counter() - start
+    summary.cpu = time.process_time() - cpu
     out.print(summary_panel(summary))
     if not ok or summary.client_root != summary.final_root:
         raise Refused("the light client did not follow every proof to the state's root")
+    if not agree:
+        raise Refused("the replica did not reach the prover's root")
 
 
 def _timed(summary: Summary, name: str, step: Callable[[], object]) -> object:
@@ -189,3 +193,16 @@ def _follow(root: Path, feed: tuple[FeedReport, ...], summary: Summary) -> bool:
         f"a malleated copy of the last proof (-A, -B, C) is refused: {replay.reason or 'NOT refused'}",
     ]
     return outcome.ok and not replay.ok
+
+
+def _replica(root: Path, params: Params, summary: Summary) -> bool:
+    """Replay the prover's private batch log on a fresh replica; True when it reaches the same root."""
+    from ...state.api import new_state, opened, replay_log
+
+    replica = new_state(params)
+    with err.status("replica: replaying the private batches"), opened(root / "state") as source:
+        replayed = replay_log(replica, source)
+    agree = replica.root == summary.final_root
+    summary.replica = (f"replayed the {len(replayed)} private batches (every op and signature) to the "
+                       + ("same root" if agree else "[red]A DIFFERENT ROOT[/]"))
+    return agree
