@@ -71,7 +71,7 @@ class OrderFlow:
         self.pubkeys = {a: private_to_public(k) for a, k in self.keys.items()}
 
     def _signed(self, op: dict) -> dict:
-        """The op (canonical JSON form) signed by its signer's key (a liquidation: the liquidator's) at its next nonce."""
+        """The op (canonical JSON form) signed by its signer's key (a liquidate: the liquidator's) at its next nonce."""
         parsed = parse_op(op, 0, require_sigs=False)
         account = signer(parsed)
         nonce = self.nonces.get(account, 0)
