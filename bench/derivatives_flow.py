@@ -53,7 +53,7 @@ def venue_batches(params: Params, keys: dict[int, bytes], committee: tuple[bytes
     flow.time = 1
     prices = [flow.index_report(u, p) for u, p in START.items()]
     phase(1, [flow.deposit(a, c, 10**9) for a in accounts] +
-          [flow.list(i, kind, u, strike, EXPIRY) for i, kind, u, strike in INSTRUMENTS], prices)
+          [flow.list_instrument(i, kind, u, strike, EXPIRY) for i, kind, u, strike in INSTRUMENTS], prices)
     phase(2, [flow.margin(a, 1500 if a in thin else 10**6) for a in accounts])
     ops: list[dict] = []
     flow.time = 3

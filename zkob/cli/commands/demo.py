@@ -157,7 +157,7 @@ def _prove_batches(root: Path, state: State, chunks: list[list[dict[str, object]
         with progress:
             task = progress.add_task("proving batches", total=len(chunks))
             for i, chunk in enumerate(chunks, start=1):
-                batch = parse_batch({"ops": chunk}, state.params.batch_size, lambda: rng.randrange(1 << 250))
+                batch = parse_batch({"ops": chunk, "time": 0}, state.params, lambda: rng.randrange(1 << 250))
                 start = time.perf_counter()
                 result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend, prover=prover)
                 kinds = Counter(str(op["op"]) for op in chunk)

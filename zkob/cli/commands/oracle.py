@@ -12,12 +12,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..console import out
 from ..statedir import state_dir
 from . import keygen
+
+if TYPE_CHECKING:
+    from ...state.batchfile import Batch
+    from ...state.instruments import Instrument
+    from ...state.oracle import Report
 
 
 @click.group("oracle")
@@ -107,19 +113,20 @@ def sign_command(key_file: Path, kind: str, directory: Path, batch_file: Path, u
               f"{params.config.quorum} signature(s)", markup=False)
 
 
-def _same_report(a: object, b: object) -> bool:
+def _same_report(a: Report, b: Report) -> bool:
     """The same report but for its signatures."""
     from dataclasses import replace
 
-    return type(a) is type(b) and replace(a, sigs=()) == replace(b, sigs=())  # type: ignore[type-var]
+    return type(a) is type(b) and replace(a, sigs=()) == replace(b, sigs=())
 
 
-def _listed_by(batch, instrument: int):  # type: ignore[no-untyped-def]
+def _listed_by(batch: Batch, instrument: int) -> Instrument | None:
     """The terms a list op of the batch gives ``instrument`` (settled at 0), or None."""
     from ...state.instruments import Instrument
+    from ...state.ops import ListInstrument
 
     for op in batch.ops:
-        if op.NAME == "list" and op.instrument == instrument:
+        if isinstance(op, ListInstrument) and op.instrument == instrument:
             return Instrument(op.kind, op.underlying, op.strike, op.expiry, 0)
     return None
 

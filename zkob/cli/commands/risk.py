@@ -13,20 +13,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..console import out
 from ..statedir import state_dir
 
+if TYPE_CHECKING:
+    from ...state.config import Config
+    from ...state.oracle import Market
+    from ...state.trace import AccountLeaf
 
-def account_risk(account: int, leaf, market, cfg, vol: float) -> dict[str, object]:  # type: ignore[no-untyped-def]
+
+def account_risk(account: int, leaf: AccountLeaf, market: Market, cfg: Config, vol: float) -> dict[str, object]:
     """The figures of one account as a JSON-ready dict (integers as decimal strings, Greeks as floats)."""
     from ...state.instruments import KIND_NAMES
     from ...state.margin import BP, equity, initial_margin_bp, maintenance_margin_bp, slot_value
     from ...state.risk import position_risk
 
-    rows, prices, priced = [], [], True
+    rows: list[dict[str, object]] = []
+    prices: list[int | None] = []
+    priced = True
     for slot in leaf.slots:
         if slot is None:
             prices.append(None)
