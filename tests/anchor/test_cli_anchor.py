@@ -21,7 +21,7 @@ from zkob.zk.formats.snarkjs_json import dumps, proof_to_json, vk_to_json
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "groth16.json"
 KEY = bytes([7]) * 32
-OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0)]  # as bridge.json holds them
+OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0, 0)]  # as bridge.json holds them (venue 0)
 
 
 def run(*args):

@@ -51,7 +51,7 @@ def _venue() -> tuple[VenueFlow, list[dict]]:
     flow = VenueFlow.for_params(PARAMS, KEYS, COMMITTEE)
     flow.time = 1
     report = flow.index_report(0, 100)
-    ops = [flow.deposit(a, 1, 10**6) for a in (1, 2, 3, 4)] + [flow.list(1, FUTURE, 0, 0, 1000)]
+    ops = [flow.deposit(a, 1, 10**6) for a in (1, 2, 3, 4)] + [flow.list_instrument(1, FUTURE, 0, 0, 1000)]
     ops += [flow.margin(a, 10**5 if a != 4 else 25) for a in (1, 2, 3, 4)]
     return flow, [{"ops": chunk, "time": 1, "reports": [report] if i == 0 else []}
                   for i, chunk in enumerate(cut_batches(ops, PARAMS))]
