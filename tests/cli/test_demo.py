@@ -101,6 +101,10 @@ def test_demo_proves_every_batch_and_the_light_client_follows_them_all(tmp_path)
     assert final[1] == state_root
     shown = CliRunner().invoke(cli, ["show", str(keep / "state")])
     assert shown.exit_code == 0 and f"height {len(dirs)}" in shown.output
+    assert "Instruments (5)" in shown.output
+    risk = CliRunner().invoke(cli, ["risk", str(keep / "state"), "--json"])
+    assert risk.exit_code == 0, risk.output
+    assert {int(a["account"]) for a in json.loads(risk.output)["accounts"]} >= {1, 2, 3}
 
 
 def test_demo_refuses_a_non_empty_keep_directory(tmp_path):

@@ -213,7 +213,7 @@ def script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
     for account, amount in ((ANA, 60_000), (BEN, 3_000), (CY, 2_000)):
         s.add(flow.deposit(account, params.config.collateral, amount))
     for listing in LISTINGS:
-        s.add(flow.list(listing.instrument, listing.kind, listing.underlying, listing.strike, EXPIRY))
+        s.add(flow.list_instrument(listing.instrument, listing.kind, listing.underlying, listing.strike, EXPIRY))
     for account, amount in ((ANA, 50_000), (BEN, 2_500), (CY, 1_500)):
         s.add(flow.margin(account, amount))
     story.index(s, 0, 2_000)
