@@ -83,6 +83,7 @@ def test_demo_proves_every_batch_and_the_light_client_follows_them_all(tmp_path)
     keep = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--keep", str(keep)])
     assert result.exit_code == 0, result.output
+    assert f"development keys made in {keep / 'keys'}" in result.output
     dirs = sorted(p for p in keep.iterdir() if p.name.startswith("batch"))
     chapters, _ = script(DEFAULT)
     assert len(dirs) == len(chapters) >= 3
@@ -119,3 +120,12 @@ def test_demo_refuses_more_full_slots_than_slots(tmp_path):
                                       "--derivatives-slots", "4"])
     assert result.exit_code == 2 and "more than --batch-size" in result.output
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.prove
+@pytest.mark.slow
+def test_demo_refuses_keys_made_for_other_parameters(tmp_path, walkthrough_keys):
+    keep = tmp_path / "demo"
+    result = CliRunner().invoke(cli, ["demo", "--keep", str(keep), "--keys", str(walkthrough_keys)])
+    assert result.exit_code == 2 and "parameters" in result.output.splitlines()[-1], result.output
+    assert not list(keep.iterdir()), "nothing is left half-made"

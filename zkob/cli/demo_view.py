@@ -140,7 +140,7 @@ class Summary:
     client_root: int = 0
     client_checks: list[str] = field(default_factory=list)
     replica: str = ""
-    cpu: float = 0.0
+    cpu_timings: dict[str, float] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -165,6 +165,7 @@ def summary_panel(s: Summary) -> RenderableType:
         table.add_row("", f"✓ {check}")
     if s.replica:
         table.add_row("replica", s.replica)
-    table.add_row("time", ", ".join(f"{name} {sec:.1f} s" for name, sec in s.timings.items())
-                  + f" (CPU {s.cpu:.1f} s)")
+    table.add_row("time", ", ".join(f"{name} {sec:.1f} s" for name, sec in s.timings.items()))
+    if s.cpu_timings:
+        table.add_row("CPU time", ", ".join(f"{name} {sec:.1f} s" for name, sec in s.cpu_timings.items()))
     return Panel(table, title="[bold]summary[/]", title_align="left")

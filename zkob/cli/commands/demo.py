@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from rich.text import Text
 
 from ..console import err, out
 
@@ -40,8 +41,11 @@ if TYPE_CHECKING:
 @click.option("--derivatives-slots", default=None, type=click.IntRange(1, 16),
               help="R, full slots per batch (default: all K).")
 @click.option("--reports", default=2, show_default=True, type=click.IntRange(1, 4), help="M, report slots per batch.")
+@click.option("--keys", "keys", type=click.Path(file_okay=False, path_type=Path),
+              help="Development keys: reused from this directory when a run made them there, else made there.")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True)
-def command(keep: Path | None, batch_size: int, derivatives_slots: int | None, reports: int, backend: str) -> None:
+def command(keep: Path | None, batch_size: int, derivatives_slots: int | None, reports: int, keys: Path | None,
+            backend: str) -> None:
     """Run an options venue: list, trade, liquidate, expire and settle, every batch proven and followed."""
     from ...pipeline.demo_venue import venue_params
     from ...zk.errors import ZkobError
@@ -54,14 +58,14 @@ def command(keep: Path | None, batch_size: int, derivatives_slots: int | None, r
         if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
             raise ZkobError(f"{keep} exists and is not an empty directory")
         keep.mkdir(parents=True, exist_ok=True)
-        _run(keep, params, backend)
+        _run(keep, params, keys or keep / "keys", backend)
         out.print(f"kept everything in {keep}: zkob show {keep / 'state'}", markup=False)
     else:
         with tempfile.TemporaryDirectory(prefix="zkob-demo-") as tmp:
-            _run(Path(tmp), params, backend)
+            _run(Path(tmp), params, keys or Path(tmp) / "keys", backend)
 
 
-def _run(root: Path, params: Params, backend: str) -> None:
+def _run(root: Path, params: Params, keys_dir: Path, backend: str) -> None:
     from rich.rule import Rule
 
     from ...state.api import create_state
@@ -73,14 +77,14 @@ def _run(root: Path, params: Params, backend: str) -> None:
     out.print(Rule("[bold]zkob demo[/]: an options venue, every batch proven", align="left"))
     chapters, feed = _timed(summary, "script", lambda: _script(params))
     out.print(venue_panel(params))
-    prover = _timed(summary, "keys", lambda: _keys(root, params, backend, summary))
+    prover = _timed(summary, "keys", lambda: _keys(keys_dir, params, backend, summary))
     state = create_state(root / "state", params)
     summary.genesis = state.root
-    _timed(summary, "batches", lambda: _prove_all(root, state, chapters, prover, summary))
-    ok = _timed(summary, "light client", lambda: _follow(root, feed, summary))
+    _timed(summary, "batches", lambda: _prove_all(root, keys_dir, state, chapters, prover, summary))
+    ok = _timed(summary, "light client", lambda: _follow(root, keys_dir, feed, summary))
     agree = _timed(summary, "replica", lambda: _replica(root, params, summary))
     summary.timings["total"] = time.perf_counter() - start
-    summary.cpu = time.process_time() - cpu
+    summary.cpu_timings["total"] = time.process_time() - cpu
     out.print(summary_panel(summary))
     if not ok or summary.client_root != summary.final_root:
         raise Refused("the light client did not follow every proof to the state's root")
@@ -89,11 +93,13 @@ def _run(root: Path, params: Params, backend: str) -> None:
 
 
 def _timed(summary: Summary, name: str, step: Callable[[], object]) -> object:
-    t0 = time.perf_counter()
+    """Run one step, adding its wall time (and CPU time: the machine may be shared) to the summary."""
+    t0, cpu = time.perf_counter(), time.process_time()
     try:
         return step()
     finally:
         summary.timings[name] = time.perf_counter() - t0
+        summary.cpu_timings[name] = time.process_time() - cpu
 
 
 def _script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
@@ -104,33 +110,38 @@ def _script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
         return script(params)
 
 
-def _keys(root: Path, params: Params, backend: str, summary: Summary) -> Prover:
-    """Kernels (a first run on a machine compiles them), development keys, the prover loaded once."""
+def _keys(keys_dir: Path, params: Params, backend: str, summary: Summary) -> Prover:
+    """Kernels (a first run on a machine compiles them), development keys (made or reused), the prover loaded once."""
     from rich.markup import escape
 
     from ...circuits.batch import build_circuit
+    from ...pipeline.keyfiles import PK_FILE, VK_FILE
     from ...pipeline.prove import load_prover
     from ...pipeline.setup import make_keys
     from ...zk.backends import warm_up
     from ...zk.groth16.setup import DEV_CEREMONY_WARNING
     from ..console import Phases
 
+    reuse = (keys_dir / PK_FILE).is_file() and (keys_dir / VK_FILE).is_file()
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
     with Phases() as report:
         report("loading (on a new machine: compiling) the numba kernels")
         t0 = time.perf_counter()
         warm_up(backend)
         summary.timings["kernels"] = time.perf_counter() - t0
-        make_keys(params, root / "keys", report=report, backend=backend)
-        r1cs, _ = build_circuit(params)  # cached: the one make_keys built
-        prover = load_prover(params, root / "keys", backend, report)
+        if not reuse:
+            make_keys(params, keys_dir, report=report, backend=backend)
+        prover = load_prover(params, keys_dir, backend, report)  # refuses keys made for other parameters
+        r1cs, _ = build_circuit(params)  # cached: the one setup or the prover built
     summary.constraints = r1cs.n_constraints
-    out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires "
-              f"({params.batch_size} op slots, {params.reports} report slots)")
+    out.print(Text.assemble(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires "
+                            f"({params.batch_size} op slots, {params.reports} report slots); development keys ",
+                            "reused from " if reuse else "made in ", str(keys_dir)))
     return prover
 
 
-def _prove_all(root: Path, state: object, chapters: list[Chapter], prover: Prover, summary: Summary) -> None:
+def _prove_all(root: Path, keys_dir: Path, state: object, chapters: list[Chapter], prover: Prover,
+               summary: Summary) -> None:
     """Prove every chapter into root/batchNN/, printing it and the accounts after it; closes the state."""
     import random
 
@@ -150,7 +161,7 @@ def _prove_all(root: Path, state: object, chapters: list[Chapter], prover: Prove
             batch = parse_batch(chapter.batch_json(rng.randrange(1 << 250)), state.params)
             old_root, t0 = state.root, time.perf_counter()
             with err.status(f"proving batch {i}") as status:
-                result = prove_batch(state, batch, root / "keys", root / f"batch{i:02d}", prover=prover,
+                result = prove_batch(state, batch, keys_dir, root / f"batch{i:02d}", prover=prover,
                                      report=lambda phase: status.update(f"batch {i}: {phase}"))
             row = BatchRow(i, chapter, time.perf_counter() - t0, old_root, result.public[1])
             summary.rows.append(row)
@@ -160,7 +171,7 @@ def _prove_all(root: Path, state: object, chapters: list[Chapter], prover: Prove
         close_state(state)
 
 
-def _follow(root: Path, feed: tuple[FeedReport, ...], summary: Summary) -> bool:
+def _follow(root: Path, keys_dir: Path, feed: tuple[FeedReport, ...], summary: Summary) -> bool:
     """A light client follows every proof from genesis with the committee's feed; a malleated replay is refused."""
     from ...pipeline.keyfiles import VK_FILE, load_vk
     from ...pipeline.outputs import read_step
@@ -169,7 +180,7 @@ def _follow(root: Path, feed: tuple[FeedReport, ...], summary: Summary) -> bool:
     from ...zk.groth16.data import Proof
     from ..demo_view import when
 
-    vk = load_vk(root / "keys" / VK_FILE)
+    vk = load_vk(keys_dir / VK_FILE)
     steps = [read_step(root / f"batch{r.index:02d}") for r in summary.rows]
     with err.status(f"light client: following {len(steps)} proofs"):
         client, outcome = advance(ClientState.start(vk, summary.genesis), vk, steps, feed=feed)
