@@ -11,8 +11,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
@@ -66,7 +68,7 @@ def _health(row: AccountFigures) -> Text:
 
 
 def _delta(row: AccountFigures) -> str:
-    parts = [f"{d:+.2f} {UNDERLYINGS[u]}" for u, d in enumerate(row.delta) if abs(d) >= 0.005]
+    parts = [f"{d:+.1f} {UNDERLYINGS[u]}" for u, d in enumerate(row.delta) if abs(d) >= 0.05]
     return "\n".join(parts) or "0"
 
 
@@ -76,14 +78,14 @@ LEGEND = (f"IM, MM: initial and maintenance margin (section 10's floor, proven a
 
 
 def accounts_table(rows: list[AccountFigures], title: str) -> Table:
-    """Equity, IM, MM, health (equity / MM) and delta per underlying of every user."""
-    table = Table(title=title, title_justify="left", title_style="bold")
+    """Equity, IM, MM, health (equity / MM) and delta per underlying of every user (fits 80 columns)."""
+    table = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False)
     for col in ACCOUNT_COLUMNS:
-        table.add_column(col, justify="left" if col in ("account", "positions") else "right", no_wrap=True)
+        table.add_column(col, justify="left" if col in ("account", "positions") else "right")
     for row in rows:
         positions = "\n".join(f"{size:+,} {name}" for name, size in row.positions) or "-"
-        table.add_row(f"{row.name} #{row.account}", f"{row.cash:,}", positions, f"{row.equity:,}",
-                      f"{row.initial:,.0f}", f"{row.maintenance:,.0f}", _health(row), _delta(row))
+        table.add_row(row.name, f"{row.cash:,}", positions, f"{row.equity:,}", f"{row.initial:,.0f}",
+                      f"{row.maintenance:,.0f}", _health(row), _delta(row))
     return table
 
 
@@ -111,20 +113,21 @@ class BatchRow:
     new_root: int
 
 
-def batch_header(i: int, total: int, chapter: Chapter) -> Text:
-    return Text.assemble((f"batch {i}/{total}", "bold cyan"), (f"  {chapter.phase}", "bold"),
-                         (f"  {when(chapter.time)}", "dim"))
+def scene_header(chapter: Chapter) -> RenderableType:
+    """The start of a scene: its name and what happens in it."""
+    return Group(Rule(Text(chapter.phase, style="bold"), align="left"), Text(chapter.caption, style="italic"))
 
 
-def batch_body(row: BatchRow, figures: list[AccountFigures]) -> RenderableType:
-    """What happened in one batch, its proof, and the accounts afterwards."""
-    lines = [Text(row.chapter.caption, style="italic")] if row.chapter.caption else []
-    for report in row.chapter.reports:
+def batch_body(row: BatchRow, total: int, figures: list[AccountFigures]) -> RenderableType:
+    """What one batch carried, its proof, and the accounts afterwards."""
+    c = row.chapter
+    lines = [Text.assemble((f"batch {row.index}/{total}", "bold cyan"), (f"  {when(c.time)}", "dim"))]
+    for report in c.reports:
         lines.append(Text.assemble(("  report  ", "magenta"), describe_report(report)))
-    lines.append(Text.assemble(("  ops     ", "blue"), ops_line(row.chapter.ops)))
-    for note in row.chapter.notes:
+    lines.append(Text.assemble(("  ops     ", "blue"), ops_line(c.ops)))
+    for note in c.notes:
         lines.append(Text.assemble(("  note    ", "red"), note))
-    lines.append(Text.assemble(("  proof   ", "green"), f"proved and checked in {row.seconds:.1f} s; root ",
+    lines.append(Text.assemble(("  proof   ", "green"), f"{row.seconds:.1f} s (witness, prove, check); root ",
                                (short(row.old_root), "dim"), " → ", (short(row.new_root), "bold")))
     return Group(*lines, accounts_table(figures, f"accounts after batch {row.index}"))
 

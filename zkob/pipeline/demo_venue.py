@@ -99,7 +99,7 @@ def venue_params(batch_size: int = 5, derivatives_slots: int = 5, reports: int =
 
 @dataclass(frozen=True)
 class Chapter:
-    """One batch of the story: its phase, what happens, its time, reports and (signed) ops."""
+    """One batch of the story: its scene, what happens (the scene's first batch only), time, reports, signed ops."""
 
     phase: str
     caption: str
@@ -160,7 +160,7 @@ def cut_scene(scene: _Scene, params: Params) -> list[Chapter]:
         if not batch:  # more reports than one batch holds before the next op: a batch of reports only
             batch.append({"op": "noop"})
         first = not chapters
-        chapters.append(Chapter(scene.phase, scene.caption if first else "(continued)", scene.time + len(chapters),
+        chapters.append(Chapter(scene.phase, scene.caption if first else "", scene.time + len(chapters),
                                 tuple(take), tuple(batch), tuple(scene.notes) if first else ()))
     return chapters
 

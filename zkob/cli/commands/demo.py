@@ -76,7 +76,7 @@ def _run(root: Path, params: Params, keys_dir: Path, backend: str) -> None:
     start, cpu = time.perf_counter(), time.process_time()
     out.print(Rule("[bold]zkob demo[/]: an options venue, every batch proven", align="left"))
     chapters, feed = _timed(summary, "script", lambda: _script(params))
-    out.print(venue_panel(params))
+    out.print(venue_panel(params), soft_wrap=False)
     prover = _timed(summary, "keys", lambda: _keys(keys_dir, params, backend, summary))
     state = create_state(root / "state", params)
     summary.genesis = state.root
@@ -85,7 +85,7 @@ def _run(root: Path, params: Params, keys_dir: Path, backend: str) -> None:
     agree = _timed(summary, "replica", lambda: _replica(root, params, summary))
     summary.timings["total"] = time.perf_counter() - start
     summary.cpu_timings["total"] = time.process_time() - cpu
-    out.print(summary_panel(summary))
+    out.print(summary_panel(summary), soft_wrap=False)
     if not ok or summary.client_root != summary.final_root:
         raise Refused("the light client did not follow every proof to the state's root")
     if not agree:
@@ -150,14 +150,15 @@ def _prove_all(root: Path, keys_dir: Path, state: object, chapters: list[Chapter
     from ...state.api import close_state
     from ...state.batchfile import parse_batch
     from ...state.state import State
-    from ..demo_view import BatchRow, batch_body, batch_header
+    from ..demo_view import BatchRow, batch_body, scene_header
 
     assert isinstance(state, State)
     rng = random.Random(2026)  # the salts: fixed so a run is reproducible
     try:
         for i, chapter in enumerate(chapters, start=1):
             out.print()
-            out.print(batch_header(i, len(chapters), chapter))
+            if chapter.caption:
+                out.print(scene_header(chapter), soft_wrap=False)
             batch = parse_batch(chapter.batch_json(rng.randrange(1 << 250)), state.params)
             old_root, t0 = state.root, time.perf_counter()
             with err.status(f"proving batch {i}") as status:
@@ -165,7 +166,7 @@ def _prove_all(root: Path, keys_dir: Path, state: object, chapters: list[Chapter
                                      report=lambda phase: status.update(f"batch {i}: {phase}"))
             row = BatchRow(i, chapter, time.perf_counter() - t0, old_root, result.public[1])
             summary.rows.append(row)
-            out.print(batch_body(row, account_figures(state)))
+            out.print(batch_body(row, len(chapters), account_figures(state)), soft_wrap=False)
     finally:
         summary.final_root = state.root
         close_state(state)
