@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -16,6 +17,11 @@ from zkob.state.batchfile import parse_batch
 from zkob.state.instruments import CALL, FUTURE, PUT, kind_from_json
 
 DEFAULT = venue_params()  # the command's default sizes
+
+
+def _flat(output: str) -> str:
+    """The output as one line of words: panel borders and line wraps removed (rich wraps at 80 columns here)."""
+    return " ".join(re.sub(r"[│╭╮╰╯]", " ", output).split())
 
 
 def _story_checks(batches: list[dict]) -> None:
@@ -83,7 +89,7 @@ def test_demo_proves_every_batch_and_the_light_client_follows_them_all(tmp_path)
     keep = tmp_path / "demo"
     result = CliRunner().invoke(cli, ["demo", "--keep", str(keep)])
     assert result.exit_code == 0, result.output
-    assert f"development keys made in {keep / 'keys'}" in result.output
+    assert f"development keys made in {keep / 'keys'}" in _flat(result.output)
     dirs = sorted(p for p in keep.iterdir() if p.name.startswith("batch"))
     chapters, _ = script(DEFAULT)
     assert len(dirs) == len(chapters) >= 3
@@ -91,9 +97,10 @@ def test_demo_proves_every_batch_and_the_light_client_follows_them_all(tmp_path)
     _story_checks(batches)
     for d in dirs:
         assert (d / "proof.json").is_file() and (d / "market.json").is_file()
-    assert f"accepted {len(dirs)} of {len(dirs)} proofs from genesis" in result.output
-    assert "equals the state's" in result.output and "is refused: replay" in result.output
-    assert "below maintenance margin" in result.output
+    flat = _flat(result.output)
+    assert f"accepted {len(dirs)} of {len(dirs)} proofs from genesis" in flat
+    assert "equals the state's" in flat and "is refused: replay" in flat and "to the same root" in flat
+    assert "below maintenance margin" in flat
     header = [line.split() for line in result.output.splitlines() if line.split()[:1] == ["account"]]
     assert header and all(h == list(ACCOUNT_COLUMNS) for h in header), header
     assert result.output.count("accounts after batch") == len(dirs)
