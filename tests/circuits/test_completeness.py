@@ -30,7 +30,7 @@ def _check(trace, flip: int) -> None:
     r1cs, layout = build_circuit(P)
     w = witness_for(P, trace)
     assert r1cs.first_failure(w) is None
-    assert tuple(w[1:5]) == trace.public_inputs
+    assert tuple(w[1:7]) == trace.public_inputs
     wire = 1 + layout.n_public + flip % (layout.n_wires - 1 - layout.n_public)
     w[wire] += 1
     assert r1cs.first_failure(w) is not None, f"{layout.names[wire]} changed and nothing failed"
