@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..pipeline.demo_venue import (COMMITTEE, EXPIRY, LISTINGS, NAMES, QUORUM, UNDERLYINGS, USERS, VOL,
-                                   AccountFigures, Chapter)
+                                   AccountFigures, Chapter, OpJson)
 from ..state.instruments import kind_to_json
 from ..state.oracle import committee_key
 from ..state.params import Params
@@ -89,7 +89,7 @@ def accounts_table(rows: list[AccountFigures], title: str) -> Table:
     return table
 
 
-def describe_report(report: dict) -> str:
+def describe_report(report: OpJson) -> str:
     signers = "+".join(str(s["signer"]) for s in report["sigs"])
     if report["report"] == "index":
         return f"index {UNDERLYINGS[int(report['underlying'])]} {int(report['price']):,} (members {signers})"
@@ -97,7 +97,7 @@ def describe_report(report: dict) -> str:
     return f"settlement {name} at {int(report['price']):,} (members {signers})"
 
 
-def ops_line(ops: tuple[dict, ...] | list[dict]) -> str:
+def ops_line(ops: tuple[OpJson, ...] | list[OpJson]) -> str:
     counts = Counter(str(op["op"]) for op in ops)
     return ", ".join(f"{n} {name}" for name, n in counts.items())
 

@@ -29,6 +29,7 @@ same batches. Cost: ~5 ms per signature, ~50 signatures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..state.config import Config
 from ..state.feed import FeedReport
@@ -54,6 +55,7 @@ OPEN = 1_767_225_600  # 2026-01-01 00:00 UTC: the venue opens
 DAY = 86_400
 EXPIRY = OPEN + 7 * DAY
 VOL = 0.6  # the volatility behind the table's deltas (display only)
+OpJson = dict[str, Any]  # an op or report object as a batch file holds it
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,8 @@ class Chapter:
     phase: str
     caption: str
     time: int
-    reports: tuple[dict, ...]
-    ops: tuple[dict, ...]
+    reports: tuple[OpJson, ...]
+    ops: tuple[OpJson, ...]
     notes: tuple[str, ...] = ()
 
     def batch_json(self, salt: int) -> dict[str, object]:
@@ -120,11 +122,11 @@ class _Scene:
     phase: str
     caption: str
     time: int
-    reports: list[dict] = field(default_factory=list)
-    ops: list[tuple[dict, int]] = field(default_factory=list)  # (op, how many of the reports must precede it)
+    reports: list[OpJson] = field(default_factory=list)
+    ops: list[tuple[OpJson, int]] = field(default_factory=list)  # (op, how many of the reports must precede it)
     notes: list[str] = field(default_factory=list)  # shown with the scene's first batch
 
-    def add(self, *ops: dict) -> None:
+    def add(self, *ops: OpJson) -> None:
         """Ops that need every report added so far (the engine made them after those prices)."""
         self.ops.extend((op, len(self.reports)) for op in ops)
 
@@ -150,11 +152,12 @@ def cut_scene(scene: _Scene, params: Params) -> list[Chapter]:
     Successive batches of a scene are one second apart.
     """
     kinds = slot_kinds(params.batch_size, params.derivatives_slots)
-    reports, ops, chapters, have = list(scene.reports), list(scene.ops), [], 0
+    reports, ops, have = list(scene.reports), list(scene.ops), 0
+    chapters: list[Chapter] = []
     while reports or ops:
         take, reports = reports[:params.reports], reports[params.reports:]
         have += len(take)
-        batch: list[dict] = []
+        batch: list[OpJson] = []
         while ops and ops[0][1] <= have and _fits([o["op"] for o in batch] + [ops[0][0]["op"]], kinds):
             batch.append(ops.pop(0)[0])
         if not batch:  # more reports than one batch holds before the next op: a batch of reports only
@@ -260,7 +263,7 @@ def _below_mm_note(flow: VenueFlow, account: int) -> str:
             "liquidatable (the proof checks it with the signed prices)")
 
 
-def _feed_report(report: dict, instruments: dict[int, Instrument]) -> FeedReport:
+def _feed_report(report: OpJson, instruments: dict[int, Instrument]) -> FeedReport:
     """A batch's report in the committee's feed form (a settlement names its underlying and expiry)."""
     if report["report"] == "index":
         return FeedReport(INDEX_TAG, int(report["underlying"]), int(report["price"]), int(report["ts"]))

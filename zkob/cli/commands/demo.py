@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 from rich.text import Text
@@ -31,7 +31,10 @@ if TYPE_CHECKING:
     from ...pipeline.prove import Prover
     from ...state.feed import FeedReport
     from ...state.params import Params
+    from ...state.state import State
     from ..demo_view import Summary
+
+T = TypeVar("T")
 
 
 @click.command("demo")
@@ -92,7 +95,7 @@ def _run(root: Path, params: Params, keys_dir: Path, backend: str) -> None:
         raise Refused("the replica did not reach the prover's root")
 
 
-def _timed(summary: Summary, name: str, step: Callable[[], object]) -> object:
+def _timed(summary: Summary, name: str, step: Callable[[], T]) -> T:
     """Run one step, adding its wall time (and CPU time: the machine may be shared) to the summary."""
     t0, cpu = time.perf_counter(), time.process_time()
     try:
@@ -140,7 +143,7 @@ def _keys(keys_dir: Path, params: Params, backend: str, summary: Summary) -> Pro
     return prover
 
 
-def _prove_all(root: Path, keys_dir: Path, state: object, chapters: list[Chapter], prover: Prover,
+def _prove_all(root: Path, keys_dir: Path, state: State, chapters: list[Chapter], prover: Prover,
                summary: Summary) -> None:
     """Prove every chapter into root/batchNN/, printing it and the accounts after it; closes the state."""
     import random
@@ -149,10 +152,8 @@ def _prove_all(root: Path, keys_dir: Path, state: object, chapters: list[Chapter
     from ...pipeline.prove import prove_batch
     from ...state.api import close_state
     from ...state.batchfile import parse_batch
-    from ...state.state import State
     from ..demo_view import BatchRow, batch_body, scene_header
 
-    assert isinstance(state, State)
     rng = random.Random(2026)  # the salts: fixed so a run is reproducible
     try:
         for i, chapter in enumerate(chapters, start=1):
