@@ -53,12 +53,16 @@ def _short(value: int) -> str:
 def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int, accounts_depth: int,
             orders_depth: int, assets_depth: int, seed: int, backend: str) -> None:
     """Run the whole pipeline on a small deployment and show what happened."""
+    from ...state.config import Config
     from ...state.params import Params
     from ...zk.errors import ZkobError
 
     if n_accounts >= 1 << accounts_depth:
         raise ZkobError(f"--accounts {n_accounts} does not fit in an accounts tree of depth {accounts_depth}")
-    params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
+    # protocol v2 in its simplest form (a spot venue): spot slots only, the smallest market section
+    params = Params(accounts_depth, orders_depth, assets_depth, batch_size, underlyings=1, instruments_depth=1,
+                    positions=1, reports=1, derivatives_slots=0,
+                    config=Config(venue_id=random.Random(seed).randrange(1, 1 << 64)))
     if keep is not None:
         if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
             raise ZkobError(f"{keep} exists and is not an empty directory")
@@ -100,14 +104,15 @@ def _order_flow(params: Params, rng: random.Random, n_accounts: int, n_batches: 
 
     keys = {i: rng.randbytes(32) for i in range(1, n_accounts + 1)}
     users = {i: private_to_public(k) for i, k in keys.items()}
-    ops = random_flow(rng, keys, 1 << params.orders_depth, n_batches * params.batch_size)
+    ops = random_flow(rng, keys, 1 << params.orders_depth, n_batches * params.batch_size,
+                      venue=params.config.venue_id)
     chunks = [ops[i:i + params.batch_size] for i in range(0, len(ops), params.batch_size)][:n_batches]
     counts = Counter(str(op["op"]) for chunk in chunks for op in chunk)
     out.print(f"{n_accounts} users, {sum(counts.values())} ops from the matching engine: "
               + ", ".join(f"{n} {name}" for name, n in sorted(counts.items())))
     signed = sum(1 for chunk in chunks for op in chunk if "sig" in op)
     out.print(f"{signed} withdraw/place/cancel ops signed with their users' Baby Jubjub keys "
-              f"(EdDSA-Poseidon over H(op_hash, nonce)); keys: "
+              f"(EdDSA-Poseidon over H(venue, op_hash, nonce)); keys: "
               + ", ".join(f"{i}: {_short(pk[0])}" for i, pk in users.items()))
     return chunks
 
@@ -157,7 +162,8 @@ def _prove_batches(root: Path, state: State, chunks: list[list[dict[str, object]
         with progress:
             task = progress.add_task("proving batches", total=len(chunks))
             for i, chunk in enumerate(chunks, start=1):
-                batch = parse_batch({"ops": chunk}, state.params.batch_size, lambda: rng.randrange(1 << 250))
+                batch = parse_batch({"ops": chunk, "time": i}, state.params,  # one second per batch
+                                    lambda: rng.randrange(1 << 250))
                 start = time.perf_counter()
                 result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend, prover=prover)
                 kinds = Counter(str(op["op"]) for op in chunk)
