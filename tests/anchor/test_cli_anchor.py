@@ -21,7 +21,7 @@ from zkob.zk.formats.snarkjs_json import dumps, proof_to_json, vk_to_json
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "groth16.json"
 KEY = bytes([7]) * 32
-OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0, 0)]  # as bridge.json holds them (venue 0)
+OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0, 5)]  # as bridge.json holds them
 
 
 def run(*args):
@@ -32,8 +32,8 @@ def run(*args):
 def proven(tmp_path_factory):
     """An OUT_DIR as `zkob prove` writes it, for a statement of the toy circuit."""
     root = tmp_path_factory.mktemp("anchor-cli")
-    pk, vk = statement_keys(6, seed=6)
-    public = [11, 12, 13, record_digest(OPS), 0, 5]  # market 0, time 5
+    pk, vk = statement_keys(6, seed=4)
+    public = [11, 12, 13, record_digest(OPS), 14, 15]  # old_root, new_root, commitment, bridge, market, time
     proof = prove_statement(pk, public)
     (root / "keys").mkdir()
     (root / "keys" / "verification_key.json").write_text(dumps(vk_to_json(vk)))
@@ -122,7 +122,7 @@ def test_export_calldata_places_refusals(proven):
 
 @pytest.mark.parametrize("damage, message", [
     (lambda out: (out / "bridge.json").write_text(json.dumps(bridge_record_json(OPS[:1]))), "bridge"),
-    (lambda out: (out / "public.json").write_text('["011", "12", "13", "14", "0", "5"]'), "public.json[0]"),
+    (lambda out: (out / "public.json").write_text('["011", "12", "13", "14", "15", "16"]'), "public.json[0]"),
     (lambda out: (out / "proof.json").unlink(), "proof.json"),
 ])
 def test_export_calldata_refuses_bad_outputs_in_one_line(proven, tmp_path, damage, message):
