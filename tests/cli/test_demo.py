@@ -52,12 +52,15 @@ def test_the_script_is_a_valid_venue_life_ending_with_every_position_settled():
     chapters, feed = script(DEFAULT)
     state = new_state(DEFAULT)
     batches, health = [], []
+    liquidated = []
     for i, chapter in enumerate(chapters):
         batch = parse_batch(chapter.batch_json(i + 1), DEFAULT)
-        apply_batch(state, batch)
+        trace = apply_batch(state, batch)
         batches.append(batch.to_json())
         health.append({f.name: f for f in account_figures(state)})
+        liquidated += [t.margin[0] for t in trace.ops if t.op_type == "liquidate"]
     _story_checks(batches)
+    assert liquidated and all(m.when == "before" and m.below_mm for m in liquidated), "liquidated below MM"
     assert len(feed) == sum(len(c.reports) for c in chapters)
     assert all(leaf.slots == (None,) * DEFAULT.positions for _, leaf in state.accounts())
     assert not list(state.orders()), "every order filled"
