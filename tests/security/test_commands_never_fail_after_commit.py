@@ -63,12 +63,12 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     key_pub = json.loads((base / "key.json").read_text())["public_key"]
     deposit = base / "deposit.json"
     deposit.write_text(json.dumps({"ops": [{"op": "deposit", "account": 1, "asset": 1, "amount": 9,
-                                            "pubkey": key_pub}], "salt": "5", "time": 0}))
+                                            "pubkey": key_pub}], "time": 1, "salt": "5"}))
     run("apply", st, deposit)
     run("apply", replica, deposit)
     funded = run("root", st).output.strip()
     draft = base / "draft.json"
-    draft.write_text(json.dumps({"ops": [{"op": "withdraw", "account": 1, "asset": 1, "amount": 4}], "salt": "6", "time": 0}))
+    draft.write_text(json.dumps({"ops": [{"op": "withdraw", "account": 1, "asset": 1, "amount": 4}], "time": 2, "salt": "6"}))
     run("sign", base / "key.json", st, draft, "-o", base / "signed.json")
     run("show", st, shows=st)
     run("risk", st, shows=st)

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 from ..state.params import Params
 from .config import ConfigWires, alloc_config, assert_config_ranges, config_hash
@@ -50,6 +52,15 @@ class MarketSection:
     digest: LC
 
 
+def _settled(given: Callable[[], BatchInput], j: int) -> Any:
+    """Report slot j's settled instrument leaf (witness function)."""
+    return given().reports[j].instrument
+
+
+def _report_witness(given: Callable[[], BatchInput], j: int) -> Any:
+    return given().reports[j].witness
+
+
 def market_section(cs: ConstraintSystem, params: Params, given: Callable[[], BatchInput], time: LC,
                    instruments_root: LC) -> MarketSection:
     """Constrain steps 1-4 above; ``instruments_root`` is the tree's root behind old_root."""
@@ -64,8 +75,8 @@ def market_section(cs: ConstraintSystem, params: Params, given: Callable[[], Bat
     for j in range(params.reports):
         name = f"report[{j}]"
         with cs.namespace(name):
-            terms = alloc_instrument(cs, lambda j=j: given().reports[j].instrument, "settled")
-        slot = report_slot(cs, lambda j=j: given().reports[j].witness, oracle, time, cfg, terms, name=name)
+            terms = alloc_instrument(cs, partial(_settled, given, j), "settled")
+        slot = report_slot(cs, partial(_report_witness, given, j), oracle, time, cfg, terms, name=name)
         with cs.namespace(f"{name}/report_instrument"):
             bits = index_bits(cs, slot.instrument, params.instruments_depth, "id_bits")
             sibs = [cs.alloc(f"sib[{k}]", lambda j=j, k=k: given().reports[j].siblings[k])

@@ -32,6 +32,7 @@ plus 5 comparisons x 131 (``zkob circuit info`` has the exact split).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from ..state.protocol import ACCOUNT_UPDATES, OP_TABLE, OPS
 from . import rules_derivatives
@@ -123,7 +124,7 @@ def margin_accounts(cs: ConstraintSystem, s: Slot, inp: Callable[..., SlotInput]
         with cs.namespace(f"acct[{a}]"):
             s.pos[a].update = update_position(
                 cs, s.pos[a].before, s.inst.id, s.inst.leaf,
-                lambda q, a=a: rules_derivatives.position_move(cs, s, a, q), s.any(*changes[a]), name="position")
+                partial(rules_derivatives.position_move, cs, s, a), s.any(*changes[a]), name="position")
     cash, after = [], []
     for a, acct in enumerate(s.acct):
         update = s.pos[a].update
