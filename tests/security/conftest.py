@@ -1,7 +1,7 @@
 """Shared by the security regression tests: a tiny statement circuit, its keys, and light-client steps.
 
-The circuit has the batch statement's shape (four public inputs
-[old_root, new_root, commitment, bridge]) but two constraints, so a
+The circuit has the batch statement's shape (six public inputs
+[old_root, new_root, commitment, bridge, market, time]) but two constraints, so a
 setup and a proof cost well under a second.
 """
 
@@ -22,10 +22,10 @@ from zkob.zk.r1cs import R1CS, Constraint
 
 
 def statement_circuit() -> R1CS:
-    """Wires: 0 one, 1..4 public [old, new, commitment, bridge], 5 = old * new (private)."""
-    return R1CS(n_wires=6, n_public=4, constraints=[
-        Constraint({1: 1}, {2: 1}, {5: 1}, "product"),
-        Constraint({3: 1, 4: 1}, {0: 1}, {3: 1, 4: 1}, "bind commitment and bridge"),
+    """Wires: 0 one, 1..6 public [old, new, commitment, bridge, market, time], 7 = old * new (private)."""
+    return R1CS(n_wires=8, n_public=6, constraints=[
+        Constraint({1: 1}, {2: 1}, {7: 1}, "product"),
+        Constraint({3: 1, 4: 1, 5: 1, 6: 1}, {0: 1}, {3: 1, 4: 1, 5: 1, 6: 1}, "bind the other four"),
     ])
 
 
@@ -35,13 +35,13 @@ class Keys:
     pk: ProvingKey
     vk: VerifyingKey
 
-    def proof(self, public: tuple[int, int, int, int], seed: int = 0) -> Proof:
-        old, new, commitment, bridge = public
-        witness = [1, old, new, commitment, bridge, old * new % R]
+    def proof(self, public: tuple[int, ...], seed: int = 0) -> Proof:
+        old, new, commitment, bridge, market, time = (*public, 0, 0)[:6]  # four given: market and time 0
+        witness = [1, old, new, commitment, bridge, market, time, old * new % R]
         return prove(self.pk, self.r1cs, witness, random.Random(seed or old * 31 + new))
 
     def step(self, old: int, new: int, commitment: int = 7, bridge: int = 0, record=None) -> Step:
-        public = (old, new, commitment, bridge)
+        public = (old, new, commitment, bridge, 0, 0)
         return Step(public, self.proof(public), record)
 
 
@@ -87,9 +87,10 @@ def pubkey_json() -> list[str]:
 def deposit_batch(amount: int = 5, account: int = 1, salt: int = 3):
     """A one-deposit batch (deposits carry no signature) for a state with batch_size >= 1."""
     from zkob.state.batchfile import parse_batch
+    from zkob.state.params import Params
 
     op = {"op": "deposit", "account": account, "asset": 1, "amount": amount, "pubkey": pubkey_json()}
-    return parse_batch({"ops": [op], "salt": str(salt)}, 4)
+    return parse_batch({"ops": [op], "salt": str(salt), "time": 0}, Params(batch_size=4))
 
 
 TINY_ARGS = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "1"]

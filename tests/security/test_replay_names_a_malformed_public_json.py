@@ -36,6 +36,6 @@ def test_a_wrong_count_is_named_and_nothing_is_applied(tmp_path, shape):
     assert result.exit_code == 2, result.output
     assert "StopIteration" not in result.output
     assert str(out / "public.json") in result.output and f"got {len(public)}" in result.output
-    assert "expected 4 public inputs" in result.output
+    assert "expected 6 public inputs" in result.output
     with opened(tmp_path / "replica") as replica:
         assert replica.height == 0

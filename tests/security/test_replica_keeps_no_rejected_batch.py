@@ -57,10 +57,13 @@ def test_zkob_replay_keeps_nothing_public_json_contradicts(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "batch.json").write_text(json.dumps(deposit_batch(5).to_json()))
-    public = [str(v) for v in (trace.old_root, trace.new_root + 1, trace.commitment, trace.bridge)]
+    public = [str(v) for v in (trace.old_root, trace.new_root + 1, trace.commitment, trace.bridge,
+                                         trace.market, trace.time)]
     (out / "public.json").write_text(json.dumps(public))
     runner = CliRunner()
-    assert runner.invoke(cli, ["init", str(tmp_path / "replica"), *TINY_ARGS]).exit_code == 0
+    (tmp_path / "venue.json").write_text('{"venue_id": 0}')  # PARAMS' venue (init draws one otherwise)
+    assert runner.invoke(cli, ["init", str(tmp_path / "replica"), *TINY_ARGS, "--config",
+                               str(tmp_path / "venue.json")]).exit_code == 0
     result = runner.invoke(cli, ["replay", str(tmp_path / "replica"), str(out / "batch.json")])
     assert result.exit_code == 1 and "new_root differs" in result.output
     replica = open_state(tmp_path / "replica")
