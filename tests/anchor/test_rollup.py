@@ -20,7 +20,7 @@ from rollup_helpers import ALICE, BOB, CAROL, GENESIS, GWEI, PUB, make_venue
 
 pytestmark = [pytest.mark.interop, pytest.mark.slow]  # solc-js in node; proofs verified in py-evm
 
-V1 = layout_of()
+V1 = layout_of(("old_root", "new_root", "commitment", "bridge"))
 V2 = layout_of(("old_root", "new_root", "commitment", "bridge", "market", "time"))  # DESIGN.md section 5
 
 
@@ -40,8 +40,8 @@ def refused(venue, error, *args, **kwargs):
     assert snapshot(venue.rollup) == before
 
 
-def test_layout_v1_is_the_protocol_zkob_speaks():
-    assert V1.names == ("old_root", "new_root", "commitment", "bridge") and not V1.has_time
+def test_layout_v2_is_the_protocol_zkob_speaks():
+    assert layout_of() == V2 and V2.has_time and V2.has_market and not V1.has_time
 
 
 def test_two_batches_with_deposits_and_withdrawals_pay_exactly(venue):
