@@ -3,6 +3,7 @@ the committee's feed, restarts."""
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
@@ -236,3 +237,50 @@ def test_market_and_feed_files_parse_strictly():
     with pytest.raises(MalformedInput):
         parse_feed({"reports": [{"report": "settlement", "instrument": 1, "underlying": 0, "expiry": 1000,
                                  "price": 120}]})
+
+
+def _out_dir(tmp_path, keys, name, record_json, market, time):
+    from zkob.zk.formats.snarkjs_json import proof_to_json, public_to_json
+
+    step = _step(keys, 10, 11, market=market, time=time)
+    out = tmp_path / name
+    out.mkdir()
+    (out / "proof.json").write_text(json.dumps(proof_to_json(step.proof)))
+    (out / "public.json").write_text(json.dumps(public_to_json(list(step.public))))
+    (out / "market.json").write_text(json.dumps(record_json))
+    return out
+
+
+def test_zkob_follow_checks_market_records_against_a_feed_and_the_clock(keys, tmp_path):
+    from click.testing import CliRunner
+
+    from zkob.cli.main import cli
+    from zkob.zk.formats.snarkjs_json import vk_to_json
+
+    _, _, vk = keys
+    (tmp_path / "vk.json").write_text(json.dumps(vk_to_json(vk)))
+    record = _record(reports=(INDEX,))
+    record_json = {"time": 100, "reports": [{"report": "index", "underlying": "0", "price": "100", "ts": "95"}],
+                   "lists": [{"op": "list", "instrument": "1", "kind": "call", "underlying": "0", "strike": "100",
+                              "expiry": "1000"}], "market": str(record.market)}
+    out = _out_dir(tmp_path, keys, "out", record_json, record.market, 100)
+    index = {"report": "index", "underlying": 0, "price": 100, "ts": 95, "sigs": []}
+    newer = {"report": "index", "underlying": 0, "price": 104, "ts": 99, "sigs": []}
+    (tmp_path / "feed.json").write_text(json.dumps({"reports": [index, newer]}))
+    (tmp_path / "other.json").write_text(json.dumps({"reports": [newer]}))
+    run = CliRunner().invoke
+    base = ["follow", str(tmp_path / "vk.json"), "10", str(out)]
+    result = run(cli, [*base, "--feed", str(tmp_path / "feed.json"), "--json"])
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert answer["root"] == "11" and len(answer["flags"]) == 1 and "ts 99 (price 104)" in answer["flags"][0]
+    result = run(cli, [*base, "--feed", str(tmp_path / "other.json")])
+    assert result.exit_code == 1 and "not in the committee's published feed" in result.stderr
+    result = run(cli, [*base, "--feed", str(tmp_path / "vk.json")])  # not a feed: bad input, one line
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    future = _record(time=(1 << 32) - 1, reports=(INDEX,))
+    ahead = _out_dir(tmp_path, keys, "ahead", {**record_json, "time": (1 << 32) - 1, "market": str(future.market)},
+                     future.market, (1 << 32) - 1)
+    result = run(cli, ["follow", str(tmp_path / "vk.json"), "10", str(ahead), "--max-ahead", "60"])
+    assert result.exit_code == 1 and "ahead of this client's clock" in result.stderr
+    assert run(cli, ["follow", str(tmp_path / "vk.json"), "10", str(ahead)]).exit_code == 0

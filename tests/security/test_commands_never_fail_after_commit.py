@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from zkob.cli.main import cli
 from zkob.state.api import opened
 
-from .conftest import TINY_ARGS, pubkey_json
+from .conftest import TINY_ARGS, TINY_CONFIG, pubkey_json
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
@@ -46,7 +46,7 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     def run(*args, shows=None):
         args = [str(a) for a in args]
         result = CliRunner().invoke(cli, args)
-        name = args[0] if args[0] not in ("circuit", "export", "anchor") else f"{args[0]} {args[1]}"
+        name = args[0] if args[0] not in ("circuit", "export", "anchor", "oracle") else f"{args[0]} {args[1]}"
         ran.add(name)
         if result.exit_code != 0 or "MarkupError" in result.output:
             why = result.output.strip()[-300:] or repr(result.exception)
@@ -72,6 +72,14 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     draft.write_text(json.dumps({"ops": [{"op": "withdraw", "account": 1, "asset": 1, "amount": 4}], "time": 2, "salt": "6"}))
     run("sign", base / "key.json", st, draft, "-o", base / "signed.json")
     run("show", st, shows=st)
+    run("risk", st, shows=st)
+    member = json.loads(run("oracle", "keygen", "-o", base / "member.json").output)
+    (base / "venue.json").write_text(json.dumps({**json.loads(TINY_CONFIG.read_text()), "oracle_keys": [member]}))
+    run("init", base / "venue", "--config", base / "venue.json", shows=base / "venue")
+    (base / "report.json").write_text(json.dumps({"ops": [{"op": "noop"}], "time": 5}))
+    run("oracle", "sign", base / "member.json", "index", base / "venue", base / "report.json", "--underlying", "0",
+        "--price", "7", "-o", base / "report.json")
+    run("apply", base / "venue", base / "report.json")
     run("circuit", "info", st)
     run("export", "r1cs", st, base / "c.r1cs", shows=base / "c.r1cs")
     run("export", "wtns", st, base / "signed.json", base / "w.wtns", shows=base / "w.wtns")

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from ..zk.eddsa import private_to_public
 from .batchfile import parse_op
-from .ops import to_json
+from .ops import signer, to_json
 from .params import Params
 from .protocol import BUY, OPS, SELL
 from .signing import sign_op
@@ -71,11 +71,12 @@ class OrderFlow:
         self.pubkeys = {a: private_to_public(k) for a, k in self.keys.items()}
 
     def _signed(self, op: dict) -> dict:
-        """The op (canonical JSON form) signed by its account's key at the account's next nonce."""
-        account = op["account"]
+        """The op (canonical JSON form) signed by its signer's key (a liquidate: the liquidator's) at its next nonce."""
+        parsed = parse_op(op, 0, require_sigs=False)
+        account = signer(parsed)
         nonce = self.nonces.get(account, 0)
         self.nonces[account] = nonce + 1
-        return to_json(sign_op(parse_op(op, 0, require_sigs=False), self.keys[account], nonce, self.venue))
+        return to_json(sign_op(parsed, self.keys[account], nonce, self.venue))
 
     # --- bookkeeping mirrored from the state machine -----------------------
     def _credit(self, account: int, asset: int, amount: int) -> None:

@@ -84,7 +84,7 @@ class VenueFlow(OrderFlow):
         return self._signed_report(SettlementReport(instrument, price), terms)
 
     # --- operator ops ---------------------------------------------------------------------
-    def list(self, instrument: int, kind: int, underlying: int, strike: int, expiry: int) -> dict:
+    def list_instrument(self, instrument: int, kind: int, underlying: int, strike: int, expiry: int) -> dict:
         self.instruments[instrument] = Instrument(kind, underlying, strike, expiry)
         return {"op": "list", "instrument": instrument, "kind": kind_to_json(kind), "underlying": underlying,
                 "strike": strike, "expiry": expiry}

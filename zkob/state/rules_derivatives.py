@@ -18,14 +18,16 @@ for the positions hash, a signature check (~6 ms) for the signed ones.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 from .accounts import AccountEdit, overlay_of
 from .config import TIME_BOUND
 from .instruments import FUTURE, KIND_NAMES, Instrument
 from .kv import INSTRUMENTS
 from .margin import BP, PriceStale, contract_value, equity, initial_margin_bp, maintenance_margin_bp, slot_price
-from .ops import DFill, DPlace, Liquidate, ListInstrument, Margin, Settle
+from .ops import DFill, DPlace, Liquidate, ListInstrument, Margin, Op, Settle
 from .positions import shrinks_toward_zero
 from .protocol import BUY
 from .rules import APPLY as SPOT_APPLY
@@ -259,5 +261,7 @@ def _reduced(order: OrderLeaf, qty: int) -> OrderLeaf | None:
 
 
 #: every op type's rule function: the spot ones (rules.py) and these
-APPLY = {**SPOT_APPLY, ListInstrument: apply_list, Margin: apply_margin, DPlace: apply_dplace, DFill: apply_dfill,
-         Liquidate: apply_liquidate, Settle: apply_settle}
+APPLY: dict[type[Op], Callable[[Context, Any], Effects]] = {
+    **SPOT_APPLY, ListInstrument: apply_list, Margin: apply_margin, DPlace: apply_dplace, DFill: apply_dfill,
+    Liquidate: apply_liquidate, Settle: apply_settle,
+}
