@@ -37,13 +37,13 @@ def _ops(number: int) -> list[dict]:
 
 
 def _signed(ops: list[dict], salt: int, state: State) -> Batch:
-    parsed = parse_batch({"ops": ops, "salt": str(salt)}, PARAMS.batch_size, require_sigs=False)
+    parsed = parse_batch({"ops": ops, "salt": str(salt)}, state.params.batch_size, require_sigs=False)
     return Batch(sign_ops(parsed.ops, KEYS, state), parsed.salt, parsed.salt_given)
 
 
-def signed_run(count: int) -> list[dict]:
-    """``count`` batch files a fresh PARAMS state accepts in order."""
-    scratch, files = new_state(PARAMS), []
+def signed_run(count: int, params: Params = PARAMS) -> list[dict]:
+    """``count`` batch files a fresh state of ``params`` (batch_size >= 4) accepts in order (bench/ uses it too)."""
+    scratch, files = new_state(params), []
     for number in range(1, count + 1):
         batch = _signed(_ops(number), 1000 + number, scratch)
         apply_batch(scratch, batch)

@@ -54,6 +54,13 @@ def parse_cluster(spec: str) -> int | str:
     raise MalformedInput("--cluster", f"expected local:N or tcp://HOST:PORT, got {spec!r}")
 
 
+def parse_scheduler(address: str) -> str:
+    """A scheduler's address, ``tcp://HOST:PORT`` (or tls://); anything else is MalformedInput."""
+    if ADDRESS.fullmatch(address):
+        return address
+    raise MalformedInput("SCHEDULER", f"expected tcp://HOST:PORT, got {address!r}")
+
+
 class DaskProvers:
     """Provers on a Dask cluster: one task per batch, asking for PROVER=1 and the run's keys."""
 

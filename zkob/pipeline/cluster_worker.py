@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from distributed import Worker, WorkerPlugin, get_worker
+from distributed.core import Status
 
 from ..state.trace import BatchTrace
 from ..zk.errors import MalformedInput, ZkobError
@@ -97,7 +98,12 @@ class ProverPlugin(WorkerPlugin):
         if self.loaded is None:  # off the event loop, so the worker keeps its heartbeats while loading
             self.loaded = await asyncio.get_running_loop().run_in_executor(
                 None, load_worker_prover, Path(self.keys_dir), self.backend)
-        await worker.set_resources(**{PROVER: 1, key_resource(self.loaded.identity): 1})
+        resources = {PROVER: 1, key_resource(self.loaded.identity): 1}
+        if worker.status == Status.running:  # registered: tell the scheduler now
+            await worker.set_resources(**resources)
+        else:  # starting (given to Worker(), or a preload): the registration carries them
+            worker.state.total_resources.update(resources)
+            worker.state.available_resources.update(resources)
 
 
 def describe_worker() -> str:
