@@ -137,7 +137,7 @@ class _Dask:
 
         start = time.perf_counter()
         self.cluster = distributed.LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                                dashboard_address=None, silence_logs=50)
+                                                dashboard_address=":0", silence_logs=50)
         self.client = distributed.Client(self.cluster)
         self.client.register_plugin(ProverPlugin(str(self.keys)))
         identity = keys_identity(self.keys, self.params)

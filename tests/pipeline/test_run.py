@@ -22,7 +22,6 @@ from zkob.pipeline.outputs import read_step
 from zkob.state.api import close_state, create_state, opened
 from zkob.state.pending import Pending
 from zkob.zk.errors import EXIT_BAD_INPUT, EXIT_REFUSED, MalformedInput, Refused
-from zkob.zk.groth16.verify import verify
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
@@ -40,12 +39,10 @@ def run(state_dir, paths, outroot, provers, keys):
 
 
 def test_the_reference_run_wrote_verified_steps_in_order(reference_run, run_keys):
-    from zkob.pipeline.keyfiles import load_vk
-
-    vk = load_vk(run_keys / "verification_key.json")
+    check = checker(run_keys)
     for number, public in enumerate(reference_run.public, start=1):
         step = read_step(step_dir(reference_run.outroot, number))
-        assert step.public == public and verify(vk, list(public), step.proof).ok
+        assert step.public == public and check(public, step.proof).ok
     chained = [p[0] for p in reference_run.public[1:]] == [p[1] for p in reference_run.public[:-1]]
     assert chained and reference_run.public[-1][1] == reference_run.final_root
 

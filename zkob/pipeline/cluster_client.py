@@ -140,7 +140,7 @@ def dask_provers(spec: str, keys_dir: Path, identity: KeyIdentity, report: Repor
         if isinstance(target, int):
             report(f"starting {target} local workers")
             cluster = LocalCluster(n_workers=target, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.CRITICAL)
+                                   dashboard_address=":0", silence_logs=logging.CRITICAL)
             client = Client(cluster)
             client.register_plugin(ProverPlugin(str(keys_dir.resolve())))
         else:

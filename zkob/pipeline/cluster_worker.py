@@ -106,9 +106,9 @@ class ProverPlugin(WorkerPlugin):
             worker.state.available_resources.update(resources)
 
 
-def describe_worker() -> str:
-    """What this worker holds (run on each worker by the client for its messages)."""
-    loaded = getattr(get_worker().plugins.get(PLUGIN), "loaded", None)
+def describe_worker(dask_worker: Worker) -> str:
+    """What this worker holds (``client.run`` calls it on each worker, passing the worker, for messages)."""
+    loaded = getattr(dask_worker.plugins.get(PLUGIN), "loaded", None)
     return "no zkob prover loaded" if loaded is None else loaded.identity.describe()
 
 
