@@ -78,6 +78,16 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("setup", st, "-o", base / "keys", "--quiet", shows=base / "keys")
     run("prove", st, base / "signed.json", "--keys", base / "keys", "-o", base / "out", "--quiet",
         shows=base / "out")
+    run("worker", "tcp://127.0.0.1:1", "--keys", base / "keys", "--check", shows=base / "keys")
+    run_state = base / "run"
+    run("init", run_state, *TINY_ARGS)
+    deposits = []
+    for number in (1, 2):
+        deposits.append(base / f"d{number}.json")
+        deposits[-1].write_text(json.dumps({"ops": [{"op": "deposit", "account": 1, "asset": 1, "amount": number,
+                                                     "pubkey": key_pub}], "salt": str(number)}))
+    run("prove", run_state, *deposits, "--keys", base / "keys", "-o", base / "outroot", "--quiet",
+        shows=base / "outroot" / "000002")
     vk = base / "keys" / "verification_key.json"
     run("verify", vk, base / "out" / "public.json", base / "out" / "proof.json")
     run("export", "solidity", base / "keys", "-o", base / "v.sol", shows=base / "v.sol")

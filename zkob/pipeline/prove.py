@@ -26,7 +26,7 @@ from ..state.transition import apply_batch
 from ..zk.backends import get_backend, warm_up
 from ..zk.backends.base import Backend
 from ..zk.errors import InternalError, MalformedInput
-from ..zk.groth16.data import Proof
+from ..zk.groth16.data import Proof, VerifyingKey
 from ..zk.groth16.keys import ProvingKey
 from ..zk.groth16.prepared import PreparedR1CS, prepare
 from ..zk.groth16.prove import prove
@@ -62,15 +62,30 @@ def load_prover(params: Params, keys_dir: Path, backend: str = "auto", report: R
     report("building the circuit")
     r1cs, _ = build_circuit(params)
     circuit = prepare(r1cs, engine)
-    if engine.name == "compiled":
+    return Prover(params, pk, circuit, engine, proof_checker(pk.vk, engine.name))
+
+
+def proof_checker(vk: VerifyingKey, backend: str = "auto") -> Callable[[Sequence[int], Proof], Verdict]:
+    """A verifier for ``vk``: the compiled pairing (about 10 ms a proof) on the compiled backend, else py_ecc's."""
+    if get_backend(backend).name == "compiled":
         from ..zk import fast_verify
 
-        key = fast_verify.prepare(pk.vk)
-        check: Callable[[Sequence[int], Proof], Verdict] = \
-            lambda public, proof: fast_verify.verify_prepared(key, public, proof)  # noqa: E731
-    else:
-        check = lambda public, proof: verify(pk.vk, public, proof)  # noqa: E731
-    return Prover(params, pk, circuit, engine, check)
+        key = fast_verify.prepare(vk)
+        return lambda public, proof: fast_verify.verify_prepared(key, public, proof)
+    return lambda public, proof: verify(vk, public, proof)
+
+
+def prove_trace(prover: Prover, trace: BatchTrace, report: Report = quiet) -> Proof:
+    """The witness of an accepted batch's trace, and a Groth16 proof of it (not yet checked).
+
+    What a cluster worker runs for each batch; ``prove_batch`` runs it
+    inside apply_batch. Cost: one prove-mode pass over the circuit, then
+    groth16.prove on the prover's backend.
+    """
+    report("computing the witness")
+    witness = witness_for(prover.params, trace)
+    report(f"proving ({prover.circuit.n_constraints} constraints)")
+    return prove(prover.pk, prover.circuit, witness, backend=prover.backend)
 
 
 @dataclass(frozen=True)
@@ -98,10 +113,7 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
         nonlocal prover
         if prover is None:
             prover = load_prover(state.params, keys_dir, backend, report)
-        report("computing the witness")
-        witness = witness_for(state.params, trace)
-        report(f"proving ({prover.circuit.n_constraints} constraints)")
-        proof = prove(prover.pk, prover.circuit, witness, backend=prover.backend)
+        proof = prove_trace(prover, trace, report)
         report("verifying the proof")
         verdict = prover.check(trace.public_inputs, proof)
         if not verdict.ok:
