@@ -155,3 +155,22 @@ def sums_by_wire(n_out: int, *groups: Entries, first: int = 0) -> Sums:
     base_idx = np.concatenate([g.rows for g in groups])[keep][order]
     vids = np.concatenate([g.vids for g in groups])[keep][order]
     return Sums(ptr, base_idx, vids)
+
+
+def _sorted_records(raw: bytes | memoryview) -> np.ndarray:
+    recs = np.frombuffer(raw, COEF_DTYPE, offset=4)
+    order = np.lexsort((recs["signal"], recs["matrix"], recs["constraint"]))
+    return recs[order].view(np.uint8).reshape(-1, COEF_DTYPE.itemsize)
+
+
+def coefficient_mismatch(section: bytes | memoryview, r1cs: R1CS) -> str | None:
+    """Why a zkey's section 4 is not ``r1cs``'s A and B (records compared as a set), or None."""
+    ours = _sorted_records(coefficients_section(Matrices.of(r1cs)))
+    theirs = _sorted_records(section)
+    if len(ours) != len(theirs):
+        return f"{len(theirs)} coefficients, the circuit has {len(ours)}"
+    differ = np.nonzero((ours != theirs).any(axis=1))[0]
+    if len(differ):
+        constraint = int(np.frombuffer(theirs[differ[0]].tobytes(), COEF_DTYPE)["constraint"][0])
+        return f"coefficients differ from the circuit's at constraint {constraint}"
+    return None
