@@ -34,10 +34,11 @@ from ..zk.files import write_atomic
 from ..zk.formats.snarkjs_json import Proof, VerifyingKey, dumps, proof_to_json, public_to_json, vk_to_json
 from ..zk.groth16.keys import ProvingKey, pk_to_bytes
 from ..zk.groth16.prepared import PreparedR1CS, prepare
-from ..zk.groth16.prove import prove
+from ..zk.groth16.prove import AnyProvingKey, prove
 from ..zk.groth16.setup import setup
 from ..zk.verifier import Verdict, verify
 from .keyfiles import PK_FILE, VK_FILE, load_proving_key, params_meta
+from .zkeyfiles import load_zkey_key, read_binding, zkey_in
 
 OUT_FILES = ("proof.json", "public.json", "bridge.json", "batch.json")
 
@@ -71,27 +72,37 @@ class Prover:
     """Everything that does not change between batches of one deployment, loaded once."""
 
     params: Params
-    pk: ProvingKey
+    pk: AnyProvingKey
     circuit: PreparedR1CS
     backend: Backend
     check: Callable[[list[int], Proof], Verdict]
 
 
-def load_prover(params: Params, keys_dir: Path, backend: str = "auto", report: Report = _quiet) -> Prover:
+def load_prover(params: Params, keys_dir: Path | None, backend: str = "auto", report: Report = _quiet,
+                zkey: Path | None = None) -> Prover:
     """Kernels, proving key (refused for other parameters) and the prepared circuit.
 
     Kernel loading is its own phase so a first compilation is reported
     honestly. Key points are checked once: by the loader, or by the backend
-    when it builds its tables (``checks_points``).
+    when it builds its tables (``checks_points``). The key is KEYS's
+    proving_key.zkpk, or a snarkjs .zkey: ``zkey`` given, or
+    KEYS/circuit_final.zkey (bound to the circuit, zkeyfiles.py).
     """
     report("loading prover kernels")
     warm_up(backend)
     engine = get_backend(backend)
-    report("loading the proving key")
-    pk = load_proving_key(keys_dir, params, check_points=not getattr(engine, "checks_points", False))
+    zkey = zkey or (zkey_in(keys_dir) if keys_dir else None)
+    cs_hash = read_binding(keys_dir, params) if zkey and keys_dir else None
+    if zkey is None:
+        report("loading the proving key")
+        pk: AnyProvingKey = load_proving_key(keys_dir or Path("."), params,
+                                             check_points=not getattr(engine, "checks_points", False))
     report("building the circuit")
     r1cs, _ = build_circuit(params)
     circuit = prepare(r1cs, engine)
+    if zkey is not None:
+        report("binding the .zkey to the circuit")
+        pk = load_zkey_key(zkey, circuit, cs_hash)
     if engine.name == "compiled":
         from ..zk import fast_verify
 
@@ -109,12 +120,13 @@ class ProveResult:
     constraints: int
 
 
-def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backend: str = "auto",
-                report: Report = _quiet, prover: Prover | None = None) -> ProveResult:
+def prove_batch(state: State, batch: Batch, keys_dir: Path | None, out_dir: Path, backend: str = "auto",
+                report: Report = _quiet, prover: Prover | None = None, zkey: Path | None = None) -> ProveResult:
     """Prove ``batch`` on ``state``, write OUT/*, then advance the state.
 
     The batch is checked against the state before anything heavy is loaded.
-    Pass a ``prover`` from load_prover to reuse it across batches. The
+    Pass a ``prover`` from load_prover to reuse it across batches, or a
+    snarkjs ``zkey`` instead of ``keys_dir`` (load_prover). The
     state advances only after the proof was made, checked against the
     verification key and written; a rejected batch (Rejected) or a failed
     proof leaves it untouched. Raises Rejected, MalformedInput or ZkError.
@@ -122,7 +134,7 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
     report("checking the batch against the state")
     trace = trace_batch(state, batch)
     if prover is None:
-        prover = load_prover(state.params, keys_dir, backend, report)
+        prover = load_prover(state.params, keys_dir, backend, report, zkey)
     elif prover.params != state.params:
         raise MalformedInput("prover", "was loaded for other parameters than this state's")
     report("computing the witness")

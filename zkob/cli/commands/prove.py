@@ -1,4 +1,4 @@
-"""``zkob prove DIR BATCH.json --keys KEYS -o OUT``: apply a batch and prove it."""
+"""``zkob prove DIR BATCH.json --keys KEYS|--zkey FILE -o OUT``: apply a batch and prove it."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ from ..console import Phases, fail, out
 @click.command("prove")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.argument("batch_file", metavar="BATCH.json", type=click.Path(path_type=Path))
-@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory made by `zkob setup` for this state's parameters.")
+@click.option("--zkey", "zkey", type=click.Path(dir_okay=False, path_type=Path),
+              help="A snarkjs Groth16 .zkey for this state's circuit (instead of --keys), e.g. a ceremony's final key.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="Directory for proof.json, public.json, bridge.json and batch.json.")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True,
               help="Prover arithmetic: numba kernels or the pure-Python reference.")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (public inputs, timings).")
-def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, backend: str,
-            quiet: bool, as_json: bool) -> None:
+def command(directory: Path, batch_file: Path, keys_dir: Path | None, zkey: Path | None, out_dir: Path,
+            backend: str, quiet: bool, as_json: bool) -> None:
     """Prove that BATCH.json moves DIRECTORY's state from its root to a new one.
 
     The state advances only when the proof was made, checked and written;
@@ -35,11 +37,13 @@ def command(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, ba
     from ...zk.errors import ZkError
     from ..pipeline import prove_batch
 
+    if (keys_dir is None) == (zkey is None):
+        fail("give the proving key as exactly one of --keys KEYS and --zkey FILE")
     state = open_or_fail(directory)
     try:
         batch = load_batch(batch_file, state.params.batch_size)
         with Phases(quiet or as_json) as report:
-            result = prove_batch(state, batch, keys_dir, out_dir, backend, report)
+            result = prove_batch(state, batch, keys_dir, out_dir, backend, report, zkey=zkey)
     except (Rejected, ZkError, StoreError, OSError) as exc:
         fail(exc)
     finally:

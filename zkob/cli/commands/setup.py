@@ -17,9 +17,24 @@ from ..console import Phases, err, fail, out
 @click.option("--force", is_flag=True, help="Overwrite keys already in the output directory.")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True,
               help="Arithmetic for the key's point queries: numba kernels or the pure-Python reference.")
+@click.option("--ptau", type=click.Path(dir_okay=False, path_type=Path),
+              help="A prepared Powers of Tau (.ptau): make snarkjs-format keys from it (zkey new and one "
+                   "contribution from this machine) instead of the one-party development ceremony.")
+@click.option("--name", default="zkob setup", show_default=True, help="Name of this machine's contribution (--ptau).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def command(directory: Path, keys_dir: Path, force: bool, backend: str, quiet: bool) -> None:
-    """Make Groth16 proving and verification keys for DIRECTORY's parameters."""
+def command(directory: Path, keys_dir: Path, force: bool, backend: str, ptau: Path | None, name: str,
+            quiet: bool) -> None:
+    """Make Groth16 proving and verification keys for DIRECTORY's parameters.
+
+    Without --ptau: a development ceremony (whoever runs it can forge proofs).
+    With --ptau: KEYS/circuit_final.zkey from the public Powers of Tau and one
+    phase-2 contribution; production keys take more contributions (README).
+    """
+    if ptau is not None:
+        from ._setup_ptau import setup_from_ptau
+
+        setup_from_ptau(directory, keys_dir, ptau, name, force, backend, quiet)
+        return
     from ...state.errors import StoreError
     from ...state.store import read_params
     from ...zk.errors import ZkError

@@ -1,0 +1,46 @@
+"""``zkob setup DIR --ptau P.ptau -o KEYS``: snarkjs-format keys from a public Powers of Tau.
+
+Kept apart from setup.py (the development ceremony) so each path reads on
+its own; setup.py calls ``setup_from_ptau`` when --ptau is given.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..console import Phases, fail, out, warn
+
+PHASE2_WARNING = (
+    "these keys have ONE phase-2 contribution (this machine's). Phase 1 comes from the public ptau, but "
+    "whoever knows this contribution's secret can forge proofs until others contribute: for production run "
+    "a multi-party phase 2 on {zkey} (zkob zkey contribute / snarkjs zkey contribute), check it with "
+    "`zkob zkey verify`, put the final key in its place and re-export verification_key.json (README)."
+)
+
+
+def setup_from_ptau(directory: Path, keys_dir: Path, ptau: Path, name: str, force: bool, backend: str,
+                    quiet: bool) -> None:
+    from ...state.errors import StoreError
+    from ...state.store import read_params
+    from ...zk.errors import ZkError
+    from ..keyfiles import VK_FILE
+    from ..zkeyfiles import BINDING_FILE, ZKEY_FILE, make_zkey_keys
+    from .zkey import format_cs_hash
+
+    try:
+        params = read_params(directory)
+    except (StoreError, ZkError) as exc:
+        fail(exc)
+    existing = [n for n in (ZKEY_FILE, VK_FILE, BINDING_FILE) if (keys_dir / n).exists()]
+    if existing and not force:
+        fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
+    try:
+        with Phases(quiet) as report:
+            key = make_zkey_keys(params, keys_dir, ptau, name, report, backend)
+    except (ZkError, OSError) as exc:
+        fail(exc)
+    warn(PHASE2_WARNING.format(zkey=keys_dir / ZKEY_FILE))
+    out.print(str(keys_dir / VK_FILE), markup=False)
+    out.print(str(keys_dir / ZKEY_FILE), markup=False)
+    if not quiet:
+        out.print(format_cs_hash(key.cs_hash), markup=False)

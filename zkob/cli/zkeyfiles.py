@@ -1,0 +1,106 @@
+"""Deployments keyed by a snarkjs .zkey: where the files live, and binding a key to the state's circuit.
+
+A keys directory made by ``zkob setup DIR --ptau P.ptau -o KEYS`` holds
+
+    KEYS/circuit_final.zkey       the proving key (snarkjs format; a ceremony's final key replaces it)
+    KEYS/verification_key.json    exported from it (``zkob zkey export verificationkey``)
+    KEYS/circuit.json             the binding: the parameter set and the circuit hash (csHash)
+
+The csHash depends on the circuit and the ptau, so only setup can know it;
+the prover then refuses a circuit_final.zkey whose csHash is not the
+recorded one (another circuit, or a key from another ptau). A key given
+directly (``zkob prove --zkey FILE``) is bound by its sizes and its
+coefficient section (zk/groth16/zkey_key.py). No click or printing here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from ..state.params import Params
+from ..zk.errors import MalformedInput
+from ..zk.files import write_atomic
+from ..zk.formats.zkey import Zkey, read_zkey
+from ..zk.groth16.prepared import PreparedR1CS
+from ..zk.groth16.zkey_key import ZkeyProvingKey, bind_zkey
+
+ZKEY_FILE = "circuit_final.zkey"
+BINDING_FILE = "circuit.json"
+
+
+def zkey_in(keys_dir: Path) -> Path | None:
+    """KEYS/circuit_final.zkey when the directory is a .zkey deployment, else None."""
+    path = keys_dir / ZKEY_FILE
+    return path if path.exists() else None
+
+
+def write_binding(keys_dir: Path, params: Params, key: Zkey, ptau_power: int) -> None:
+    record = {"zkob_params": asdict(params), "csHash": key.cs_hash.hex(), "nVars": key.header.n_vars,
+              "nPublic": key.header.n_public, "domainSize": key.header.domain_size, "ptauPower": ptau_power}
+    write_atomic(keys_dir / BINDING_FILE, json.dumps(record, indent=1) + "\n")
+
+
+def read_binding(keys_dir: Path, params: Params) -> bytes:
+    """The recorded csHash of KEYS; refuses a binding made for other parameters."""
+    path = keys_dir / BINDING_FILE
+    try:
+        record: Any = json.loads(path.read_text())
+        cs_hash = bytes.fromhex(record["csHash"])
+        theirs = record["zkob_params"]
+    except OSError as exc:
+        raise MalformedInput(str(path), f"cannot read the key binding: {exc.strerror}") from None
+    except (ValueError, KeyError, TypeError):
+        raise MalformedInput(str(path), "not a key binding (csHash, zkob_params)") from None
+    if theirs != asdict(params):
+        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
+    if len(cs_hash) != 64:
+        raise MalformedInput(f"{path}.csHash", "expected 64 bytes in hex")
+    return cs_hash
+
+
+def load_zkey_key(path: Path, circuit: PreparedR1CS, cs_hash: bytes | None = None) -> ZkeyProvingKey:
+    """Read a .zkey and bind it to the prepared circuit (MalformedInput/SetupRefused naming the section)."""
+    try:
+        return bind_zkey(read_zkey(path), circuit, cs_hash)
+    except MalformedInput as exc:
+        raise MalformedInput(f"{path}: {exc.field}", exc.reason) from None
+
+
+def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = "zkob setup",
+                   report: Any = None, backend: str = "auto") -> Zkey:
+    """KEYS from a prepared ptau: zkey new, one contribution from this machine, the verification key, the binding.
+
+    One contributor makes the key as trustworthy as that contributor; a
+    production deployment runs a multi-party phase 2 on KEYS/circuit_final.zkey
+    (or from ``zkob zkey new``) and puts the ceremony's final key in its place.
+    """
+    from ..circuits.batch import build_circuit
+    from ..zk.backends import get_backend
+    from ..zk.formats.ptau import read_ptau
+    from ..zk.formats.snarkjs_json import dumps, vk_to_json
+    from ..zk.formats.zkey import zkey_bytes
+    from ..zk.groth16.phase2 import contribute
+    from ..zk.groth16.zkey_columns import file_order
+    from ..zk.groth16.zkey_key import zkey_vk
+    from ..zk.groth16.zkey_new import new_zkey
+    from .keyfiles import VK_FILE
+
+    say = report or (lambda _phase: None)
+    engine = get_backend(backend)
+    ptau = read_ptau(ptau_path)
+    say("building the circuit")
+    r1cs, _ = build_circuit(params)
+    say(f"zkey new ({r1cs.n_constraints} constraints, ptau power {ptau.power})")
+    initial = new_zkey(file_order(r1cs), ptau, engine)
+    say("phase-2 contribution from this machine")
+    key, _digest = contribute(initial, name, engine)
+    vk = zkey_vk(key)
+    say("writing keys")
+    keys_dir.mkdir(parents=True, exist_ok=True)
+    write_atomic(keys_dir / ZKEY_FILE, zkey_bytes(key))
+    write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
+    write_binding(keys_dir, params, key, ptau.power)
+    return key
