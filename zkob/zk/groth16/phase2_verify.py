@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from ..backends import get_backend
 from ..backends.base import Backend
 from ..chacha import hash_to_g2
-from ..curve import G1, G1_GEN, G2, G2_GEN, g1_neg, to_ecc_g1, to_ecc_g2
+from ..curve import G1, G1_GEN, G2, G2_GEN, g1_neg, g2_in_subgroup, to_ecc_g1, to_ecc_g2
 from ..formats.ptau import Ptau
 from ..formats.zkey import BEACON, Contribution, Zkey
 from ..r1cs import R1CS
@@ -64,10 +64,18 @@ class Phase2Verdict:
         return self.ok
 
 
-def same_ratio(a1: G1, b1: G1, a2: G2, b2: G2) -> bool:
-    """e(a1, b2) == e(b1, a2), i.e. b1/a1 = b2/a2 as exponents; False when any point is the identity."""
+def same_ratio(a1: G1, b1: G1, a2: G2, b2: G2, fast: bool = False) -> bool:
+    """e(a1, b2) == e(b1, a2), i.e. b1/a1 = b2/a2 as exponents; False when any point is the identity.
+
+    ``fast`` uses the compiled pairing (backends/compiled/pairing.py, ~10 ms) instead of py_ecc's (~0.5 s);
+    both need G2 points in the r-torsion subgroup (the callers check them).
+    """
     if a1 is None or b1 is None or a2 is None or b2 is None:
         return False
+    if fast:
+        from ..backends.compiled.pairing import product_is_one
+
+        return product_is_one([(a1, b2), (g1_neg(b1), a2)])
     return pairing_product_is_one([(to_ecc_g1(a1), to_ecc_g2(b2)), (to_ecc_g1(g1_neg(b1)), to_ecc_g2(a2))])
 
 
@@ -75,7 +83,7 @@ def _name(c: Contribution, k: int) -> str:
     return f"contribution #{k}" + (f" ({c.name})" if c.name else "")
 
 
-def _check_contributions(key: Zkey) -> tuple[str | None, G1, list[ContributionInfo]]:
+def _check_contributions(key: Zkey, fast: bool) -> tuple[str | None, G1, list[ContributionInfo]]:
     current: G1 = G1_GEN
     infos: list[ContributionInfo] = []
     for i, c in enumerate(key.contributions):
@@ -83,10 +91,12 @@ def _check_contributions(key: Zkey) -> tuple[str | None, G1, list[ContributionIn
         if transcript(key.cs_hash, key.contributions[:i], c.g1_s, c.g1_sx) != c.transcript:
             return f"{who}: inconsistent transcript", current, infos
         g2_sp = hash_to_g2(c.transcript)
-        if not same_ratio(c.g1_s, c.g1_sx, g2_sp, c.g2_spx):
+        if not g2_in_subgroup(c.g2_spx):
+            return f"{who}: g2_spx is not in the r-torsion subgroup", current, infos
+        if not same_ratio(c.g1_s, c.g1_sx, g2_sp, c.g2_spx, fast):
             return f"{who}: its G1 and G2 public keys do not have the same ratio (no proof of its secret)", \
                 current, infos
-        if not same_ratio(current, c.delta_after, g2_sp, c.g2_spx):
+        if not same_ratio(current, c.delta_after, g2_sp, c.g2_spx, fast):
             return f"{who}: deltaAfter does not follow its public key", current, infos
         if c.kind == BEACON:
             secret, g1_s = beacon_secret(c.beacon_hash, c.iterations_exp)
@@ -111,7 +121,8 @@ def _check_against_init(key: Zkey, init: Zkey, delta: G1, engine: Backend) -> st
             return f"zkey.section[2]: {name} differs from the ptau's"
     if h.delta1 != delta:
         return "zkey.section[2]: delta1 is not the last contribution's deltaAfter"
-    if not same_ratio(G1_GEN, delta, G2_GEN, h.delta2):
+    fast = engine.name == "compiled"
+    if not same_ratio(G1_GEN, delta, G2_GEN, h.delta2, fast):
         return "zkey.section[2]: delta2 does not match delta1"
     if key.cs_hash != init.cs_hash:
         return "zkey.section[10]: circuit hash differs (a key for another circuit or another ptau)"
@@ -125,7 +136,7 @@ def _check_against_init(key: Zkey, init: Zkey, delta: G1, engine: Backend) -> st
         weights = [secrets.randbits(WEIGHT_BITS) | 1 for _ in range(count)]
         x = _combination(engine, init.sections[k], weights, f"init.section[{k}]")
         y = _combination(engine, key.sections[k], weights, f"zkey.section[{k}]")
-        if not same_ratio(x, y, h.delta2, G2_GEN):
+        if not same_ratio(x, y, h.delta2, G2_GEN, fast):
             return f"zkey.section[{k}] ({what}) is not the initial key's divided by delta"
     return None
 
@@ -141,7 +152,7 @@ def verify_zkey(r1cs: R1CS, ptau: Ptau, key: Zkey, backend: Backend | None = Non
     a zkob-built circuit) so the rebuilt coefficient section compares bytewise.
     """
     engine = backend or get_backend("auto")
-    problem, delta, infos = _check_contributions(key)
+    problem, delta, infos = _check_contributions(key, engine.name == "compiled")
     if problem is None:
         problem = _check_against_init(key, new_zkey(r1cs, ptau, engine), delta, engine)
     if problem:
