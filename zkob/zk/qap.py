@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .backends.base import Backend
+from .backends.base import Backend, FrVec
 from .backends.pure import root_of_unity
 from .field import R, batch_inv
 from .r1cs import R1CS
@@ -103,7 +103,7 @@ def h_from_rows(backend: Backend, a, b, c):
     return backend.ntt(quotient, inverse=True, shift=COSET_SHIFT)
 
 
-def odd_values_from_rows(backend: Backend, a, b, c):  # type: ignore[no-untyped-def]
+def odd_values_from_rows(backend: Backend, a: FrVec, b: FrVec, c: FrVec) -> FrVec:
     """A*B - C on the odd points w_2n^(2i+1) of the 2n-point domain (the H path of a snarkjs .zkey).
 
     A*B - C has degree at most 2n - 2 and vanishes on the n-point domain

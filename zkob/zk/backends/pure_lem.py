@@ -9,7 +9,8 @@ the small circuits of tests (a 2^8 domain in about a second).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from ..curve import G1, G2
 from ..field import R
@@ -24,9 +25,9 @@ def _decode(raw: bytes | memoryview, coords: int, what: str) -> list[G1] | list[
 
 
 def lem_sparse_sums(coords: int, n_out: int, parts: Sequence[SparsePart], values: Sequence[int],
-                    what: str, msm_g1, msm_g2) -> bytes:  # type: ignore[no-untyped-def]
+                    what: str, msm_g1: Callable[[Any, Any], G1], msm_g2: Callable[[Any, Any], G2]) -> bytes:
     """out_k = sum over the parts' entries of output k of values[vid] * bases[base]; LEM bytes."""
-    terms: list[tuple[list[object], list[int]]] = [([], []) for _ in range(n_out)]
+    terms: list[tuple[list[Any], list[int]]] = [([], []) for _ in range(n_out)]
     for bases_raw, ptr, base_idx, vids in parts:
         bases = _decode(bases_raw, coords, what)
         for k in range(n_out):
@@ -34,12 +35,12 @@ def lem_sparse_sums(coords: int, n_out: int, parts: Sequence[SparsePart], values
             for e in range(int(ptr[k]), int(ptr[k + 1])):
                 pts.append(bases[int(base_idx[e])])
                 scalars.append(int(values[int(vids[e])]))
-    msm = msm_g1 if coords == 2 else msm_g2
-    encode = g1_to_lem if coords == 2 else g2_to_lem
-    return b"".join(encode(msm(pts, scalars)) for pts, scalars in terms)
+    if coords == 2:
+        return b"".join(g1_to_lem(msm_g1(pts, scalars)) for pts, scalars in terms)
+    return b"".join(g2_to_lem(msm_g2(pts, scalars)) for pts, scalars in terms)
 
 
-def _times(p, s: int, add, double, infinity):  # type: ignore[no-untyped-def]
+def _times(p: Any, s: int, add: Callable[[Any, Any], Any], double: Callable[[Any], Any], infinity: Any) -> Any:
     acc = infinity
     for bit in bin(s)[2:]:
         acc = double(acc)
@@ -61,5 +62,5 @@ def lem_scale(raw: bytes | memoryview, coords: int, scalar: int, what: str) -> b
             out.append(g2_to_lem(None))
             continue
         jac2 = _times((p[0], p[1], (1, 0)), s, g2_add, g2_double, INF2)
-        out.append(g2_to_lem(g2_to_affine(jac2)))
+        out.append(g2_to_lem(g2_to_affine(jac2)))  # type: ignore[no-untyped-call]
     return b"".join(out)

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import os
 import struct
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ..curve import G1, G2, g2_in_subgroup
@@ -85,7 +85,7 @@ class Zkey:
     sections: dict[int, memoryview]
 
     def with_phase2(self, header: Header, contributions: tuple[Contribution, ...],
-                    sections: dict[int, memoryview | bytes]) -> Zkey:
+                    sections: Mapping[int, memoryview | bytes]) -> Zkey:
         """A copy with a new header, contribution list and some sections replaced."""
         merged: dict[int, memoryview] = dict(self.sections)
         merged.update({k: memoryview(v) for k, v in sections.items()})
@@ -193,11 +193,11 @@ def _contribution(cur: _Cursor, i: int) -> Contribution:
     if kind not in (0, BEACON) or (kind == BEACON) != (2 in fields and 3 in fields):
         raise MalformedInput(f"{what}.type", f"type {kind} with parameters {sorted(fields)}")
     try:
-        name = bytes(fields.get(1, b"")).decode("utf-8")  # type: ignore[arg-type]
+        name = bytes(fields.get(1, b"")).decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedInput(f"{what}.name", "not UTF-8") from None
     return Contribution(delta_after, g1_s, g1_sx, g2_spx, transcript, kind, name,
-                        int(fields.get(2, 0)), bytes(fields.get(3, b"")))  # type: ignore[arg-type]
+                        int(fields.get(2, 0)), bytes(fields.get(3, b"")))
 
 
 def _mpc(raw: memoryview) -> tuple[bytes, tuple[Contribution, ...]]:

@@ -22,7 +22,7 @@ import secrets
 from collections.abc import Sequence
 
 from ..backends import get_backend
-from ..backends.base import Backend
+from ..backends.base import Backend, G1Table, G2Table
 from ..backends.pure import PureBackend
 from ..curve import g1_neg
 from ..errors import MalformedInput, ZkError
@@ -46,22 +46,22 @@ def _checks(backend: Backend, pk: ProvingKey) -> bool:
     return pk.points_checked or bool(getattr(backend, "checks_points", False))
 
 
-def _table_g1(backend: Backend, raw: bytes, what: str, checked: bool, lem: bool = False):
+def _table_g1(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G1Table:
     if lem:  # a .zkey's points (zkey_key.py): the LEM loader always checks them
         return backend.g1_table_lem(raw, f"zkey.{what}")
     loader = getattr(backend, "g1_table_bytes", None)
     if loader and checked:
         return loader(raw, f"proving_key.{what}")
-    return backend.g1_table(g1_points(raw, f"proving_key.{what}"))
+    return backend.g1_table(g1_points(bytes(raw), f"proving_key.{what}"))  # (a zkpk query: bytes already)
 
 
-def _table_g2(backend: Backend, raw: bytes, what: str, checked: bool, lem: bool = False):
+def _table_g2(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G2Table:
     if lem:
         return backend.g2_table_lem(raw, f"zkey.{what}")
     loader = getattr(backend, "g2_table_bytes", None)
     if loader and checked:
         return loader(raw, f"proving_key.{what}")
-    return backend.g2_table(g2_points(raw, f"proving_key.{what}"))
+    return backend.g2_table(g2_points(bytes(raw), f"proving_key.{what}"))
 
 
 def _check_key(pk: AnyProvingKey, prep: PreparedR1CS) -> None:

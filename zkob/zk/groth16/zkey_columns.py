@@ -129,7 +129,7 @@ def coefficients_section(mats: Matrices) -> bytes:
     recs["constraint"][k:] = mats.a_public.rows
     recs["signal"][k:] = mats.a_public.wires
     recs["value"][k:] = stored[mats.a_public.vids]
-    return np.uint32(len(recs)).astype("<u4").tobytes() + recs.tobytes()
+    return bytes(np.uint32(len(recs)).astype("<u4").tobytes()) + bytes(recs.tobytes())
 
 
 @dataclass(frozen=True)
