@@ -10,6 +10,7 @@ from zk_sample_circuits import cubic, mul_chain, several_public
 
 from zkob.zk.backends.pure import PureBackend
 from zkob.zk.errors import MalformedInput, SetupRefused
+from zkob.zk.field import R
 from zkob.zk.formats.binfile import container
 from zkob.zk.formats.lem import g1_from_lem, g1_to_lem
 from zkob.zk.formats.ptau import read_ptau
@@ -179,3 +180,17 @@ def test_a_corrupt_query_point_is_refused_when_proving(ptau_path, tmp_path):
     (tmp_path / "bad.zkey").write_bytes(bytes(data))
     with pytest.raises(MalformedInput, match=r"zkey\.A\[1\]"):
         prove(bind_zkey(read_zkey(tmp_path / "bad.zkey"), r1cs), r1cs, w)
+
+
+def test_a_contribution_scales_c_and_h_identically_on_both_backends(ptau_path):
+    from zkob.zk.curve import G1_GEN
+    from zkob.zk.groth16.phase2 import apply_contribution, g1_mul
+
+    key = new_zkey(several_public()[0], read_ptau(ptau_path))
+    g1_s = g1_mul(G1_GEN, 12345)
+    compiled, digest = apply_contribution(key, 987654321, g1_s, "t")
+    pure, digest_pure = apply_contribution(key, 987654321, g1_s, "t", PureBackend())
+    assert zkey_bytes(compiled) == zkey_bytes(pure) and digest == digest_pure
+    assert compiled.header.delta1 == g1_mul(G1_GEN, 987654321)
+    undone, _ = apply_contribution(compiled, pow(987654321, -1, R), g1_s, "undo")
+    assert all(bytes(undone.sections[k]) == bytes(key.sections[k]) for k in (8, 9))
