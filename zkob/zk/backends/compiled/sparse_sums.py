@@ -30,6 +30,7 @@ from numba import njit, prange
 from ...errors import MalformedInput
 from ...field import R
 from .curve import coord_at, jac_add, jac_add_affine, jac_double, jac_infinity, load_jac, store_jac
+from .affine_straus import add_affine_results, light_order, straus_affine
 from .fixed_base import batch_to_affine
 from .msm import SCALAR_BITS, signed_digits
 from .ops import fneg
@@ -39,6 +40,7 @@ from .tables import G1_B, G2_B, _Q_LIMBS, check_curve, rows_below
 WINDOW = 4
 HALF = 1 << (WINDOW - 1)
 NWIN = SCALAR_BITS // WINDOW + 1
+LIGHT_LIMIT = 64  # outputs with at most this many entries take the batch-affine path (affine_straus.py)
 
 
 def lem_array(raw: bytes | memoryview, coords: int, what: str) -> tuple[np.ndarray, np.ndarray]:
@@ -88,9 +90,10 @@ def multiples(bases, infinity, jac):
 
 
 @njit(cache=True, parallel=True)
-def straus(table, table_inf, ptr, base_idx, vids, digits, tops, out):
-    """out[k] += sum over k's entries of scalar * base, by interleaved signed windows (module docstring)."""
-    for k in prange(ptr.shape[0] - 1):
+def straus(table, table_inf, ptr, base_idx, vids, digits, tops, order, out):
+    """out[k] += sum over k's entries of scalar * base for k in ``order``, interleaved signed windows."""
+    for i in prange(order.shape[0]):
+        k = order[i]
         lo = ptr[k]
         hi = ptr[k + 1]
         if lo == hi:
@@ -141,8 +144,15 @@ def sparse_sums_into(acc: np.ndarray, bases: bytes | memoryview, coords: int, pt
     digits, tops = signed_scalar_digits(values)
     if len(base_idx) and (base_idx.min() < 0 or base_idx.max() >= pts.shape[0]):
         raise ValueError("base index out of range")
-    straus(table, table_inf, np.ascontiguousarray(ptr, np.int64), np.ascontiguousarray(base_idx, np.int64),
-           np.ascontiguousarray(vids, np.int64), digits, tops, acc)
+    ptr, base_idx, vids = (np.ascontiguousarray(a, np.int64) for a in (ptr, base_idx, vids))
+    light, heavy = light_order(ptr, LIGHT_LIMIT)
+    if heavy.size:
+        straus(table, table_inf, ptr, base_idx, vids, digits, tops, heavy, acc)
+    if light.size:
+        res = np.zeros((acc.shape[0], 2) + acc.shape[2:], np.uint64)
+        res_inf = np.ones(acc.shape[0], np.bool_)
+        straus_affine(table, table_inf, ptr, base_idx, vids, digits, tops, light, HALF, WINDOW, res, res_inf)
+        add_affine_results(acc, res, res_inf, light)
 
 
 def affine_lem(acc: np.ndarray) -> bytes:
