@@ -120,3 +120,27 @@ def test_a_zkey_for_another_circuit_is_refused(fresh, deployment, tmp_path):
     ok("zkey", "new", tmp_path / "c.r1cs", deployment / "p14.ptau", "-o", tmp_path / "c0.zkey")
     ok("zkey", "contribute", tmp_path / "c0.zkey", tmp_path / "c1.zkey")
     assert "this key is for another circuit" in refused(fresh, deployment, "--zkey", tmp_path / "c1.zkey")
+
+
+def test_setup_installs_a_ceremony_key_only_after_verifying_it(deployment, tmp_path):
+    from zkob.zk.formats.zkey import read_zkey, zkey_bytes
+
+    ok("zkey", "contribute", deployment / "keys" / "circuit_final.zkey", tmp_path / "c2.zkey", "--name", "second")
+    key = read_zkey(tmp_path / "c2.zkey")
+    forged = bytearray(zkey_bytes(key))
+    at = forged.find(key.contributions[1].transcript)
+    forged[at] ^= 1
+    (tmp_path / "forged.zkey").write_bytes(bytes(forged))
+    result = run("setup", deployment / "st", "-o", tmp_path / "bad", "--ptau", deployment / "p14.ptau",
+                 "--zkey", tmp_path / "forged.zkey", "--quiet")
+    assert result.exit_code == 1 and "contribution #2 (second): inconsistent transcript" in result.stderr
+    assert not (tmp_path / "bad").exists()
+    result = ok("setup", deployment / "st", "-o", tmp_path / "keys", "--ptau", deployment / "p14.ptau",
+                "--zkey", tmp_path / "c2.zkey", "--quiet")
+    assert "ONE phase-2 contribution" not in result.stderr
+    installed = read_zkey(tmp_path / "keys" / "circuit_final.zkey")
+    assert [c.name for c in installed.contributions] == ["zkob setup", "second"]
+    binding = json.loads((tmp_path / "keys" / "circuit.json").read_text())
+    assert binding["csHash"] == installed.cs_hash.hex()
+    no_ptau = run("setup", deployment / "st", "-o", tmp_path / "k3", "--zkey", tmp_path / "c2.zkey")
+    assert no_ptau.exit_code == 2 and "--zkey needs --ptau" in no_ptau.stderr

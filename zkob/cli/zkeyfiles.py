@@ -70,12 +70,14 @@ def load_zkey_key(path: Path, circuit: PreparedR1CS, cs_hash: bytes | None = Non
 
 
 def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = "zkob setup",
-                   report: Any = None, backend: str = "auto") -> Zkey:
-    """KEYS from a prepared ptau: zkey new, one contribution from this machine, the verification key, the binding.
+                   report: Any = None, backend: str = "auto", final: Path | None = None) -> tuple[Zkey, Any]:
+    """KEYS from a prepared ptau; returns (key, phase-2 verdict or None). Writes nothing on a failed verdict.
 
-    One contributor makes the key as trustworthy as that contributor; a
-    production deployment runs a multi-party phase 2 on KEYS/circuit_final.zkey
-    (or from ``zkob zkey new``) and puts the ceremony's final key in its place.
+    Without ``final``: zkey new and one contribution from this machine (a
+    key as trustworthy as that one contributor). With ``final`` (a
+    ceremony's last key): its whole phase 2 is verified against this
+    state's circuit and the ptau (zkey verify), then it is installed. Either
+    way KEYS gets the key, its verification key and the binding.
     """
     from ..circuits.batch import build_circuit
     from ..zk.backends import get_backend
@@ -83,6 +85,7 @@ def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = 
     from ..zk.formats.snarkjs_json import dumps, vk_to_json
     from ..zk.formats.zkey import zkey_bytes
     from ..zk.groth16.phase2 import contribute
+    from ..zk.groth16.phase2_verify import verify_zkey
     from ..zk.groth16.zkey_columns import file_order
     from ..zk.groth16.zkey_key import zkey_vk
     from ..zk.groth16.zkey_new import new_zkey
@@ -92,15 +95,23 @@ def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = 
     engine = get_backend(backend)
     ptau = read_ptau(ptau_path)
     say("building the circuit")
-    r1cs, _ = build_circuit(params)
-    say(f"zkey new ({r1cs.n_constraints} constraints, ptau power {ptau.power})")
-    initial = new_zkey(file_order(r1cs), ptau, engine)
-    say("phase-2 contribution from this machine")
-    key, _digest = contribute(initial, name, engine)
+    r1cs = file_order(build_circuit(params)[0])
+    verdict = None
+    if final is None:
+        say(f"zkey new ({r1cs.n_constraints} constraints, ptau power {ptau.power})")
+        initial = new_zkey(r1cs, ptau, engine)
+        say("phase-2 contribution from this machine")
+        key, _digest = contribute(initial, name, engine)
+    else:
+        key = read_zkey(final)
+        say(f"verifying {final.name}'s phase 2 ({len(key.contributions)} contributions) against the circuit")
+        verdict = verify_zkey(r1cs, ptau, key, engine)
+        if not verdict.ok:
+            return key, verdict
     vk = zkey_vk(key)
     say("writing keys")
     keys_dir.mkdir(parents=True, exist_ok=True)
     write_atomic(keys_dir / ZKEY_FILE, zkey_bytes(key))
     write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
     write_binding(keys_dir, params, key, ptau.power)
-    return key
+    return key, verdict

@@ -1,4 +1,8 @@
-"""``zkob setup DIR --ptau P.ptau -o KEYS``: snarkjs-format keys from a public Powers of Tau.
+"""``zkob setup DIR --ptau P.ptau [--zkey FINAL.zkey] -o KEYS``: snarkjs-format keys from a public Powers of Tau.
+
+Without --zkey: zkey new and one contribution from this machine (a quick
+start). With --zkey: a ceremony's final key, installed only after its whole
+phase 2 verifies against DIR's circuit and the ptau (exit 1 otherwise).
 
 Kept apart from setup.py (the development ceremony) so each path reads on
 its own; setup.py calls ``setup_from_ptau`` when --ptau is given.
@@ -8,18 +12,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..console import Phases, fail, out, warn
+from ..console import EXIT_INVALID, Phases, fail, out, warn
 
 PHASE2_WARNING = (
     "these keys have ONE phase-2 contribution (this machine's). Phase 1 comes from the public ptau, but "
     "whoever knows this contribution's secret can forge proofs until others contribute: for production run "
-    "a multi-party phase 2 on {zkey} (zkob zkey contribute / snarkjs zkey contribute), check it with "
-    "`zkob zkey verify`, put the final key in its place and re-export verification_key.json (README)."
+    "a multi-party phase 2 (zkob zkey contribute / snarkjs zkey contribute) and install its final key with "
+    "`zkob setup DIR --ptau PTAU --zkey FINAL.zkey -o KEYS`, which verifies it first (README); {zkey} is a "
+    "quick start."
 )
 
 
 def setup_from_ptau(directory: Path, keys_dir: Path, ptau: Path, name: str, force: bool, backend: str,
-                    quiet: bool) -> None:
+                    quiet: bool, final: Path | None = None) -> None:
     from ...state.errors import StoreError
     from ...state.store import read_params
     from ...zk.errors import ZkError
@@ -36,10 +41,13 @@ def setup_from_ptau(directory: Path, keys_dir: Path, ptau: Path, name: str, forc
         fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
     try:
         with Phases(quiet) as report:
-            key = make_zkey_keys(params, keys_dir, ptau, name, report, backend)
+            key, verdict = make_zkey_keys(params, keys_dir, ptau, name, report, backend, final)
     except (ZkError, OSError) as exc:
         fail(exc)
-    warn(PHASE2_WARNING.format(zkey=keys_dir / ZKEY_FILE))
+    if verdict is not None and not verdict.ok:
+        fail(f"{final}: INVALID: {verdict.reason} (nothing installed)", EXIT_INVALID)
+    if final is None:
+        warn(PHASE2_WARNING.format(zkey=keys_dir / ZKEY_FILE))
     out.print(str(keys_dir / VK_FILE), markup=False)
     out.print(str(keys_dir / ZKEY_FILE), markup=False)
     if not quiet:

@@ -20,20 +20,26 @@ from ..console import Phases, err, fail, out
 @click.option("--ptau", type=click.Path(dir_okay=False, path_type=Path),
               help="A prepared Powers of Tau (.ptau): make snarkjs-format keys from it (zkey new and one "
                    "contribution from this machine) instead of the one-party development ceremony.")
+@click.option("--zkey", "final", type=click.Path(dir_okay=False, path_type=Path),
+              help="With --ptau: install a ceremony's final .zkey after verifying its whole phase 2 against "
+                   "DIRECTORY's circuit and the ptau, instead of contributing here.")
 @click.option("--name", default="zkob setup", show_default=True, help="Name of this machine's contribution (--ptau).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
-def command(directory: Path, keys_dir: Path, force: bool, backend: str, ptau: Path | None, name: str,
-            quiet: bool) -> None:
+def command(directory: Path, keys_dir: Path, force: bool, backend: str, ptau: Path | None, final: Path | None,
+            name: str, quiet: bool) -> None:
     """Make Groth16 proving and verification keys for DIRECTORY's parameters.
 
     Without --ptau: a development ceremony (whoever runs it can forge proofs).
     With --ptau: KEYS/circuit_final.zkey from the public Powers of Tau and one
-    phase-2 contribution; production keys take more contributions (README).
+    phase-2 contribution, or (--zkey) a ceremony's final key once it verifies:
+    the production path (README).
     """
+    if final is not None and ptau is None:
+        fail("--zkey needs --ptau (the ceremony is verified against the circuit and the ptau)")
     if ptau is not None:
         from ._setup_ptau import setup_from_ptau
 
-        setup_from_ptau(directory, keys_dir, ptau, name, force, backend, quiet)
+        setup_from_ptau(directory, keys_dir, ptau, name, force, backend, quiet, final)
         return
     from ...state.errors import StoreError
     from ...state.store import read_params
