@@ -52,8 +52,12 @@ def lagrange(tau: int, size: int, drop_last: bool = False) -> list[int]:
 
 
 def write_known_ptau(path: Path, power: int, seed: int = 7, blocks: set[int] | None = None,
-                     backend: str = "auto") -> tuple[int, int, int]:
-    """Write the file; returns (tau, alpha, beta). ``blocks``: the k of the 2^k Lagrange blocks to fill."""
+                     backend: str = "auto", tau_powers: int | None = None) -> tuple[int, int, int]:
+    """Write the file; returns (tau, alpha, beta). ``blocks``: the k of the 2^k Lagrange blocks to fill.
+
+    ``tau_powers``: fill only the first tau_powers points of section 2 and
+    the first point of sections 3-5 (what setup reads), zeros elsewhere.
+    """
     be = get_backend(backend)
     rng = random.Random(seed)
     tau, alpha, beta = (rng.randrange(2, R) for _ in range(3))
@@ -87,8 +91,12 @@ def write_known_ptau(path: Path, power: int, seed: int = 7, blocks: set[int] | N
             sec[15] += g1([v * beta % R for v in lag])
     header = (32).to_bytes(4, "little") + Q.to_bytes(32, "little") + power.to_bytes(4, "little") \
         + power.to_bytes(4, "little")
-    sections = [(1, header), (2, g1(powers)), (3, g2(powers[:n])), (4, g1([alpha * p % R for p in powers[:n]])),
-                (5, g1([beta * p % R for p in powers[:n]])), (6, g2([beta])), (7, bytes(4)),
+    m = n if tau_powers is None else 1  # points of sections 3-5 to fill
+    t = len(powers) if tau_powers is None else tau_powers
+    sections = [(1, header), (2, g1(powers[:t]) + bytes(G1W * (len(powers) - t))),
+                (3, g2(powers[:m]) + bytes(G2W * (n - m))),
+                (4, g1([alpha * p % R for p in powers[:m]]) + bytes(G1W * (n - m))),
+                (5, g1([beta * p % R for p in powers[:m]]) + bytes(G1W * (n - m))), (6, g2([beta])), (7, bytes(4)),
                 (12, sec[12]), (13, sec[13]), (14, sec[14]), (15, sec[15])]
     Path(path).write_bytes(container(b"ptau", 1, sections))
     return tau, alpha, beta
