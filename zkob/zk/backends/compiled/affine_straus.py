@@ -186,10 +186,16 @@ def add_affine_results(acc, res, res_inf, order):
 
 
 def light_order(ptr: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
-    """(light outputs sorted by entry count, heavy outputs): light have 1..limit entries."""
+    """(light outputs grouped by entry count, heavy outputs): light have 1..limit entries.
+
+    Groups are powers of two (1, 2, 3-4, 5-8, ...), so a block's outputs have similar counts (few idle
+    slots per pass), and keep wire order inside a group: neighbouring wires use neighbouring rows, so
+    a block's additions read nearby table entries.
+    """
     counts = np.diff(ptr)
     light = np.nonzero((counts > 0) & (counts <= limit))[0]
-    light = light[np.argsort(counts[light], kind="stable")]
+    group = np.ceil(np.log2(np.maximum(counts[light], 1))).astype(np.int64)
+    light = light[np.argsort(group, kind="stable")]
     heavy = np.nonzero(counts > limit)[0]
     return light.astype(np.int64), heavy.astype(np.int64)
 

@@ -189,7 +189,7 @@ class CompiledBackend:
     def lem_sparse_sums(self, coords: int, n_out: int, parts, values: Sequence[int], what: str) -> bytes:
         """CSR sums of LEM bases, Straus per output (sparse_sums.py); LEM bytes out."""
         acc = sparse_sums.new_accumulator(n_out, coords)
-        for bases, ptr, base_idx, vids in parts:
+        for bases, ptr, base_idx, vids in parts:  # one table of multiples at a time (memory)
             sparse_sums.sparse_sums_into(acc, bases, coords, ptr, base_idx, vids, list(values), what)
         return sparse_sums.affine_lem(acc)
 

@@ -37,9 +37,11 @@ from .ops import fneg
 from .params import LIMBS, ints_to_limbs
 from .tables import G1_B, G2_B, _Q_LIMBS, check_curve, rows_below
 
-WINDOW = 4
+WINDOW = 4  # scale_points's window
 HALF = 1 << (WINDOW - 1)
-NWIN = SCALAR_BITS // WINDOW + 1
+# sparse sums' window by coordinate count (G1, G2). 5 and 6 were measured too (order-book circuit at
+# batch size 1, 2^16 rows): no gain beyond noise, while the table of multiples per base doubles each step.
+SUM_WINDOW = {2: 4, 4: 4}
 LIGHT_LIMIT = 64  # outputs with at most this many entries take the batch-affine path (affine_straus.py)
 
 
@@ -62,35 +64,36 @@ def lem_array(raw: bytes | memoryview, coords: int, what: str) -> tuple[np.ndarr
     return pts, infinity
 
 
-def signed_scalar_digits(values: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """(digits (len, NWIN) int8, top window per value) with s > r/2 written as -(r - s)."""
+def signed_scalar_digits(values: list[int], window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
+    """(digits (len, nwin) int8, top window per value) with s > r/2 written as -(r - s)."""
+    nwin = SCALAR_BITS // window + 1
     if not values:
-        return np.zeros((0, NWIN), np.int8), np.zeros(0, np.int64)
+        return np.zeros((0, nwin), np.int8), np.zeros(0, np.int64)
     small = [v if v <= R // 2 else R - v for v in values]
-    digits = signed_digits(ints_to_limbs(small, R), WINDOW, NWIN).T.astype(np.int8)
+    digits = signed_digits(ints_to_limbs(small, R), window, nwin).T.astype(np.int8)
     negative = np.array([v > R // 2 for v in values], dtype=np.bool_)
     digits[negative] = -digits[negative]
     nonzero = digits != 0
-    top = np.where(nonzero.any(axis=1), NWIN - 1 - np.argmax(nonzero[:, ::-1], axis=1), -1)
+    top = np.where(nonzero.any(axis=1), nwin - 1 - np.argmax(nonzero[:, ::-1], axis=1), -1)
     return np.ascontiguousarray(digits), top.astype(np.int64)
 
 
 @njit(cache=True, parallel=True)
-def multiples(bases, infinity, jac):
-    """jac[i * HALF + d - 1] = d * bases[i] (Jacobian) for d = 1..HALF; infinity stays all-zero."""
+def multiples(bases, infinity, half, jac):
+    """jac[i * half + d - 1] = d * bases[i] (Jacobian) for d = 1..half; infinity stays all-zero."""
     for i in prange(bases.shape[0]):
         if infinity[i]:
             continue
         x = coord_at(bases, i, 0)
         y = coord_at(bases, i, 1)
         acc = jac_infinity(x)
-        for d in range(HALF):
+        for d in range(half):
             acc = jac_add_affine(acc, x, y)
-            store_jac(jac, i * HALF + d, acc)
+            store_jac(jac, i * half + d, acc)
 
 
 @njit(cache=True, parallel=True)
-def straus(table, table_inf, ptr, base_idx, vids, digits, tops, order, out):
+def straus(table, table_inf, ptr, base_idx, vids, digits, tops, half, window, order, out):
     """out[k] += sum over k's entries of scalar * base for k in ``order``, interleaved signed windows."""
     for i in prange(order.shape[0]):
         k = order[i]
@@ -105,13 +108,13 @@ def straus(table, table_inf, ptr, base_idx, vids, digits, tops, order, out):
         part = jac_infinity(coord_at(table, 0, 0))
         for w in range(top, -1, -1):
             if w != top:
-                for _ in range(WINDOW):
+                for _ in range(window):
                     part = jac_double(part)
             for e in range(lo, hi):
                 d = digits[vids[e], w]
                 if d == 0:
                     continue
-                t = base_idx[e] * HALF + (d if d > 0 else -d) - 1
+                t = base_idx[e] * half + (d if d > 0 else -d) - 1
                 if table_inf[t]:
                     continue
                 y = coord_at(table, t, 1)
@@ -119,13 +122,13 @@ def straus(table, table_inf, ptr, base_idx, vids, digits, tops, order, out):
         store_jac(out, k, jac_add(load_jac(out, k), part))
 
 
-def _multiples_table(pts: np.ndarray, inf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _multiples_table(pts: np.ndarray, inf: np.ndarray, half: int) -> tuple[np.ndarray, np.ndarray]:
     tail = pts.shape[2:]
-    jac = np.zeros((pts.shape[0] * HALF, 3) + tail, np.uint64)
+    jac = np.zeros((pts.shape[0] * half, 3) + tail, np.uint64)
     if pts.shape[0]:
-        multiples(pts, inf, jac)
-    table = np.zeros((pts.shape[0] * HALF, 2) + tail, np.uint64)
-    table_inf = np.zeros(pts.shape[0] * HALF, np.bool_)
+        multiples(pts, inf, half, jac)
+    table = np.zeros((pts.shape[0] * half, 2) + tail, np.uint64)
+    table_inf = np.zeros(pts.shape[0] * half, np.bool_)
     if pts.shape[0]:
         batch_to_affine(jac, table, table_inf)
     return table, table_inf
@@ -139,19 +142,21 @@ def new_accumulator(n_out: int, coords: int) -> np.ndarray:
 def sparse_sums_into(acc: np.ndarray, bases: bytes | memoryview, coords: int, ptr: np.ndarray,
                      base_idx: np.ndarray, vids: np.ndarray, values: list[int], what: str) -> None:
     """acc[k] += sum_e values[vids[e]] * bases[base_idx[e]] for e in ptr[k]..ptr[k+1]-1 (bases LEM)."""
+    window = SUM_WINDOW[coords]
+    half = 1 << (window - 1)
     pts, inf = lem_array(bases, coords, what)
-    table, table_inf = _multiples_table(pts, inf)
-    digits, tops = signed_scalar_digits(values)
+    table, table_inf = _multiples_table(pts, inf, half)
+    digits, tops = signed_scalar_digits(values, window)
     if len(base_idx) and (base_idx.min() < 0 or base_idx.max() >= pts.shape[0]):
         raise ValueError("base index out of range")
     ptr, base_idx, vids = (np.ascontiguousarray(a, np.int64) for a in (ptr, base_idx, vids))
     light, heavy = light_order(ptr, LIGHT_LIMIT)
     if heavy.size:
-        straus(table, table_inf, ptr, base_idx, vids, digits, tops, heavy, acc)
+        straus(table, table_inf, ptr, base_idx, vids, digits, tops, half, window, heavy, acc)
     if light.size:
         res = np.zeros((acc.shape[0], 2) + acc.shape[2:], np.uint64)
         res_inf = np.ones(acc.shape[0], np.bool_)
-        straus_affine(table, table_inf, ptr, base_idx, vids, digits, tops, light, HALF, WINDOW, res, res_inf)
+        straus_affine(table, table_inf, ptr, base_idx, vids, digits, tops, light, half, window, res, res_inf)
         add_affine_results(acc, res, res_inf, light)
 
 
