@@ -115,7 +115,8 @@ def snarkjs_times(vk, public, proof, runs: int) -> dict:
 
 
 def measure(runs: int) -> dict:
-    from zkob.zk import fast_verify, verifier
+    from zkob.zk import fast_verify
+    from zkob.zk.groth16 import verify as verifier
     from zkob.zk.backends.compiled.pairing import product_is_one
     from zkob.zk.curve import from_ecc_g1, g1_neg
 

@@ -61,6 +61,21 @@ def node() -> NodeOracle:
 
 
 @pytest.fixture(scope="session")
+def walkthrough_keys(tmp_path_factory) -> Path:
+    """Development keys for the on-chain walkthrough's parameters (zkob/cli/anchor_flow.py), made once.
+
+    The anchor tests and the CLI walk in tests/security both run `zkob anchor demo`'s steps;
+    setup is its slowest part, so they share these keys.
+    """
+    from zkob.cli.anchor_flow import PARAMS
+    from zkob.pipeline.setup import make_keys
+
+    keys = tmp_path_factory.mktemp("walkthrough-keys")
+    make_keys(PARAMS, keys)
+    return keys
+
+
+@pytest.fixture(scope="session")
 def snarkjs_ptau(node, tmp_path_factory) -> Path:
     """A prepared Powers of Tau of power 8 made by snarkjs itself (new, one contribution, prepare phase2).
 

@@ -24,8 +24,9 @@ def assert_sat(fn: Callable[[ConstraintSystem], object]) -> ConstraintSystem:
 
 
 def assert_unsat(fn: Callable[[ConstraintSystem], object], set: dict[str, int], fails: str) -> None:
-    """With ``set`` applied the R1CS is unsatisfied and the first failing label contains ``fails``."""
+    """With ``set`` applied the R1CS is unsatisfied and the first failing constraint is labelled ``fails``."""
     cs = build(fn, set)
     failure = cs.r1cs().first_failure(cs.witness())
     assert failure is not None, "witness still satisfies the R1CS"
-    assert fails in failure[1], f"first failure is {failure[1]!r}, expected {fails!r}"
+    assert failure[1] == fails, f"first failure is {failure[1]!r}, expected {fails!r}"
+

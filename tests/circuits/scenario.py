@@ -59,7 +59,7 @@ VALID = {
 
 
 def assert_batch_unsat(tr, set: dict[str, int], fails: str) -> str:
-    """The circuit's R1CS rejects the trace's witness with ``set`` applied; first failure contains ``fails``."""
+    """The circuit's R1CS rejects the trace's witness with ``set`` applied; the first failure is labelled ``fails``."""
     r1cs, _ = build_circuit(P)
     cs = prove_cs(P, tr, overrides=set)
     unknown = set.keys() - cs.index.keys()
@@ -67,7 +67,7 @@ def assert_batch_unsat(tr, set: dict[str, int], fails: str) -> str:
     failure = r1cs.first_failure(cs.witness())
     assert failure is not None, "the tampered witness still satisfies the R1CS"
     assert failure == cs.first_failure
-    assert fails in failure[1], f"first failure is {failure[1]!r}, expected {fails!r}"
+    assert failure[1] == fails, f"first failure is {failure[1]!r}, expected {fails!r}"
     return failure[1]
 
 

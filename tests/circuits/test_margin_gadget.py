@@ -124,7 +124,7 @@ def test_price_stale():
     assert_unsat(margin_circuit(STALE_SLOT, oracle=one_too_old), set={}, fails="acct/slot[0]/price_stale")
     # a prover claiming the stale entry is fresh must break its comparison
     assert_unsat(margin_circuit(STALE_SLOT), set={"acct/slot[0]/fresh[0]/u[2]/too_old/bits/bit[32]": 1},
-                 fails="too_old/bits/sum")
+                 fails="acct/slot[0]/fresh[0]/u[2]/too_old/bits/sum")
 
 
 def test_the_selected_price_is_the_underlyings():
@@ -137,13 +137,13 @@ def test_the_selected_price_is_the_underlyings():
 def test_cash_and_strike_and_price_ranges():
     top = MarginAccount(2**96 - 1, (None,) * P)
     assert_sat(margin_circuit(top))
-    assert_unsat(margin_circuit(top), set={"cash": 2**96}, fails="acct/cash_range")
-    assert_unsat(margin_circuit(top), set={"cash": R - 2**96}, fails="acct/cash_range")
+    assert_unsat(margin_circuit(top), set={"cash": 2**96}, fails="acct/cash_range/bits/sum")
+    assert_unsat(margin_circuit(top), set={"cash": R - 2**96}, fails="acct/cash_range/not_min")
     call = MarginAccount(0, (pos(CALL, 2**64 - 1, 1), None, None, None))
     assert_sat(margin_circuit(call))
-    assert_unsat(margin_circuit(call), set={"slot[0]/strike": 2**64}, fails="acct/slot[0]/strike_range")
-    assert_unsat(margin_circuit(call), set={"oracle/price[1]": 2**64}, fails="price_range")
-    assert_unsat(margin_circuit(call), set={"oracle/ts[1]": T + 1}, fails="ts_not_after_time")
+    assert_unsat(margin_circuit(call), set={"slot[0]/strike": 2**64}, fails="acct/slot[0]/strike_range/sum")
+    assert_unsat(margin_circuit(call), set={"oracle/price[1]": 2**64}, fails="acct/slot[0]/fresh[0]/u[1]/price_range/sum")
+    assert_unsat(margin_circuit(call), set={"oracle/ts[1]": T + 1}, fails="acct/slot[0]/fresh[0]/u[1]/ts_not_after_time/sum")
 
 
 def test_outputs_cannot_be_flipped():

@@ -105,7 +105,7 @@ def test_a_key_can_sign_for_an_account_its_deposit_creates(env):
     ("nothing_to_sign", "no withdraw, place or cancel of account(s) 1"),
     ("bad_key_json", "not a zkob key file"),
     ("wrong_public_key", "does not match the private key"),
-    ("missing_key", "cannot read"),
+    ("missing_key", "nope.json: No such file or directory"),
     ("bad_batch", "ops[0].op"),
     ("sig_on_deposit", "carries no signature"),
     ("no_state", "not a state directory"),

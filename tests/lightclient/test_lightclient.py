@@ -9,14 +9,13 @@ import pytest
 from zkob.state.batchfile import parse_op
 from zkob.state.ops import Cancel, Withdraw
 from zkob.state.signing import sign_op
-from zkob.state.lightclient import (
-    ClientState, LightClient, Step, advance, bridge_record_json, parse_bridge_record, record_digest,
-)
+from zkob.state.digest import bridge_record_json, record_digest
+from zkob.state.lightclient import ClientState, LightClient, Step, advance, parse_bridge_record
 from zkob.zk.curve import g1_neg, g2_neg
 from zkob.zk.eddsa import private_to_public, public_key_to_json, signature_to_json
 from zkob.zk.errors import MalformedInput
 from zkob.zk.field import R
-from zkob.zk.formats.snarkjs_json import Proof
+from zkob.zk.groth16.data import Proof
 from zkob.zk.groth16.prove import prove
 from zkob.zk.groth16.setup import setup
 from zkob.zk.r1cs import R1CS, Constraint

@@ -9,7 +9,8 @@ from state_helpers import TEST_KEYS, holdings, pk, reference_root, snapshot
 from zkob.state.api import apply_batch, new_state, replay_log
 from zkob.state.batchfile import Batch, loads_batch
 from zkob.state.errors import Rejected
-from zkob.state.ops import BUY, SELL, Cancel, Deposit, Fill, Place, Withdraw
+from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
+from zkob.state.protocol import BUY, SELL
 from zkob.state.params import Params
 from zkob.state.signing import sign_ops
 from zkob.state.state import State

@@ -104,10 +104,10 @@ def test_fill_updates_and_credits_in_the_documented_order():
     assert (taker.order, maker.order) == (2, 1)
     assert taker.new is not None and taker.new.remaining == 3
     assert maker.new is None  # reached 0: slot freed
-    base, paid, refund = op.balance_updates
+    base, refund, paid = op.balance_updates  # both buyer legs, then the seller
     assert (base.account, base.asset, base.new_amount - base.old_amount) == (1, 2, 2)
-    assert (paid.account, paid.asset, paid.new_amount - paid.old_amount) == (2, 1, 14)
     assert (refund.account, refund.asset, refund.new_amount - refund.old_amount) == (1, 1, 6)
+    assert (paid.account, paid.asset, paid.new_amount - paid.old_amount) == (2, 1, 14)
     check_trace(t)
 
 
@@ -116,9 +116,9 @@ def test_fill_refund_slot_is_present_even_when_zero():
     apply_batch(s, batch(deposit(1, 1, 500, pk(1)), deposit(2, 2, 50, pk(2)),
                          place(1, 1, 2, 1, "buy", 10, 5), place(2, 2, 2, 1, "sell", 7, 2), state=s))
     t = apply_batch(s, batch(fill(2, 1, 1), state=s))  # taker is the seller: execution at the buyer's price
-    refund = t.ops[0].balance_updates[2]
+    refund = t.ops[0].balance_updates[1]
     assert refund.new_amount == refund.old_amount and refund.account == 1
-    assert t.ops[0].balance_updates[1].new_amount - t.ops[0].balance_updates[1].old_amount == 10
+    assert t.ops[0].balance_updates[2].new_amount - t.ops[0].balance_updates[2].old_amount == 10
     check_trace(t)
 
 

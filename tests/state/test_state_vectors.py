@@ -8,6 +8,7 @@ from state_helpers import reference_root
 
 from zkob.state.api import apply_batch, new_state
 from zkob.state.batchfile import parse_batch, parse_op
+from zkob.state.protocol import RULES
 from zkob.state.vectors import PARAMS, build
 from zkob.zk.eddsa import private_to_public, verify_poseidon
 from zkob.zk.poseidon import poseidon
@@ -17,7 +18,14 @@ def test_build_is_deterministic_and_json_clean():
     a, b = build(), build()
     assert json.dumps(a, sort_keys=True) == json.dumps(b, sort_keys=True)
     ids = [t["tcId"] for g in a["testGroups"] for t in g["tests"]]
-    assert ids == list(range(1, len(ids) + 1))
+    assert ids == list(range(1, len(ids) + 1)) and a["numberOfTests"] == len(ids)
+
+
+def test_wycheproof_header_notes_every_flag_with_its_rule():
+    data = build()
+    assert list(data)[:4] == ["algorithm", "generator", "numberOfTests", "header"]
+    flags = {f for g in data["testGroups"] for t in g["tests"] for f in t["flags"]}
+    assert flags == set(data["notes"]) and all(data["notes"][f] == RULES[f] for f in flags)
 
 
 def test_history_roots_match_a_dense_recomputation_and_chains():
@@ -44,7 +52,7 @@ def test_signature_cases_verify_and_rejections_cover_signatures():
     data = build()
     sigs = data["testGroups"][3]["tests"]
     assert {c["op"]["op"] for c in sigs} == {"withdraw", "place", "cancel"}
-    keys = {int(a): bytes.fromhex(k) for a, k in data["notes"]["private_keys"].items()}
+    keys = {int(a): bytes.fromhex(k) for a, k in data["privateKeys"].items()}
     for case in sigs:
         op = parse_op(case["op"], 0)
         pubkey = tuple(int(c) for c in case["pubkey"])

@@ -18,9 +18,8 @@ import random
 from pathlib import Path
 
 from zkob.zk.backends import get_backend
-from zkob.zk.backends.pure import root_of_unity
 from zkob.zk.curve import G1_GEN, G2_GEN
-from zkob.zk.field import Q, R, batch_inv
+from zkob.zk.field import Q, R, batch_inv, root_of_unity
 from zkob.zk.formats.binfile import container
 from zkob.zk.formats.lem import MONT_Q
 

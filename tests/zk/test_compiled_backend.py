@@ -14,7 +14,7 @@ import pytest
 from test_compiled_support import g1, g2, naive_msm, neg1, neg2
 from zkob.zk.backends.compiled import backend as compiled_backend
 from zkob.zk.backends.compiled.msm import SCALAR_BITS, signed_digits, window_bits
-from zkob.zk.backends.compiled.ntt import root_of_unity
+from zkob.zk.field import root_of_unity
 from zkob.zk.backends.compiled.params import ints_to_limbs
 from zkob.zk.backends.pure import PureBackend
 from zkob.zk.field import R

@@ -31,7 +31,7 @@ from zkob.zk.backends.compiled.params import ints_to_limbs
 from zkob.zk.curve import B2, from_ecc_g1, from_ecc_g2, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
 from zkob.zk.curve import g2_in_subgroup as py_ecc_g2_in_subgroup
 from zkob.zk.field import Q, R
-from zkob.zk.verifier import pairing_product_is_one as py_ecc_product_is_one
+from zkob.zk.groth16.verify import pairing_product_is_one as py_ecc_product_is_one
 
 RNG = random.Random("compiled-pairing")
 

@@ -12,11 +12,12 @@ from py_ecc import optimized_bn128 as bn
 from test_compiled_pairing import twist_point_outside_g2
 from zk_sample_circuits import keys_and_proof
 
-from zkob.zk import fast_verify, verifier
+from zkob.zk import fast_verify
+from zkob.zk.groth16 import verify as verifier
 from zkob.zk.backends.compiled.pairing import product_is_one
 from zkob.zk.curve import G1_GEN, G2_GEN, from_ecc_g1, from_ecc_g2, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
 from zkob.zk.field import R
-from zkob.zk.formats.snarkjs_json import Proof
+from zkob.zk.groth16.data import Proof
 
 pytestmark = pytest.mark.prove
 

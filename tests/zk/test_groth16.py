@@ -151,7 +151,7 @@ def test_setup_redraws_gamma_equal_delta_delta_one_and_tau_on_domain():
     assert verify(vk, public_inputs(r1cs, w), proof).ok
 
 
-def test_setup_uses_engine_mul_many_or_falls_back_to_pure():
+def test_setup_computes_the_large_queries_on_the_engine():
     from zkob.zk.backends.pure import PureBackend
 
     class Counting(PureBackend):
@@ -161,11 +161,6 @@ def test_setup_uses_engine_mul_many_or_falls_back_to_pure():
             Counting.calls += 1
             return super().g1_mul_many(base, scalars)
 
-    class Bare:  # an engine without the optional setup methods
-        def fr_vec(self, values):
-            raise AssertionError("not used when the engine lacks g1_mul_many")
-
     r1cs, _ = cubic()
     reference = setup(r1cs, random.Random(7))
     assert setup(r1cs, random.Random(7), backend=Counting()) == reference and Counting.calls == 4
-    assert setup(r1cs, random.Random(7), backend=Bare()) == reference

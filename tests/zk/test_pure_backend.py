@@ -8,7 +8,8 @@ import pytest
 from py_ecc import optimized_bn128 as bn
 from zk_sample_circuits import cubic, several_public
 
-from zkob.zk.backends.pure import PureBackend, g1_fixed_base_many, g2_fixed_base_many, root_of_unity
+from zkob.zk.backends.pure import PureBackend, g1_fixed_base_many, g2_fixed_base_many
+from zkob.zk.field import root_of_unity
 from zkob.zk.curve import G1_GEN, G2_GEN, from_ecc_g1, from_ecc_g2, to_ecc_g1, to_ecc_g2
 from zkob.zk.field import R
 from zkob.zk.qap import COSET_SHIFT, domain_size, h_coefficients, lagrange_at, row_evaluations

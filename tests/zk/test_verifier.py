@@ -13,8 +13,10 @@ from zk_sample_circuits import keys_and_proof
 
 from zkob.zk.curve import G1_GEN, G2_GEN, from_ecc_g1, g1_neg, g2_neg, to_ecc_g1, to_ecc_g2
 from zkob.zk.field import R
-from zkob.zk.formats.snarkjs_json import Proof, dumps, proof_to_json, public_to_json, vk_to_json
-from zkob.zk.verifier import Verdict, pairing_product_is_one, public_combination, verify, verify_json
+from zkob.zk.formats.snarkjs_json import dumps, proof_to_json, public_to_json, vk_to_json
+from zkob.zk.groth16.data import Proof
+from zkob.zk.groth16.verify import pairing_product_is_one, public_combination
+from zkob.zk.verifier import Verdict, verify, verify_json
 
 pytestmark = pytest.mark.prove
 

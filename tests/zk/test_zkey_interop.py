@@ -16,7 +16,8 @@ from zkob.zk.curve import G1_GEN
 from zkob.zk.formats.binfile import container
 from zkob.zk.formats.iden3 import r1cs_from_bytes, r1cs_to_bytes, wtns_to_bytes
 from zkob.zk.formats.ptau import read_ptau
-from zkob.zk.formats.snarkjs_json import dumps, load_json, parse_vk, proof_to_json, public_to_json
+from zkob.zk.formats.snarkjs_json import dumps, parse_vk, proof_to_json, public_to_json
+from zkob.zk.strict_json import load_json
 from zkob.zk.formats.zkey import read_zkey, zkey_bytes
 from zkob.zk.groth16.phase2 import beacon, contribute, g1_mul, g2_mul
 from zkob.zk.groth16.phase2_verify import verify_zkey
@@ -24,7 +25,7 @@ from zkob.zk.groth16.prove import prove, public_inputs
 from zkob.zk.groth16.zkey_key import bind_zkey, zkey_vk
 from zkob.zk.groth16.zkey_new import new_zkey, new_zkey_bytes
 from zkob.zk.r1cs import R1CS
-from zkob.zk.verifier import verify
+from zkob.zk.groth16.verify import verify
 
 pytestmark = [pytest.mark.interop, pytest.mark.prove]
 

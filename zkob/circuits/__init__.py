@@ -1,1 +1,1 @@
-"""The batch-transition circuit: constraint builder, gadgets, rules, witness."""
+"""The batch-transition circuit of docs/protocol.md section 6: constraint builder, gadgets, rules, witness."""

@@ -28,6 +28,7 @@ from .gadgets.bits import range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
 from .updates import AMOUNT_BITS, Value, chain_root, pin_unless
+from .witness import AccountInput, LegInput
 
 
 @dataclass
@@ -58,7 +59,7 @@ class AccountVars:
     legs: list[LegVars] = field(default_factory=list)
 
 
-def alloc_account(cs: ConstraintSystem, depth: int, inp: Value, account: Value, en: LC,
+def alloc_account(cs: ConstraintSystem, depth: int, inp: Callable[..., AccountInput], account: Value, en: LC,
                   exists: LC) -> AccountVars:
     """Allocate the account id (range-checked by its path bits), old leaf fields and siblings."""
     acct = cs.alloc("account", account)
@@ -72,7 +73,7 @@ def alloc_account(cs: ConstraintSystem, depth: int, inp: Value, account: Value, 
     return AccountVars(acct, bits, exists, pk_x, pk_y, nonce, sibs, en)
 
 
-def alloc_leg(cs: ConstraintSystem, a: AccountVars, depth: int, inp: Value, asset: Value,
+def alloc_leg(cs: ConstraintSystem, a: AccountVars, depth: int, inp: Callable[..., LegInput], asset: Value,
               new_amount: Callable[[int], int], en: LC) -> LegVars:
     """Allocate a balance leg of ``a``: asset id (path bits), amounts (64 bits each), siblings.
 
@@ -101,7 +102,8 @@ def apply_account(cs: ConstraintSystem, a: AccountVars, assets_depth: int,
     Leg 0 is enabled with the account; a later leg, when enabled, must
     start from the balances root the previous leg left.
     """
-    balances_old = balances = None
+    balances_old: LC | None = None
+    balances: LC | None = None
     for j, leg in enumerate(a.legs):
         with cs.namespace(f"leg[{j}]"):
             old_root, new_root = merkle_update(cs, leg.old, leg.new, leg.bits, leg.siblings, "balances")
@@ -109,6 +111,7 @@ def apply_account(cs: ConstraintSystem, a: AccountVars, assets_depth: int,
                 balances_old, balances = old_root, new_root
             else:
                 balances = chain_root(cs, leg.en, old_root, new_root, balances)
+    assert balances_old is not None and balances is not None, "an account update has at least one leg"
     cs.enforce(a.en - a.exists, balances_old - empty_root(assets_depth), 0, "new_account_empty")
     old_hash = poseidon(cs, [a.pk_x, a.pk_y, a.nonce, balances_old], "old_account_hash")
     old_leaf = cs.mul(a.exists, old_hash, "old_account_leaf")

@@ -1,6 +1,7 @@
-"""The batch-transition circuit of DESIGN.md section 5, and its public API.
+"""The batch-transition circuit of docs/protocol.md section 6, and its public API.
 
-Public inputs, in order: ``[old_root, new_root, commitment, bridge]``.
+Public inputs, in order: ``[old_root, new_root, commitment, bridge]``
+(state/protocol.py's ``PUBLIC_INPUTS``).
 Private: the accounts and orders roots behind old_root, the salt, and K
 slots (slot.py). The circuit proves
 
@@ -25,16 +26,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..state.params import Params
+from ..state.protocol import PUBLIC_INPUTS
 from ..state.trace import BatchTrace
 from ..zk.errors import Unsatisfied
 from ..zk.r1cs import R1CS
-from .cs import ConstraintSystem
+from .cs import LC, ConstraintSystem
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
 from .slot import slot_circuit
 from .witness import BatchInput, batch_input
-
-PUBLIC_INPUTS = ("old_root", "new_root", "commitment", "bridge")
 
 
 @dataclass(frozen=True)
@@ -60,22 +60,26 @@ def batch_circuit(cs: ConstraintSystem, params: Params, inp: BatchInput | None =
 
     ``inp`` is None in setup mode; in prove mode the witness functions read it.
     """
-    publics = [cs.public(name, lambda k=k: inp.public[k]) for k, name in enumerate(PUBLIC_INPUTS)]
+    def given() -> BatchInput:
+        assert inp is not None, "witness values are read in prove mode only"
+        return inp
+
+    publics = [cs.public(name, lambda k=k: given().public[k]) for k, name in enumerate(PUBLIC_INPUTS)]
     old_root, new_root, commitment, bridge = publics
-    accounts = cs.alloc("accounts_root[0]", lambda: inp.accounts_root)
-    orders = cs.alloc("orders_root[0]", lambda: inp.orders_root)
+    accounts = cs.alloc("accounts_root[0]", lambda: given().accounts_root)
+    orders = cs.alloc("orders_root[0]", lambda: given().orders_root)
     cs.enforce(poseidon(cs, [accounts, orders], "old_state"), 1, old_root, "old_root")
-    chain = cs.alloc("salt", lambda: inp.salt)
-    bridge_acc = None
+    chain = cs.alloc("salt", lambda: given().salt)
+    bridge_acc = LC.const(0)
     per_slot = []
     for i in range(params.batch_size):
         before = cs.n_constraints
         with cs.namespace(f"op[{i}]"):
             accounts, orders, op_hash, is_bridge = slot_circuit(
-                cs, params, lambda i=i: inp.slots[i], accounts, orders)
+                cs, params, lambda i=i: given().slots[i], accounts, orders)
             chain = poseidon(cs, [chain, op_hash], "commitment")
-            bridged = poseidon(cs, [bridge_acc if bridge_acc is not None else 0, op_hash], "bridge_hash")
-            bridge_acc = select(cs, is_bridge, bridged, bridge_acc if bridge_acc is not None else 0, "bridge")
+            bridged = poseidon(cs, [bridge_acc, op_hash], "bridge_hash")
+            bridge_acc = select(cs, is_bridge, bridged, bridge_acc, "bridge")
         per_slot.append(cs.n_constraints - before)
     cs.enforce(poseidon(cs, [accounts, orders], "new_state"), 1, new_root, "new_root")
     cs.enforce(chain, 1, commitment, "commitment")

@@ -20,7 +20,7 @@ from .batch import build_circuit
 
 @dataclass(frozen=True)
 class CostReport:
-    params: dict
+    params: dict[str, int]
     constraints: int
     wires: int
     public: int
@@ -31,7 +31,7 @@ class CostReport:
     slot0_by_part: dict[str, int]
     digest: str
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

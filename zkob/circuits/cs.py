@@ -105,6 +105,8 @@ class LC:
 
 
 Operand = Union[LC, int]
+#: computes a wire's value in prove mode; its arguments, if any, have defaults (``lambda i=i: ...``)
+WitnessFn = Callable[..., int]
 
 
 def as_lc(x: Operand) -> LC:
@@ -163,7 +165,7 @@ class ConstraintSystem:
         return "/".join([*self._path, name]) if self._path else name
 
     # -- variables ----------------------------------------------------------
-    def _new_wire(self, name: str, value_fn: Callable[[], int] | None) -> LC:
+    def _new_wire(self, name: str, value_fn: "WitnessFn | None") -> LC:
         full = self._full(name)
         if full in self.index:
             raise ValueError(f"wire name {full!r} is used twice")
@@ -180,14 +182,14 @@ class ConstraintSystem:
             self.values.append(int(value) % R)
         return LC({wire: 1})
 
-    def public(self, name: str, value_fn: Callable[[], int] | None = None) -> LC:
+    def public(self, name: str, value_fn: "WitnessFn | None" = None) -> LC:
         """A public input wire; all must be declared before the first ``alloc``."""
         if len(self.names) != 1 + self.n_public:
             raise ValueError("public inputs must be declared before private wires")
         self.n_public += 1
         return self._new_wire(name, value_fn)
 
-    def alloc(self, name: str, value_fn: Callable[[], int] | None = None) -> LC:
+    def alloc(self, name: str, value_fn: "WitnessFn | None" = None) -> LC:
         """A private wire named ``name``; ``value_fn`` is called in prove mode only.
 
         The wire is unconstrained until a gadget constrains it.

@@ -1,9 +1,12 @@
-"""DESIGN.md section 4 as constraints: one function per rule (STYLE.md rule 9).
+"""The rules of docs/protocol.md as constraints: one function per rule (STYLE.md rule 9).
 
 Every rule is written for one slot that can hold any op type: a rule of op
 X is gated by X's selector ``s.sel[X]`` (``cond * (a - b) = 0`` and the
 gated forms of compare.py), so it binds exactly when the slot holds an X.
-Rules that hold by construction of the slot layout are listed here too:
+Which ops exist, their fields, who signs and what crosses the bridge come
+from the op table (state/protocol.py); ops are read by name,
+``s.field("place", "price")``. Rules that hold by construction of the slot
+layout are listed here too:
 
 - ``account_exists`` (withdraw, place, cancel, fill): the update's
   ``exists`` flag is 1 for these op types, so the old account leaf is
@@ -17,54 +20,46 @@ Rules that hold by construction of the slot layout are listed here too:
   range-checked to 64 bits (``ord[j]/remaining_range``).
 - ``id_range``: ids equal Merkle indices decomposed into depth bits.
 
-Signatures (DESIGN.md section 9): ``signature`` verifies a withdraw's,
-place's or cancel's (R8, S) over H(op_hash, nonce) with acct[0]'s key and
-nonce as found in the tree (acct[0] is the signer: the transfer, escrow
-and refund rules tie its id to the op's account); ``nonce_bump`` writes
-nonce + 1 into its new leaf; ``deposit_pubkey`` checks a new account's key.
+The balance legs an op moves (``balance_moves``) and the order leaves it
+writes (``placed_leaf``, ``reduced_leaf``) are tables that both the
+witness (slot.py computes each leg and leaf from them) and the rules
+(``balance_legs``, ``place_order``, ``fill_orders``) read, so the value a
+prover fills in and the constraint that checks it come from one place.
 
-Field names: ``f[1..7]`` are the encoding's fields (DESIGN.md section 4).
+Signatures (docs/protocol.md section 4): ``signature`` verifies a signed op's
+(R8, S) over H(op_hash, nonce) with acct[0]'s key and nonce as found in
+the tree (acct[0] is the signer: ``balance_moves`` puts the signer's leg
+first, which ``balance_legs`` checks); ``nonce_bump`` writes nonce + 1
+into its new leaf; ``deposit_pubkey`` checks a new account's key.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 
+from ..state.protocol import BY_CODE, FIELD_USERS, OP_TABLE, OPS, SIGNED
 from ..zk import babyjub as bj
+from .accounts import AccountVars, LegVars
 from .cs import LC, ConstraintSystem, as_lc
 from .gadgets.bits import assert_bool, range_check
 from .gadgets.compare import assert_equal_if, assert_le_if, assert_nonzero_if, is_zero
 from .gadgets.eddsa import assert_eddsa_poseidon, assert_public_key
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
-from .accounts import AccountVars, LegVars
 from .updates import AMOUNT_BITS, OrderVars
-
-OP_TYPES = ("noop", "deposit", "withdraw", "place", "cancel", "fill")
-SIGNED = ("withdraw", "place", "cancel")
-#: encoding fields f1..f7 each op type uses (the others must be 0)
-FIELD_USERS = {
-    1: ("deposit", "withdraw", "place", "cancel", "fill"),
-    2: ("deposit", "withdraw", "place", "cancel", "fill"),
-    3: ("deposit", "withdraw", "place", "fill"),
-    4: ("deposit", "place"),
-    5: ("deposit", "place"),
-    6: ("place",),
-    7: ("place",),
-}
 
 
 @dataclass
 class Slot:
     """The wires of one slot that the rules talk about."""
 
-    sel: dict[str, LC]
-    f: list[LC]
-    ord: list[OrderVars] = field(default_factory=list)
-    acct: list[AccountVars] = field(default_factory=list)
-    bal: list[LegVars] = field(default_factory=list)  # trace order: acct[0].leg[0], acct[1].leg[0], acct[0].leg[1]
-    t: dict[str, LC] = field(default_factory=dict)  # derived terms: escrow, buyer, prices...
-    sig: list[LC] = field(default_factory=list)  # R8.x, R8.y, S (0 unless a signed op)
+    sel: dict[str, LC]  # one-hot op-type selectors, by op name
+    f: list[LC]  # the encoding [type, f1..f7]
+    ord: list[OrderVars]
+    acct: list[AccountVars]
+    t: dict[str, LC]  # derived terms: escrow, buyer, prices...
+    sig: list[LC]  # R8.x, R8.y, S (0 unless a signed op)
 
     def any(self, *names: str) -> LC:
         """Sum of the named selectors: 1 when the slot holds one of these op types."""
@@ -73,13 +68,47 @@ class Slot:
             total = total + self.sel[n]
         return total
 
+    def field(self, op: str, name: str) -> LC:
+        """The encoding wire that holds field ``name`` of op type ``op`` (``field("place", "price")``)."""
+        return self.f[OPS[op].position(name)]
+
+    def shared(self, *uses: tuple[str, str]) -> LC:
+        """The one encoding wire that holds every (op, field) of ``uses``; a table change that splits them fails here."""
+        wires = {OPS[op].position(name) for op, name in uses}
+        assert len(wires) == 1, f"{uses} no longer share an encoding position"
+        return self.f[wires.pop()]
+
+    @property
+    def legs(self) -> list[LegVars]:
+        """Every balance leg in trace order: acct[0]'s legs, then acct[1]'s."""
+        return [leg for a in self.acct for leg in a.legs]
+
+    def op_name(self, value: int) -> str:
+        """The op type whose code is ``value`` (witness functions only)."""
+        return BY_CODE[value].name
+
+
+def assert_equal_by_op(cs: ConstraintSystem, s: Slot, target: LC, values: Mapping[str, LC], label: str) -> None:
+    """target == values[X] whenever the slot holds an X. Costs one constraint per distinct value.
+
+    Op types whose value is the same linear combination share one
+    constraint gated by the sum of their selectors; its label names them
+    (``label[deposit,withdraw]``).
+    """
+    groups: dict[tuple[tuple[int, int], ...], tuple[LC, list[str]]] = {}
+    for op, value in values.items():
+        key = tuple(sorted(as_lc(value).terms.items()))
+        groups.setdefault(key, (as_lc(value), []))[1].append(op)
+    for value, ops in groups.values():
+        assert_equal_if(cs, s.any(*ops), target, value, f"{label}[{','.join(ops)}]")
+
 
 # -- every slot -------------------------------------------------------------
 def op_type_onehot(cs: ConstraintSystem, s: Slot) -> None:
-    """Exactly one op-type selector is 1. Costs 7."""
+    """Exactly one op-type selector is 1. Costs one per op type + 1."""
     for name, v in s.sel.items():
         assert_bool(cs, v, f"op_type/{name}")
-    cs.enforce(s.any(*OP_TYPES), 1, 1, "op_type/one_hot")
+    cs.enforce(s.any(*s.sel), 1, 1, "op_type/one_hot")
 
 
 def canonical_encoding(cs: ConstraintSystem, s: Slot) -> None:
@@ -90,59 +119,110 @@ def canonical_encoding(cs: ConstraintSystem, s: Slot) -> None:
 
 
 def amounts_in_range(cs: ConstraintSystem, s: Slot) -> None:
-    """f3 (amount, base or qty) and f6 (price) are below 2^64. Costs 2 * 65.
+    """Amounts, fill quantities and prices are below 2^64. Costs 2 * 65.
 
-    f7 (a place's qty) needs no check of its own: it is the new order's
-    remaining, which the order update range-checks (and 0 for other ops).
-    Without the check on f3 a "negative" amount (r - x) would turn a
-    deposit into a debit or a fill into a refill.
+    One range check per encoding position serves every op type that keeps
+    an amount there (f3, f6). A place's qty needs no check of its own: it is
+    the new order's remaining, which the order update range-checks. Without
+    the check on f3 a "negative" amount (r - x) would turn a deposit into a
+    debit or a fill into a refill.
     """
-    for j in (3, 6):
-        range_check(cs, s.f[j], AMOUNT_BITS, f"f{j}_range")
+    range_check(cs, s.shared(("deposit", "amount"), ("withdraw", "amount"), ("fill", "qty")), AMOUNT_BITS,
+                "f3_range")
+    range_check(cs, s.field("place", "price"), AMOUNT_BITS, "f6_range")
 
 
 def amount_positive(cs: ConstraintSystem, s: Slot) -> None:
-    """deposit/withdraw amount >= 1 and fill qty >= 1 (f3 != 0 for these types). Costs 2."""
-    assert_nonzero_if(cs, s.any("deposit", "withdraw", "fill"), s.f[3], "amount_positive")
+    """deposit/withdraw amount >= 1 and fill qty >= 1 (``amount_positive``, ``qty_positive``). Costs 2."""
+    amount = s.shared(("deposit", "amount"), ("withdraw", "amount"), ("fill", "qty"))
+    assert_nonzero_if(cs, s.any("deposit", "withdraw", "fill"), amount, "amount_positive")
 
 
-# -- deposit and withdraw ----------------------------------------------------
-def transfer_links(cs: ConstraintSystem, s: Slot) -> None:
-    """deposit credits, withdraw debits f3 of asset f2 on account f1 (bal[0]). Costs 4."""
-    b = s.bal[0]
-    bridge = s.any("deposit", "withdraw")
-    assert_equal_if(cs, bridge, b.account, s.f[1], "transfer/account")
-    assert_equal_if(cs, bridge, b.asset, s.f[2], "transfer/asset")
-    assert_equal_if(cs, s.sel["deposit"], b.new, b.old + s.f[3], "deposit/credit")
-    assert_equal_if(cs, s.sel["withdraw"], b.new, b.old - s.f[3], "withdraw/debit")
+# -- balances: one table of legs for the witness and the rule ---------------------
+@dataclass(frozen=True)
+class Move:
+    """One balance leg: ``delta`` (a credit, or a debit as -x) of ``asset`` on ``account``."""
+
+    account: LC
+    asset: LC
+    delta: LC
 
 
+def balance_moves(s: Slot) -> dict[str, tuple[Move, ...]]:
+    """Each op type's balance legs, in trace order (state/rules.py applies them in this order).
+
+    The op table's ``legs`` say which account update carries each leg:
+    the first ``legs[0]`` on acct[0], the rest on acct[1]. A signed op's
+    first leg is on its signer. Needs the terms of slot.py (escrow, refund,
+    buyer, seller, quote amounts).
+    """
+    f, t, taker = s.field, s.t, s.ord[0].old
+    return {
+        "deposit": (Move(f("deposit", "account"), f("deposit", "asset"), f("deposit", "amount")),),
+        "withdraw": (Move(f("withdraw", "account"), f("withdraw", "asset"), -f("withdraw", "amount")),),
+        "place": (Move(f("place", "account"), t["escrow_asset"], -t["escrow"]),),
+        "cancel": (Move(f("cancel", "account"), t["refund_asset"], t["refund"]),),
+        "fill": (Move(t["buyer"], taker["base"], f("fill", "qty")),          # buyer +qty base
+                 Move(t["buyer"], taker["quote"], t["fill_refund"]),          # buyer +qty*(buy - maker) quote
+                 Move(t["seller"], taker["quote"], t["trade_quote"])),        # seller +qty*maker.price quote
+    }
+
+
+def balance_legs(cs: ConstraintSystem, s: Slot, moves: Mapping[str, tuple[Move, ...]]) -> None:
+    """Each leg moves exactly its table entry: account, asset, new = old + delta. Costs 17.
+
+    Leg k of account update a is the op's move ``OpSpec.leg_index(a, k)``.
+    The account is checked once per account update (its legs share the
+    account wire); a table whose legs of one account update name different
+    accounts, or whose signed op's first leg is not on its signer, is
+    refused while building.
+    """
+    with cs.namespace("moves"):
+        for a, acct in enumerate(s.acct):
+            firsts = {op: m[OPS[op].leg_index(a, 0) or 0].account for op, m in moves.items()
+                      if OPS[op].leg_index(a, 0) is not None}
+            assert_equal_by_op(cs, s, acct.account, firsts, f"acct[{a}]/account")
+            for k, leg in enumerate(acct.legs):
+                users = {op: m[i] for op, m in moves.items() if (i := OPS[op].leg_index(a, k)) is not None}
+                for op, move in users.items():
+                    assert move.account.terms == firsts[op].terms, f"{op}: legs of acct[{a}] name two accounts"
+                with cs.namespace(f"acct[{a}]/leg[{k}]"):
+                    assert_equal_by_op(cs, s, leg.asset, {op: m.asset for op, m in users.items()}, "asset")
+                    assert_equal_by_op(cs, s, leg.new, {op: leg.old + m.delta for op, m in users.items()}, "amount")
+    for op in SIGNED:
+        spec = OPS[op]
+        assert spec.signer is not None
+        assert moves[op][0].account.terms == s.field(op, spec.signer).terms, f"{op}: first leg not on its signer"
+
+
+# -- deposit ---------------------------------------------------------------------
 def deposit_pubkey(cs: ConstraintSystem, s: Slot, dep_exists: LC) -> tuple[LC, LC]:
     """A deposit creating an account names a pubkey != (0, 0); on an existing one none or the same.
 
     The key of a created account must be usable (``pubkey_invalid``: on
     Baby Jubjub, in the prime-order subgroup, not the identity; B8 stands
     in when no account is created). Returns the new account leaf's key:
-    the old one when the account exists, else the deposit's (f4, f5).
+    the old one when the account exists, else the deposit's pubkey.
     Costs 12 + 26.
     """
+    x, y = s.field("deposit", "pubkey_x"), s.field("deposit", "pubkey_y")
     with cs.namespace("pubkey"):
-        none_given = cs.mul(is_zero(cs, s.f[4], "x_zero"), is_zero(cs, s.f[5], "y_zero"), "none_given")
+        none_given = cs.mul(is_zero(cs, x, "x_zero"), is_zero(cs, y, "y_zero"), "none_given")
         creates = s.sel["deposit"] - dep_exists
         cs.enforce(creates, none_given, 0, "pubkey_required")
         with cs.namespace("pubkey_invalid"):
-            key = (cs.mul(creates, s.f[4] - bj.B8[0], "gate_x") + bj.B8[0],
-                   cs.mul(creates, s.f[5] - bj.B8[1], "gate_y") + bj.B8[1])
+            key = (cs.mul(creates, x - bj.B8[0], "gate_x") + bj.B8[0],
+                   cs.mul(creates, y - bj.B8[1], "gate_y") + bj.B8[1])
             assert_public_key(cs, key)
         given_existing = cs.mul(dep_exists, 1 - none_given, "given_existing")
         a = s.acct[0]
-        assert_equal_if(cs, given_existing, s.f[4], a.pk_x, "pubkey_mismatch/x")
-        assert_equal_if(cs, given_existing, s.f[5], a.pk_y, "pubkey_mismatch/y")
-        return (select(cs, a.exists, a.pk_x, s.f[4], "new_pk_x"),
-                select(cs, a.exists, a.pk_y, s.f[5], "new_pk_y"))
+        assert_equal_if(cs, given_existing, x, a.pk_x, "pubkey_mismatch/x")
+        assert_equal_if(cs, given_existing, y, a.pk_y, "pubkey_mismatch/y")
+        return (select(cs, a.exists, a.pk_x, x, "new_pk_x"),
+                select(cs, a.exists, a.pk_y, y, "new_pk_y"))
 
 
-# -- signatures (withdraw, place, cancel) --------------------------------------
+# -- signatures (the op table's signed ops) ------------------------------------------
 def signature(cs: ConstraintSystem, s: Slot, op_hash: LC) -> None:
     """A signed op's (R8, S) verifies over H(op_hash, nonce) with acct[0]'s stored key. Costs ~5,250.
 
@@ -170,20 +250,48 @@ def nonce_bump(cs: ConstraintSystem, s: Slot) -> LC:
     return as_lc(new)
 
 
-# -- place ---------------------------------------------------------------------
+# -- orders: which slot each op names, and the leaves it writes -----------------------
+def order_ids(cs: ConstraintSystem, s: Slot) -> None:
+    """Order update j is the order its op names (the op table's ``orders``). Costs 2."""
+    for j, o in enumerate(s.ord):
+        names = {spec.name: s.field(spec.name, spec.orders[j].field) for spec in OP_TABLE if len(spec.orders) > j}
+        assert_equal_by_op(cs, s, o.index, names, f"order_id/{j}")
+
+
+def placed_leaf(s: Slot) -> dict[str, LC]:
+    """The order leaf a place writes: its own fields, qty as the remaining."""
+    f = s.field
+    return {"account": f("place", "account"), "base": f("place", "base"), "quote": f("place", "quote"),
+            "side": f("place", "side"), "price": f("place", "price"), "remaining": f("place", "qty")}
+
+
+def reduced_leaf(s: Slot, j: int) -> dict[str, LC]:
+    """Order j's leaf after a fill: the same fields, remaining lowered by qty (the slot is freed at 0)."""
+    old = s.ord[j].old
+    return {**old, "remaining": old["remaining"] - s.field("fill", "qty")}
+
+
+def new_order_leaves(s: Slot, j: int) -> dict[str, dict[str, LC]]:
+    """For each op type that writes a leaf into order update j: the leaf (a reduced one is freed at 0)."""
+    leaves = {"fill": reduced_leaf(s, j)}
+    if j == 0:
+        leaves["place"] = placed_leaf(s)
+    return leaves
+
+
 def place_order(cs: ConstraintSystem, s: Slot) -> None:
-    """place: slot f1 gets the leaf (f2..f7) = (account, base, quote, side, price, qty). Costs 6."""
+    """place: the new leaf of ord[0] is ``placed_leaf``. Costs 6."""
     o = s.ord[0]
-    for j, name in enumerate(("account", "base", "quote", "side", "price", "remaining"), start=2):
-        assert_equal_if(cs, s.sel["place"], o.new[name], s.f[j], f"place/{name}")
+    for name, value in placed_leaf(s).items():
+        assert_equal_if(cs, s.sel["place"], o.new[name], value, f"place/{name}")
 
 
 def place_values(cs: ConstraintSystem, s: Slot) -> None:
     """place: base != quote, price >= 1, qty >= 1. Costs 6."""
-    place = s.sel["place"]
-    assert_nonzero_if(cs, place, s.f[3] - s.f[4], "distinct_assets")
-    assert_nonzero_if(cs, place, s.f[6], "price_positive")
-    assert_nonzero_if(cs, place, s.f[7], "qty_positive")
+    place, f = s.sel["place"], s.field
+    assert_nonzero_if(cs, place, f("place", "base") - f("place", "quote"), "distinct_assets")
+    assert_nonzero_if(cs, place, f("place", "price"), "price_positive")
+    assert_nonzero_if(cs, place, f("place", "qty"), "qty_positive")
 
 
 def escrow_range(cs: ConstraintSystem, s: Slot) -> None:
@@ -192,33 +300,16 @@ def escrow_range(cs: ConstraintSystem, s: Slot) -> None:
     range_check(cs, gated, AMOUNT_BITS, "escrow_overflow")
 
 
-def place_escrow(cs: ConstraintSystem, s: Slot) -> None:
-    """place: the escrow leaves account f2's balance of the escrow asset. Costs 3.
-
-    The debit's new amount is range-checked, so the balance covers it.
-    """
-    b, place = s.bal[0], s.sel["place"]
-    assert_equal_if(cs, place, b.account, s.f[2], "place/debit_account")
-    assert_equal_if(cs, place, b.asset, s.t["escrow_asset"], "place/debit_asset")
-    assert_equal_if(cs, place, b.new, b.old - s.t["escrow"], "place/debit")
-
-
-# -- cancel --------------------------------------------------------------------
 def cancel_order(cs: ConstraintSystem, s: Slot) -> None:
-    """cancel: the order belongs to account f2; the remainder's escrow goes back to it. Costs 4."""
-    o, b, cancel = s.ord[0], s.bal[0], s.sel["cancel"]
-    assert_equal_if(cs, cancel, o.old["account"], s.f[2], "order_owner")
-    assert_equal_if(cs, cancel, b.account, s.f[2], "cancel/refund_account")
-    assert_equal_if(cs, cancel, b.asset, s.t["refund_asset"], "cancel/refund_asset")
-    assert_equal_if(cs, cancel, b.new, b.old + s.t["refund"], "cancel/refund")
+    """cancel: the order belongs to the cancelling account. Costs 1 (the refund is a balance move)."""
+    assert_equal_if(cs, s.sel["cancel"], s.ord[0].old["account"], s.field("cancel", "account"), "order_owner")
 
 
-# -- fill ----------------------------------------------------------------------
 def fill_match(cs: ConstraintSystem, s: Slot) -> None:
     """fill: distinct orders, same base/quote, opposite sides, buy.price >= sell.price. Costs 70."""
     fill = s.sel["fill"]
     taker, maker = s.ord[0].old, s.ord[1].old
-    assert_nonzero_if(cs, fill, s.f[1] - s.f[2], "distinct_orders")
+    assert_nonzero_if(cs, fill, s.field("fill", "taker") - s.field("fill", "maker"), "distinct_orders")
     assert_equal_if(cs, fill, taker["base"], maker["base"], "same_market/base")
     assert_equal_if(cs, fill, taker["quote"], maker["quote"], "same_market/quote")
     assert_equal_if(cs, fill, taker["side"] + maker["side"], 1, "opposite_sides")
@@ -226,37 +317,14 @@ def fill_match(cs: ConstraintSystem, s: Slot) -> None:
 
 
 def fill_orders(cs: ConstraintSystem, s: Slot, live: list[LC]) -> None:
-    """fill: each order keeps its fields and loses qty; ``live[j]`` = its new remaining != 0. Costs 12.
+    """fill: each order's new leaf is ``reduced_leaf``; ``live[j]`` = its new remaining != 0. Costs 12.
 
-    qty <= remaining follows from the new remaining's 64-bit range check.
+    The remaining binds whenever the slot holds a fill (qty <= remaining
+    follows from the new remaining's 64-bit range check); the other fields
+    only while the order stays live (a freed slot is all zeros).
     """
     fill = s.sel["fill"]
     for j, o in enumerate(s.ord):
         with cs.namespace(f"fill/ord[{j}]"):
-            assert_equal_if(cs, fill, o.new["remaining"], o.old["remaining"] - s.f[3], "remaining")
-            for name in ("account", "base", "quote", "side", "price"):
-                assert_equal_if(cs, live[j], o.new[name], o.old[name], name)
-
-
-def fill_settle(cs: ConstraintSystem, s: Slot) -> None:
-    """fill at maker.price: buyer +qty base, seller +qty*price quote, buyer +qty*(buy - maker) quote. Costs 8."""
-    fill = s.sel["fill"]
-    taker = s.ord[0].old
-    legs = (
-        (s.t["buyer"], taker["base"], s.f[3]),
-        (s.t["seller"], taker["quote"], s.t["trade_quote"]),
-        (s.t["buyer"], taker["quote"], s.t["fill_refund"]),
-    )
-    for j, (account, asset, amount) in enumerate(legs):
-        b = s.bal[j]
-        with cs.namespace(f"fill/bal[{j}]"):
-            if j < 2:  # bal[2] is the buyer's second leg: same account wire as bal[0]
-                assert_equal_if(cs, fill, b.account, account, "account")
-            assert_equal_if(cs, fill, b.asset, asset, "asset")
-            assert_equal_if(cs, fill, b.new, b.old + amount, "credit")
-
-
-def order_ids(cs: ConstraintSystem, s: Slot) -> None:
-    """ord[0] is order f1 (place, cancel, fill taker); ord[1] is order f2 (fill maker). Costs 2."""
-    assert_equal_if(cs, s.any("place", "cancel", "fill"), s.ord[0].index, s.f[1], "order_id/0")
-    assert_equal_if(cs, s.sel["fill"], s.ord[1].index, s.f[2], "order_id/1")
+            for name, value in reduced_leaf(s, j).items():
+                assert_equal_if(cs, fill if name == "remaining" else live[j], o.new[name], value, name)

@@ -25,10 +25,11 @@ from .gadgets.bits import assert_bool, range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
-from .witness import ORDER_FIELDS
+from .witness import OrderInput
+from ..state.trace import ORDER_LEAF_FIELDS
 
 AMOUNT_BITS = 64
-Value = Callable[[], int]
+Value = Callable[..., int]  # a witness function (cs.WitnessFn)
 
 
 def pin_unless(cs: ConstraintSystem, flag: Operand, xs: list[LC], label: str) -> None:
@@ -56,7 +57,8 @@ class OrderVars:
     old_live: LC
 
 
-def alloc_order(cs: ConstraintSystem, depth: int, inp: Value, index: Value, en: LC, old_live: LC) -> OrderVars:
+def alloc_order(cs: ConstraintSystem, depth: int, inp: Callable[..., OrderInput], index: Value, en: LC,
+                old_live: LC) -> OrderVars:
     """Allocate an order update's index, old leaf fields and siblings, with their range checks.
 
     ``inp`` returns the OrderInput (prove mode only). The old fields used in
@@ -65,7 +67,7 @@ def alloc_order(cs: ConstraintSystem, depth: int, inp: Value, index: Value, en: 
     """
     idx = cs.alloc("index", index)
     bits = index_bits(cs, idx, depth)
-    old = {f: cs.alloc(f"old/{f}", lambda i=i: inp().old[i]) for i, f in enumerate(ORDER_FIELDS)}
+    old = {f: cs.alloc(f"old/{f}", lambda i=i: inp().old[i]) for i, f in enumerate(ORDER_LEAF_FIELDS)}
     sibs = [cs.alloc(f"sib[{k}]", lambda k=k: inp().siblings[k]) for k in range(depth)]
     assert_bool(cs, old["side"], "old/side_bool")
     range_check(cs, old["price"], AMOUNT_BITS, "old/price_range")
@@ -75,13 +77,14 @@ def alloc_order(cs: ConstraintSystem, depth: int, inp: Value, index: Value, en: 
     return OrderVars(idx, bits, old, {}, sibs, en, old_live)
 
 
-def alloc_order_new(cs: ConstraintSystem, o: OrderVars, assets_depth: int, new: Callable[[], tuple]) -> None:
+def alloc_order_new(cs: ConstraintSystem, o: OrderVars, assets_depth: int,
+                    new: Callable[..., tuple[int, ...]]) -> None:
     """Allocate the new leaf fields (computed by ``new``), range-checked for the place rule.
 
     base and quote must be asset ids, side a boolean and remaining 64 bits
     (which is what makes ``qty <= remaining`` hold in a fill).
     """
-    o.new = {f: cs.alloc(f"new/{f}", lambda i=i: new()[i]) for i, f in enumerate(ORDER_FIELDS)}
+    o.new = {f: cs.alloc(f"new/{f}", lambda i=i: new()[i]) for i, f in enumerate(ORDER_LEAF_FIELDS)}
     range_check(cs, o.new["base"], assets_depth, "new/base_range")
     range_check(cs, o.new["quote"], assets_depth, "new/quote_range")
     assert_bool(cs, o.new["side"], "new/side_bool")

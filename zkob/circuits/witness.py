@@ -9,12 +9,10 @@ public inputs included, so the circuit and the state machine cannot
 disagree silently.
 
 Layout of a slot (accounts.py): order update j is trace order update j;
-``acct[0]`` holds balance update 0 (and, for a fill, the buyer's refund,
-trace update 2, as its second leg), ``acct[1]`` the fill seller's credit
-(trace update 1). The trace applies a fill's credits as buyer base, seller
-quote, buyer refund; the circuit applies both buyer legs first, so the
-seller's path is adjusted here (one sibling, or the amount when the buyer
-is the seller). Updates an op does not use hold zeros. A signed op's
+balance update j is leg j, in the same order in the state machine, the
+trace and the circuit: ``acct[0]`` carries the first leg (for a fill, the
+buyer's base and quote refund as its two legs), ``acct[1]`` the fill
+seller's quote credit. Updates an op does not use hold zeros. A signed op's
 signature (R8.x, R8.y, S) comes from the trace's Authorization; its key
 and nonce are acct[0]'s leaf found (zeros for unsigned ops).
 """
@@ -24,10 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..state.params import Params
-from ..state.trace import BalanceUpdate, BatchTrace, MerklePath, OpTrace, OrderLeaf, OrderUpdate
-from ..zk.poseidon_fast import hash2
+from ..state.protocol import ACCOUNT_UPDATES, LEGS_PER_ACCOUNT, OPS, ORDER_UPDATES
+from ..state.trace import ORDER_LEAF_FIELDS, BalanceUpdate, BatchTrace, OpTrace, OrderLeaf, OrderUpdate
 
-ORDER_FIELDS = ("account", "base", "quote", "side", "price", "remaining")
 
 
 @dataclass(frozen=True)
@@ -61,8 +58,8 @@ class OrderInput:
 @dataclass(frozen=True)
 class SlotInput:
     encoding: tuple[int, ...]
-    acct: tuple[AccountInput, AccountInput]
-    ord: tuple[OrderInput, OrderInput]
+    acct: tuple[AccountInput, ...]  # in the op table's shape (protocol.ACCOUNT_UPDATES)
+    ord: tuple[OrderInput, ...]  # protocol.ORDER_UPDATES
     sig: tuple[int, int, int] = (0, 0, 0)  # R8.x, R8.y, S of a signed op
 
 
@@ -70,78 +67,58 @@ class SlotInput:
 class BatchInput:
     """Everything the prover supplies for one batch, plus the trace's public inputs."""
 
-    public: tuple[int, int, int, int]
+    public: tuple[int, ...]
     salt: int
     accounts_root: int
     orders_root: int
     slots: tuple[SlotInput, ...]
 
 
-def _leg(params: Params, old_amount: int = 0, path: MerklePath | None = None) -> LegInput:
-    return LegInput(old_amount, tuple(path.siblings) if path else (0,) * params.assets_depth)
+def _no_leg(params: Params) -> LegInput:
+    return LegInput(0, (0,) * params.assets_depth)
 
 
-def _account(params: Params, u: BalanceUpdate | None, legs: list[LegInput],
-             siblings: tuple[int, ...] | None = None) -> AccountInput:
-    legs = legs + [_leg(params)] * (2 - len(legs))
-    if u is None:
-        return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(legs))
-    a = u.old_account
-    return AccountInput(int(a is not None), a.pk_x if a else 0, a.pk_y if a else 0, a.nonce if a else 0,
-                        siblings if siblings is not None else tuple(u.account_path.siblings), tuple(legs))
+def _account(params: Params, legs: tuple[BalanceUpdate, ...]) -> AccountInput:
+    """One account update carrying ``legs`` (balance updates of one account, in order; none: disabled).
 
-
-def _seller_siblings(buyer: BalanceUpdate, refund: BalanceUpdate, seller: BalanceUpdate) -> tuple[int, ...]:
-    """The seller's account siblings once both buyer legs are in (the trace took them before the refund).
-
-    Only the sibling at the level where the two paths meet changes: it is
-    the buyer's subtree, recomputed from the buyer's final leaf.
+    The account leaf and its path are the first leg's, taken before the
+    update; each leg's balance path was taken after the legs before it, as
+    the circuit chains them.
     """
-    sibs = list(seller.account_path.siblings)
-    level = (buyer.account ^ seller.account).bit_length() - 1
-    node = refund.new_account.hash()
-    for i, sib in enumerate(refund.account_path.siblings[:level]):
-        node = hash2(sib, node) if (buyer.account >> i) & 1 else hash2(node, sib)
-    sibs[level] = node
-    return tuple(sibs)
+    inputs = [LegInput(u.old_amount, tuple(u.balance_path.siblings)) for u in legs]
+    inputs += [_no_leg(params)] * (max(LEGS_PER_ACCOUNT) - len(inputs))
+    if not legs:
+        return AccountInput(0, 0, 0, 0, (0,) * params.accounts_depth, tuple(inputs))
+    a = legs[0].old_account
+    return AccountInput(int(a is not None), a.pk_x if a else 0, a.pk_y if a else 0, a.nonce if a else 0,
+                        tuple(legs[0].account_path.siblings), tuple(inputs))
 
 
-def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, AccountInput]:
-    ups = op.balance_updates
-    if not ups:
-        return _account(params, None, []), _account(params, None, [])
-    first = _leg(params, ups[0].old_amount, ups[0].balance_path)
-    if len(ups) == 1:
-        return _account(params, ups[0], [first]), _account(params, None, [])
-    buyer, seller, refund = ups
-    refund_amount = refund.new_amount - refund.old_amount
-    if buyer.account == seller.account:  # one account: the seller leg follows the refund on the same leaf
-        refund_leg = _leg(params, seller.old_amount, refund.balance_path)
-        seller_leg = _leg(params, seller.old_amount + refund_amount, seller.balance_path)
-        seller_sibs = tuple(seller.account_path.siblings)
-    else:
-        refund_leg = _leg(params, refund.old_amount, refund.balance_path)
-        seller_leg = _leg(params, seller.old_amount, seller.balance_path)
-        seller_sibs = _seller_siblings(buyer, refund, seller)
-    return (_account(params, buyer, [first, refund_leg]),
-            _account(params, seller, [seller_leg], seller_sibs))
+def _accounts(params: Params, op: OpTrace) -> tuple[AccountInput, ...]:
+    """The account updates in the op table's shape: account update a carries ``legs[a]`` balance updates."""
+    spec, ups = OPS[op.op_type], op.balance_updates
+    groups = []
+    for a in range(ACCOUNT_UPDATES):
+        first = spec.leg_index(a, 0)
+        groups.append(() if first is None else ups[first:first + spec.legs[a]])
+    return tuple(_account(params, legs) for legs in groups)
 
 
 def _order_fields(leaf: OrderLeaf | None) -> tuple[int, ...]:
-    return (0,) * len(ORDER_FIELDS) if leaf is None else tuple(getattr(leaf, f) for f in ORDER_FIELDS)
+    return (0,) * len(ORDER_LEAF_FIELDS) if leaf is None else tuple(getattr(leaf, f) for f in ORDER_LEAF_FIELDS)
 
 
 def _order(params: Params, u: OrderUpdate | None) -> OrderInput:
     if u is None:
-        return OrderInput((0,) * len(ORDER_FIELDS), (0,) * params.orders_depth)
+        return OrderInput((0,) * len(ORDER_LEAF_FIELDS), (0,) * params.orders_depth)
     return OrderInput(_order_fields(u.old), tuple(u.path.siblings))
 
 
 def _slot(params: Params, op: OpTrace) -> SlotInput:
     ords = [_order(params, u) for u in op.order_updates]
-    ords += [_order(params, None)] * (2 - len(ords))
+    ords += [_order(params, None)] * (ORDER_UPDATES - len(ords))
     sig = (0, 0, 0) if op.auth is None else (*op.auth.sig.R8, op.auth.sig.S)
-    return SlotInput(tuple(op.encoding), _accounts(params, op), (ords[0], ords[1]), sig)
+    return SlotInput(tuple(op.encoding), _accounts(params, op), tuple(ords), sig)
 
 
 def batch_input(params: Params, trace: BatchTrace) -> BatchInput:

@@ -1,1 +1,1 @@
-"""The ``zkob`` command line: click + rich, glue only (DESIGN.md section 1)."""
+"""The ``zkob`` command line: click + rich, glue only (docs/protocol.md section 1)."""

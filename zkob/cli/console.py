@@ -1,7 +1,13 @@
-"""Shared output helpers: results to stdout, messages to stderr, exit codes.
+"""Shared output helpers: results to stdout, messages to stderr, progress.
 
-Exit codes (STYLE.md rule 13): 0 ok, 1 invalid proof, 2 bad input or
-rejected batch. Tracebacks reach the user only with ZKOB_DEBUG=1.
+Exit codes are declared in zk/errors.py (0 ok, 1 refused, 2 bad input or
+rejected batch, 3 internal error); cli/main.py ends every command with
+them. Tracebacks reach the user only with ZKOB_DEBUG=1.
+
+Text that comes from the user (paths, file contents, messages that quote
+them) is never parsed as rich markup: print it with ``markup=False`` or
+as a ``Text``, so that a path like ``a[/x]b`` cannot raise a MarkupError
+after a command has already committed its work.
 """
 
 from __future__ import annotations
@@ -11,10 +17,10 @@ import sys
 from typing import NoReturn
 
 from rich.console import Console
+from rich.status import Status
+from rich.text import Text
 
-EXIT_OK = 0
-EXIT_INVALID = 1
-EXIT_BAD_INPUT = 2
+from ..zk.errors import EXIT_BAD_INPUT
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -25,12 +31,12 @@ def debug_enabled() -> bool:
 
 
 def one_line(message: object) -> str:
-    """Collapse a message to one line (errors are one line, DESIGN.md section 8)."""
+    """Collapse a message to one line (errors are one line, docs/protocol.md section 7)."""
     return " ".join(str(message).split())
 
 
 def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    """Print ``error: message`` on stderr and exit with ``code``.
+    """Print ``error: message`` on stderr and exit with ``code`` (the error boundary's printer).
 
     An OSError reads ``path: reason`` instead of Python's ``[Errno n] ...``.
     """
@@ -41,7 +47,12 @@ def fail(message: object, code: int = EXIT_BAD_INPUT) -> NoReturn:
 
 
 def warn(message: str) -> None:
-    err.print(f"[bold yellow]warning:[/] {message}")
+    err.print(Text.assemble(("warning:", "bold yellow"), f" {message}"))
+
+
+def done(message: str) -> None:
+    """A green check mark and ``message`` on stderr (the message is printed as it is)."""
+    err.print(Text.assemble(("✓", "green"), f" {message}"))
 
 
 class Phases:
@@ -55,7 +66,7 @@ class Phases:
     def __init__(self, quiet: bool = False):
         self.quiet = quiet
         self.timings: list[tuple[str, float]] = []
-        self._status = None
+        self._status: Status | None = None
         self._name: str | None = None
         self._start = 0.0
 
@@ -69,10 +80,10 @@ class Phases:
         self._name, self._start = name, time.perf_counter()
         if not self.quiet:
             if self._status is None:
-                self._status = err.status(name)
+                self._status = err.status(Text(name))
                 self._status.start()
             else:
-                self._status.update(name)
+                self._status.update(Text(name))
 
     def _finish(self) -> None:
         import time
@@ -82,7 +93,7 @@ class Phases:
         elapsed = time.perf_counter() - self._start
         self.timings.append((self._name, elapsed))
         if not self.quiet:
-            err.print(f"[green]✓[/] {self._name} [dim]({elapsed:.2f} s)[/]", highlight=False)
+            err.print(Text.assemble(("✓", "green"), f" {self._name} ", (f"({elapsed:.2f} s)", "dim")))
         self._name = None
 
     def __exit__(self, exc_type, exc, tb) -> None:

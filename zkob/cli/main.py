@@ -1,54 +1,71 @@
-"""Entry point of the ``zkob`` console script.
+"""Entry point of the ``zkob`` console script: the command list and the one error boundary.
 
-Commands live one per module in cli/commands/ and are discovered here.
-Any exception that escapes a command becomes a one-line message and exit
-code 2 (a traceback only with ZKOB_DEBUG=1).
+Commands live one per module in cli/commands/ and are registered here, in
+``COMMANDS``, by hand: adding a command is one import and one entry.
+
+Errors are handled once, in ``ZkobGroup.invoke`` (so ``main()`` and
+click's test runner see the same behaviour): a ``ZkobError`` prints
+``error: <one line>`` and exits with its ``exit_code`` (1 refused, 2 bad
+input, zk/errors.py), an OSError is bad input naming the file, and any
+other exception is a bug: "internal error (ZKOB_DEBUG=1 shows the
+traceback)" and exit 3. With ZKOB_DEBUG=1 an internal error shows its
+traceback instead.
 """
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
+from typing import Any
 
 import click
 
 from .. import __version__
-from . import commands
-from .console import EXIT_BAD_INPUT, debug_enabled, fail
+from ..zk.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, ZkobError
+from .commands import (anchor, apply, circuit, demo, export, follow, hash, init, keygen, prove, replay, root,
+                       setup, show, sign, vectors, verify, zkey)
+from .console import debug_enabled, fail
+
+COMMANDS: tuple[click.Command, ...] = (
+    init.command, root.command, show.command, keygen.command, sign.command, apply.command,
+    setup.command, prove.command, verify.command, follow.command, replay.command,
+    export.command, circuit.command, hash.command, vectors.command, demo.command, anchor.command,
+    zkey.command,
+)
+
+INTERNAL = "internal error (ZKOB_DEBUG=1 shows the traceback)"
 
 
-def _load_commands(group: click.Group) -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            group.add_command(command)
+class ZkobGroup(click.Group):
+    """A click group whose commands end in one place: results, or one line and an exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise  # usage errors, --help, Ctrl-C: click reports them itself
+        except ZkobError as exc:
+            fail(exc, exc.exit_code)
+        except OSError as exc:
+            fail(exc, EXIT_BAD_INPUT)
+        except Exception as exc:  # a bug: say so, never "bad input", never a traceback unless asked
+            if debug_enabled():
+                raise
+            fail(f"{INTERNAL}: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ZkobGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zkob")
 def cli() -> None:
     """zkob: prove in zero knowledge that a batch of order-book updates moved
     an exchange's committed state from root A to root B."""
 
 
-_load_commands(cli)
+for _command in COMMANDS:
+    cli.add_command(_command)
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        cli.main(args=argv, prog_name="zkob", standalone_mode=True)
-    except SystemExit:
-        raise
-    except KeyboardInterrupt:
-        fail("interrupted", EXIT_BAD_INPUT)
-    except Exception as exc:  # the last line of defence: no traceback for users
-        if debug_enabled():
-            raise
-        fail(f"{type(exc).__name__}: {exc}", EXIT_BAD_INPUT)
+    cli.main(args=argv, prog_name="zkob", standalone_mode=True)
 
 
 if __name__ == "__main__":

@@ -1,26 +1,24 @@
-"""Opening a state directory from a command: the state, or a one-line error and exit 2."""
+"""Opening a state directory from a command, closed again when the command ends."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .console import fail
-
 if TYPE_CHECKING:
-    from ..state.api import State
+    from ..state.state import State
 
 
-def open_or_fail(directory: Path) -> State:
-    """The state in ``directory``; a missing or broken one ends the command with exit 2.
+@contextmanager
+def state_dir(directory: Path) -> Iterator[State]:
+    """The state in ``directory`` for the ``with`` block; a missing or broken one is a StoreError (exit 2).
 
     Imports the state layer when called, so loading the command modules at
     start-up stays cheap.
     """
-    from ..state.api import open_state
-    from ..state.errors import StoreError
+    from ..state.api import opened
 
-    try:
-        return open_state(directory)
-    except StoreError as exc:
-        fail(exc)
+    with opened(directory) as state:
+        yield state

@@ -10,8 +10,7 @@ A stored state holds an open SQLite connection: ``close_state`` it (or use
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from .kv import LogEntry, MemorySource
 from .params import Params
 from .state import State
 from .store import SqliteSource, create_store, open_store
+from .trace import BatchTrace
 from .transition import apply_batch, trace_batch
 
 __all__ = [
@@ -66,7 +66,10 @@ def replay_log(target: State, source: State | list[LogEntry]) -> list[LogEntry]:
     ``target`` must have the same params and be a prefix of the source's
     history (its height h and root equal entry h's new root). Each replayed
     batch must reproduce the logged old root, new root, commitment and
-    bridge digest, else StoreError. Returns the entries applied.
+    bridge digest, else StoreError. The comparison runs before the commit,
+    on the very writes the commit makes (which refuses them if the replica
+    moved meanwhile), so a batch the log contradicts is never kept; the
+    batches before it stay. Returns the entries applied.
     """
     entries = source.log() if isinstance(source, State) else list(source)
     if isinstance(source, State) and source.params != target.params:
@@ -78,19 +81,19 @@ def replay_log(target: State, source: State | list[LogEntry]) -> list[LogEntry]:
         if target.root != entry.old_root:
             raise StoreError(f"batch {entry.seq}: replica root differs from the logged old root")
         batch = loads_batch(entry.ops_json, target.params.batch_size)
-        trace = apply_batch(target, batch)
-        got = (trace.old_root, trace.new_root, trace.commitment, trace.bridge)
-        want = (entry.old_root, entry.new_root, entry.commitment, entry.bridge)
-        if got != want:
-            raise StoreError(f"batch {entry.seq}: replay gave {got}, the log says {want}")
+        apply_batch(target, batch, check=_matches_log(entry))
         applied.append(entry)
     return applied
 
 
-def log_entry_json(entry: LogEntry) -> str:
-    """One log entry as JSON with decimal strings (for export to other replicas)."""
-    return json.dumps({
-        "seq": entry.seq, "old_root": str(entry.old_root), "new_root": str(entry.new_root),
-        "commitment": str(entry.commitment), "bridge": str(entry.bridge), "salt": str(entry.salt),
-        "batch": json.loads(entry.ops_json),
-    }, sort_keys=True)
+def _matches_log(entry: LogEntry) -> Callable[[BatchTrace], None]:
+    """A check for apply_batch: the replayed trace must reproduce the entry's four public values."""
+    want = (entry.old_root, entry.new_root, entry.commitment, entry.bridge)
+
+    def check(trace: BatchTrace) -> None:
+        got = (trace.old_root, trace.new_root, trace.commitment, trace.bridge)
+        if got != want:
+            raise StoreError(f"batch {entry.seq}: replay gave {got}, the log says {want}")
+
+    return check
+

@@ -1,12 +1,13 @@
-"""Strict parsing of batch files (DESIGN.md sections 4 and 8).
+"""Strict parsing of batch files (docs/protocol.md sections 4 and 7).
 
 ``{"ops": [OP, ...], "salt": "<decimal Fr>"}``; an OP is
 ``{"op": TYPE, FIELD: VALUE, ...}`` with exactly the table's fields
-(deposit's ``pubkey`` may be omitted). withdraw, place and cancel also
+(fields and their JSON forms from the op table, protocol.py; deposit's
+``pubkey`` may be omitted). Signed ops (withdraw, place, cancel) also
 carry ``"sig": {"R8": [x, y], "S": s}`` (decimal strings, R8 on Baby
-Jubjub, S below l; DESIGN.md section 9), required unless the caller
+Jubjub, S below l; docs/protocol.md section 4), required unless the caller
 parses an unsigned draft for ``zkob sign`` (``require_sigs=False``);
-deposit, fill and noop carry none. Numbers are JSON integers up to
+the other ops carry none. Numbers are JSON integers up to
 2^53 - 1 or canonical decimal strings below r; booleans, floats,
 non-canonical strings, duplicate keys, unknown types or fields, a side
 other than "buy"/"sell" and more than K ops are refused with
@@ -26,18 +27,10 @@ from ..zk.eddsa import signature_from_json
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_int
 from ..zk.strict_json import load_json
-from .ops import OP_CLASSES, SIDE_NAMES, Noop, Op, to_json
+from .ops import OP_CLASSES, Noop, Op, to_json
+from .protocol import OPS, SIDE_NAMES
 
 JSON_SAFE_INT = (1 << 53) - 1
-OPTIONAL_FIELDS = {"deposit": frozenset({"pubkey"})}
-FIELD_NAMES = {
-    "noop": (),
-    "deposit": ("account", "asset", "amount", "pubkey"),
-    "withdraw": ("account", "asset", "amount", "sig"),
-    "place": ("order", "account", "base", "quote", "side", "price", "qty", "sig"),
-    "cancel": ("order", "account", "sig"),
-    "fill": ("taker", "maker", "qty"),
-}
 
 
 @dataclass(frozen=True)
@@ -73,57 +66,44 @@ def _number(value: object, field: str) -> int:
     return parse_int(value, field, R)
 
 
-UNSIGNED_WHY = {
-    "deposit": "deposits come from the bridge",
-    "fill": "fills are authorized by the two signed orders",
-    "noop": "a noop changes nothing",
-}
-
-
 def parse_op(obj: object, index: int, require_sigs: bool = True) -> Op:
     """One op object -> an Op dataclass; raises MalformedInput naming ``ops[index]`` and the field.
 
-    ``require_sigs=False`` lets withdraw, place and cancel omit ``sig``
-    (an unsigned draft); a sig on deposit, fill or noop is always refused.
+    The op table (protocol.py) says which fields each type has and how
+    each is written. ``require_sigs=False`` lets a signed op omit ``sig``
+    (an unsigned draft); a sig on an unsigned op is always refused.
     """
     where = f"ops[{index}]"
     if not isinstance(obj, dict):
         raise MalformedInput(where, "an op must be a JSON object")
     name = obj.get("op")
-    if not isinstance(name, str) or name not in OP_CLASSES:
-        raise MalformedInput(f"{where}.op", f"unknown op type {name!r}; expected one of {sorted(OP_CLASSES)}")
+    if not isinstance(name, str) or name not in OPS:
+        raise MalformedInput(f"{where}.op", f"unknown op type {name!r}; expected one of {sorted(OPS)}")
+    spec = OPS[name]
     where = f"ops[{index}] ({name})"
-    allowed = set(FIELD_NAMES[name])
     given = set(obj) - {"op"}
-    if "sig" in given and name in UNSIGNED_WHY:
-        raise MalformedInput(f"{where}.sig", f"a {name} carries no signature ({UNSIGNED_WHY[name]})")
-    unknown = sorted(given - allowed)
+    if "sig" in given and spec.signer is None:
+        raise MalformedInput(f"{where}.sig", f"a {name} carries no signature ({spec.unsigned_because})")
+    unknown = sorted(given - set(spec.field_names) - {"sig"})
     if unknown:
         raise MalformedInput(f"{where}.{unknown[0]}", "unknown field")
-    missing = sorted(allowed - given - OPTIONAL_FIELDS.get(name, frozenset()))
-    if missing == ["sig"] and require_sigs:
-        raise MalformedInput(f"{where}.sig", f"a {name} must be signed by the account's key "
-                             "(\"sig\": {\"R8\": [x, y], \"S\": s}; see zkob sign)")
-    missing = [m for m in missing if m != "sig"]
+    missing = [f.name for f in spec.fields if f.name not in given and not f.optional]
     if missing:
         raise MalformedInput(f"{where}.{missing[0]}", "missing field")
-    values: dict[str, object] = {}
-    for field in FIELD_NAMES[name]:
-        if field not in obj:
-            continue
-        raw = obj[field]
-        label = f"{where}.{field}"
-        if field == "side":
-            if raw not in SIDE_NAMES or not isinstance(raw, str):
-                raise MalformedInput(label, f"side must be \"buy\" or \"sell\", got {raw!r}")
-            values[field] = SIDE_NAMES.index(raw)
-        elif field == "pubkey":
-            values[field] = _pubkey(raw, label)
-        elif field == "sig":
-            values[field] = signature_from_json(raw, label)
-        else:
-            values[field] = _number(raw, label)
-    return OP_CLASSES[name](**values)
+    if spec.signer is not None and "sig" not in given and require_sigs:
+        raise MalformedInput(f"{where}.sig", f"a {name} must be signed by the account's key "
+                             "(\"sig\": {\"R8\": [x, y], \"S\": s}; see zkob sign)")
+    values: dict[str, object] = {f.name: _FIELD_PARSERS[f.kind](obj[f.name], f"{where}.{f.name}")
+                                 for f in spec.fields if f.name in obj}
+    if "sig" in obj:
+        values["sig"] = signature_from_json(obj["sig"], f"{where}.sig")
+    return OP_CLASSES[name](**values)  # type: ignore[arg-type]
+
+
+def _side(raw: object, label: str) -> int:
+    if not isinstance(raw, str) or raw not in SIDE_NAMES:
+        raise MalformedInput(label, f"side must be \"buy\" or \"sell\", got {raw!r}")
+    return SIDE_NAMES.index(raw)
 
 
 def _pubkey(raw: object, label: str) -> tuple[int, int]:
@@ -133,6 +113,9 @@ def _pubkey(raw: object, label: str) -> tuple[int, int]:
     if (x, y) == (0, 0):
         raise MalformedInput(label, "[0, 0] is the encoding of 'no pubkey'; omit the field instead")
     return (x, y)
+
+
+_FIELD_PARSERS: dict[str, Callable[[object, str], object]] = {"uint": _number, "side": _side, "pubkey": _pubkey}
 
 
 def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = random_salt,

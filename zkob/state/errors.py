@@ -1,10 +1,15 @@
-"""The one exception the state machine raises for a batch it refuses."""
+"""The state layer's errors: a batch the state machine refuses, a broken state directory.
+
+Both are ``ZkobError``s with exit code 2 (zk/errors.py).
+"""
 
 from __future__ import annotations
 
+from ..zk.errors import ZkobError
 
-class Rejected(Exception):
-    """A batch violates a rule of DESIGN.md section 4; nothing was changed.
+
+class Rejected(ZkobError):
+    """A batch violates a rule of docs/protocol.md section 4; nothing was changed.
 
     ``rule`` is a short stable name (e.g. ``"insufficient_balance"``),
     ``op_index`` the 0-based index of the offending op in the batch,
@@ -23,5 +28,5 @@ class Rejected(Exception):
         super().__init__(" ".join(text.split()))
 
 
-class StoreError(Exception):
+class StoreError(ZkobError):
     """A state directory is missing, malformed, or changed under us (one-line message)."""

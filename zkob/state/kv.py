@@ -1,8 +1,8 @@
 """Key-value views of a state: committed sources and a copy-on-write overlay.
 
-A state is three tables: ``node`` ((tree, level, index) -> hash of a
-non-empty Merkle node), ``account`` (id -> AccountLeaf) and ``order``
-(id -> OrderLeaf). Tree ids: 0 accounts, 1 orders, 2 + a the balances of
+A state is three tables, each a typed ``Table`` constant: ``NODES``
+((tree, level, index) -> hash of a non-empty Merkle node), ``ACCOUNTS``
+(id -> AccountLeaf) and ``ORDERS`` (id -> OrderLeaf). Tree ids: 0 accounts, 1 orders, 2 + a the balances of
 account a (whose leaves *are* the amounts). ``None`` means empty.
 
 The transition runs on an ``Overlay`` over a committed source and only
@@ -15,11 +15,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Generic, Protocol, TypeVar, cast
 
-TABLES = ("node", "account", "order")
+from .trace import AccountLeaf, OrderLeaf
+
+K = TypeVar("K")
+V = TypeVar("V")
+NodeKey = tuple[int, int, int]  # (tree, level, index)
+
+
+@dataclass(frozen=True)
+class Table(Generic[K, V]):
+    """A table of a state, typed by its keys and values; ``name`` is its storage name."""
+
+    name: str
+
+
+NODES: Table[NodeKey, int] = Table("node")  # non-empty Merkle nodes
+ACCOUNTS: Table[int, AccountLeaf] = Table("account")
+ORDERS: Table[int, OrderLeaf] = Table("order")
+BALANCES: Table[tuple[int, int], int] = Table("balance")  # virtual: (account, asset) -> amount, for scans
+TABLES = (NODES, ACCOUNTS, ORDERS)
 BALANCES_TREE_BASE = 2  # tree id of account a's balances is 2 + a
-Writes = dict[str, dict[object, object]]
+Writes = dict[str, dict[Any, Any]]  # table name -> key -> value (None deletes)
 
 
 @dataclass(frozen=True)
@@ -35,13 +53,17 @@ class LogEntry:
     ops_json: str
 
 
-class Source(Protocol):
+class Reader(Protocol):
+    """Typed reads of a state's tables (a committed source or an overlay)."""
+
+    def get(self, table: Table[K, V], key: K) -> V | None: ...
+
+
+class Source(Reader, Protocol):
     """A committed state: reads, full scans (for display and audits), atomic commits."""
 
-    def get(self, table: str, key: object) -> object | None: ...
-
-    def items(self, table: str) -> Iterator[tuple[object, object]]:
-        """Sorted scan of a table, or of the virtual table "balance" ((account, asset) -> amount)."""
+    def items(self, table: Table[K, V]) -> Iterator[tuple[K, V]]:
+        """Sorted scan of a table, or of the virtual table BALANCES."""
 
     def commit(self, writes: Writes, entry: LogEntry) -> None: ...
 
@@ -57,20 +79,20 @@ class MemorySource:
     """A state held in dicts; ``commit`` merges writes and appends to the log."""
 
     def __init__(self) -> None:
-        self._tables: dict[str, dict[object, object]] = {t: {} for t in TABLES}
+        self._tables: Writes = {t.name: {} for t in TABLES}
         self._log: list[LogEntry] = []
 
-    def get(self, table: str, key: object) -> object | None:
-        return self._tables[table].get(key)
+    def get(self, table: Table[K, V], key: K) -> V | None:
+        return cast("V | None", self._tables[table.name].get(key))
 
-    def items(self, table: str) -> Iterator[tuple[object, object]]:
-        if table == "balance":
-            return iter(sorted(
+    def items(self, table: Table[K, V]) -> Iterator[tuple[K, V]]:
+        if table is BALANCES:
+            return cast(Iterator[tuple[K, V]], iter(sorted(
                 ((tree - BALANCES_TREE_BASE, index), value)
-                for (tree, level, index), value in self._tables["node"].items()  # type: ignore[misc]
+                for (tree, level, index), value in self._tables[NODES.name].items()
                 if tree >= BALANCES_TREE_BASE and level == 0
-            ))
-        return iter(sorted(self._tables[table].items(), key=lambda kv: kv[0]))  # type: ignore[arg-type]
+            )))
+        return iter(sorted(self._tables[table.name].items(), key=lambda kv: kv[0]))
 
     def commit(self, writes: Writes, entry: LogEntry) -> None:
         for table, changes in writes.items():
@@ -97,13 +119,13 @@ class Overlay:
 
     def __init__(self, base: Source) -> None:
         self.base = base
-        self.writes: Writes = {t: {} for t in TABLES}
+        self.writes: Writes = {t.name: {} for t in TABLES}
 
-    def get(self, table: str, key: object) -> object | None:
-        pending = self.writes[table]
+    def get(self, table: Table[K, V], key: K) -> V | None:
+        pending = self.writes[table.name]
         if key in pending:
-            return pending[key]
+            return cast("V | None", pending[key])
         return self.base.get(table, key)
 
-    def put(self, table: str, key: object, value: object | None) -> None:
-        self.writes[table][key] = value
+    def put(self, table: Table[K, V], key: K, value: V | None) -> None:
+        self.writes[table.name][key] = value

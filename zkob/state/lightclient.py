@@ -1,9 +1,9 @@
 """A light client: follows a chain of batch proofs from a trusted root.
 
 It holds a verification key (by digest), the root it trusts and its
-height. Each step is a (public, proof) pair, optionally with the batch's
-public bridge record (its deposits and withdrawals). A step is accepted
-when, in this order:
+height. Each step is a (public, proof) pair with the batch's public
+bridge record (its deposits and withdrawals), which may be left out only
+when the bridge digest is 0. A step is accepted when, in this order:
 
 1. the public inputs are four canonical field elements
    [old_root, new_root, commitment, bridge];
@@ -12,12 +12,18 @@ when, in this order:
    statement, never by proof bytes;
 3. old_root is the current root (else a *fork* when it is a root this
    client passed earlier, a *gap* when it has never seen it);
-4. the bridge record, when given, hashes to the public bridge digest;
+4. the bridge record hashes to the public bridge digest; a step without
+   one is refused unless that digest is 0 (no deposit, no withdrawal), so
+   every step that moves money tells the bridge what it moved;
 5. the proof verifies under the key.
 
 A refused step leaves the client exactly where it was. ``advance`` is a
 pure function over ``ClientState``; ``LightClient`` persists the state as
-one JSON file written atomically. Imports: py_ecc and the standard
+one JSON file written atomically, and ``LightClient.open`` holds an
+exclusive lock (flock on ``STATE.lock`` beside it) from reading the file
+to writing it back, so two followers of one file never lose an update.
+A bridge record is bounded (MAX_BRIDGE_RECORD_BYTES of JSON, MAX_BATCH
+ops) before anything in it is hashed. Imports: py_ecc and the standard
 library only (no numpy), so a light client can vendor it.
 """
 
@@ -25,22 +31,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..zk.errors import MalformedInput
 from ..zk.field import R, parse_decimal
 from ..zk.files import write_atomic
-from ..zk.formats.snarkjs_json import Proof, VerifyingKey, vk_to_json
+from ..zk.formats.snarkjs_json import vk_to_json
 from ..zk.groth16.batch import verify_batch
-from ..zk.verifier import verify
+from ..zk.verifier import Proof, VerifyingKey, verify
 from .batchfile import parse_op
-from .digest import bridge_digest
-from .ops import BRIDGE_TYPES, Op, op_hash, to_json
+from .digest import record_digest
+from .ops import Op
+from .params import MAX_BATCH
+from .protocol import PUBLIC_INPUTS
 
 FORMAT = "zkob-light-client-1"
-N_PUBLIC = 4
+N_PUBLIC = len(PUBLIC_INPUTS)
+# A record lists at most one batch's deposits and withdrawals (<= MAX_BATCH ops of about 500 bytes
+# of indented JSON each), so 4 MiB holds the largest honest one and bounds what a follower hashes.
+MAX_BRIDGE_RECORD_BYTES = 4 << 20
 
 
 def vk_digest(vk: VerifyingKey) -> str:
@@ -108,7 +120,7 @@ class ClientState:
 
 @dataclass(frozen=True)
 class Step:
-    """One batch as a light client sees it."""
+    """One batch as a light client sees it; ``bridge_record`` may be None only when public bridge is 0."""
 
     public: tuple[int, ...]
     proof: Proof
@@ -117,12 +129,12 @@ class Step:
 
 @dataclass(frozen=True)
 class Accepted:
-    """An applied step: the height it reached and the bridge ops it carried (when given)."""
+    """An applied step: the height it reached and the bridge ops it carried (none when bridge is 0)."""
 
     height: int
     old_root: int
     new_root: int
-    bridge_ops: tuple[Op, ...] | None
+    bridge_ops: tuple[Op, ...]
 
 
 @dataclass(frozen=True)
@@ -139,12 +151,17 @@ class Outcome:
 
 
 def parse_bridge_record(data: object) -> tuple[Op, ...]:
-    """A bridge.json object {"ops": [...], "bridge": "..."} -> its ops (deposits/withdrawals only)."""
+    """A bridge.json object {"ops": [...], "bridge": "..."} -> its ops (deposits/withdrawals only).
+
+    At most MAX_BATCH ops, counted before any is parsed or hashed.
+    """
     if not isinstance(data, dict) or set(data) != {"ops", "bridge"} or not isinstance(data["ops"], list):
         raise MalformedInput("bridge record", 'expected {"ops": [...], "bridge": "<decimal>"}')
+    if len(data["ops"]) > MAX_BATCH:
+        raise MalformedInput("bridge record.ops", f"a batch holds at most {MAX_BATCH} ops, got {len(data['ops'])}")
     ops = tuple(parse_op(obj, i) for i, obj in enumerate(data["ops"]))
     for i, op in enumerate(ops):
-        if op.TYPE not in BRIDGE_TYPES:
+        if not op.SPEC.bridge:
             raise MalformedInput(f"bridge record ops[{i}]", f"{op.NAME} is not a deposit or withdraw")
     claimed = parse_decimal(data["bridge"], "bridge record.bridge")
     if claimed != record_digest(ops):
@@ -152,21 +169,10 @@ def parse_bridge_record(data: object) -> tuple[Op, ...]:
     return ops
 
 
-def record_digest(ops: Sequence[Op]) -> int:
-    """The bridge digest of a record: noops between them do not change it."""
-    return bridge_digest([op.TYPE for op in ops], [op_hash(op) for op in ops])
-
-
-def bridge_record_json(ops: Sequence[Op]) -> dict:
-    """The public bridge record of a batch (what the prover writes to bridge.json)."""
-    bridge_ops = [op for op in ops if op.TYPE in BRIDGE_TYPES]
-    return {"ops": [to_json(op) for op in bridge_ops], "bridge": str(record_digest(bridge_ops))}
-
-
 def _statement_problem(state: ClientState, step: Step) -> str | None:
     public = step.public
     if len(public) != N_PUBLIC or not all(isinstance(x, int) and 0 <= x < R for x in public):
-        return f"expected {N_PUBLIC} public inputs [old_root, new_root, commitment, bridge]"
+        return f"expected {N_PUBLIC} public inputs [{', '.join(PUBLIC_INPUTS)}]"
     old_root, _new_root, _commitment, bridge = public
     if statement_id(public) in state.statements:
         return "replay: this statement (same public inputs) was already applied"
@@ -174,7 +180,10 @@ def _statement_problem(state: ClientState, step: Step) -> str | None:
         if old_root in state.roots:
             return f"fork: old_root is the root at height {state.roots.index(old_root)}, not the current root"
         return "gap: old_root is not a root this client has reached"
-    if step.bridge_record is not None and record_digest(step.bridge_record) != bridge:
+    if step.bridge_record is None:
+        if bridge != 0:
+            return "bridge record missing: the public bridge digest is not 0 (deposits or withdrawals)"
+    elif record_digest(step.bridge_record) != bridge:
         return "bridge record does not match the public bridge digest"
     return None
 
@@ -185,7 +194,7 @@ def _apply(state: ClientState, step: Step) -> tuple[ClientState, Accepted]:
         state, root=new_root, height=state.height + 1, roots=state.roots + (new_root,),
         statements=state.statements | {statement_id(step.public)},
     )
-    return state, Accepted(state.height, old_root, new_root, step.bridge_record)
+    return state, Accepted(state.height, old_root, new_root, step.bridge_record or ())
 
 
 def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
@@ -194,7 +203,8 @@ def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
 
     With ``batch`` the proofs of the statement-valid prefix are checked in
     one batch verification (k + 3 Miller loops, one final exponentiation);
-    when that fails each is checked alone to name the bad one.
+    when that fails for any reason each is checked alone, so a step is
+    accepted only once its own proof, or the batch holding it, verified.
     """
     if vk_digest(vk) != state.vk_digest:
         return state, Outcome((), 0, "verification key differs from the one this client follows")
@@ -221,13 +231,19 @@ def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
 
 
 def _first_bad_proof(vk: VerifyingKey, steps: Sequence[Step], batch: bool) -> tuple[int, str] | None:
+    """The index and reason of the first step whose proof does not verify, or None when all do.
+
+    Fail-closed: only a batch verdict of ``ok`` is taken as it is. Any
+    other batch verdict (a named proof, or one it cannot attribute: an
+    unsafe key, an internal error, an equation that fails while each proof
+    passes alone) is followed by checking the proofs one at a time, so
+    every step kept before the refused one has had its own proof checked.
+    Costs one more verification per step on that (rare) path.
+    """
     if not steps:
         return None
-    if batch and len(steps) > 1:
-        verdict = verify_batch(vk, [(list(s.public), s.proof) for s in steps])
-        if verdict.ok:
-            return None
-        return min(verdict.failed) if verdict.failed else (0, verdict.reason)
+    if batch and len(steps) > 1 and verify_batch(vk, [(list(s.public), s.proof) for s in steps]).ok:
+        return None
     for i, step in enumerate(steps):
         verdict = verify(vk, list(step.public), step.proof)
         if not verdict.ok:
@@ -252,9 +268,32 @@ class LightClient:
     def load(cls, path: str | Path) -> LightClient:
         return cls(path, ClientState.from_json(Path(path).read_text()))
 
+    @classmethod
+    @contextmanager
+    def open(cls, path: str | Path, vk: VerifyingKey, root: int) -> Iterator[LightClient]:
+        """The client kept in ``path`` (created from ``vk`` and ``root`` when absent), under an exclusive lock.
+
+        The lock (flock on ``path`` + ".lock", a file left in place) is held
+        from reading the state to writing it back, so a second follower
+        waits, then starts from the first one's result. Costs one open and
+        one flock; POSIX only.
+        """
+        with _locked(Path(path)):
+            yield cls.load(path) if Path(path).exists() else cls.create(path, vk, root)
+
     def follow(self, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True) -> Outcome:
         new_state, outcome = advance(self.state, vk, steps, batch)
         if new_state != self.state:
             write_atomic(self.path, new_state.to_json())
             self.state = new_state
         return outcome
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An exclusive flock on ``path.lock`` for the duration of the block (released on close, even on a crash)."""
+    import fcntl  # POSIX; imported here so the pure verification path stays importable everywhere
+
+    with open(path.with_name(path.name + ".lock"), "a") as handle:  # "a": create if missing, never truncate
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield

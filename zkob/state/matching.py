@@ -1,4 +1,4 @@
-"""A small price-time-priority matching engine that emits DESIGN.md section 4 ops.
+"""A small price-time-priority matching engine that emits docs/protocol.md section 4 ops.
 
 The demo and the benchmarks need realistic, valid order flow: accounts that
 deposit, limit orders that rest on a book or cross it, partial fills at the
@@ -9,8 +9,8 @@ judge and rejects anything this engine gets wrong.
 
 The engine holds its users' private keys (a demo stand-in for users
 signing their own orders) and signs every withdraw, place and cancel over
-H(op_hash, nonce), tracking each account's nonce from 0 (DESIGN.md section
-9), so the flow is valid from an empty state.
+H(op_hash, nonce), tracking each account's nonce from 0 (docs/protocol.md section
+4), so the flow is valid from an empty state.
 
 Everything is driven by an explicit ``random.Random`` so a seed reproduces
 the flow (signatures are deterministic). Cost: O(book size) per order plus
@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from ..zk.eddsa import private_to_public
 from .batchfile import parse_op
 from .ops import to_json
+from .protocol import BUY, SELL
 from .signing import sign_op
 
-BUY, SELL = 0, 1
 U64 = 1 << 64
 
 

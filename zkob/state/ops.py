@@ -1,73 +1,85 @@
-"""The six operations of DESIGN.md section 4 and their canonical encoding.
+"""The operations of the op table (state/protocol.py) and their canonical encoding.
 
-An op is a frozen dataclass holding field elements (ints in [0, r)). Its
-canonical encoding is 8 field elements ``[type, f1..f7]`` (fields in the
-table's order, pubkey as two elements, side 0 buy / 1 sell, unused trailing
-fields 0) and ``op_hash = H(encoding)`` (Poseidon, 8 inputs, ~1.4 ms in pure
-Python). Withdraw, place and cancel carry the account holder's signature
-``sig`` (DESIGN.md section 9) over ``signing_message(op, nonce)``; it is
-not part of the encoding. Range and existence rules are not checked here: the transition
-rules (transition.py) judge them; parsing (batchfile.py) only guarantees
-every value is a canonical field element.
+An op is a frozen dataclass holding field elements (ints in [0, r)), one
+class per row of ``OP_TABLE``; ``op_type`` binds a class to its row and
+checks its fields against it. The canonical encoding is
+``[code, f1..f7]``: the row's fields in order, a pubkey as two elements
+(0, 0 when absent), a side as 0 buy / 1 sell, unused trailing fields 0;
+``op_hash = H(encoding)`` (Poseidon, 8 inputs, ~1.4 ms in pure Python).
+A signed op carries its signer's signature ``sig`` (docs/protocol.md section 4)
+over ``signing_message(op, nonce)``; it is not part of the encoding.
+Range and existence rules are not checked here: the transition rules
+(rules.py) judge them; parsing (batchfile.py) only guarantees every value
+is a canonical field element.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import ClassVar, Union
+from typing import Any, ClassVar, TypeVar, Union, cast
 
 from ..zk.eddsa import Signature, signature_to_json
 from ..zk.poseidon import hash2, poseidon
+from .protocol import BUY, ENCODING_LEN, OPS, SIDE_NAMES, Field, OpSpec
 
-BUY, SELL = 0, 1
-SIDE_NAMES = ("buy", "sell")
-ENCODING_LEN = 8
+C = TypeVar("C", bound="type[OpBase]")
 
 
+def op_type(name: str) -> Callable[[C], C]:
+    """Bind an op dataclass to its row of the op table; its fields must be the row's (plus ``sig`` if signed)."""
+    spec = OPS[name]
+
+    def bind(cls: C) -> C:
+        expected = spec.field_names + (("sig",) if spec.signer else ())
+        got = tuple(f.name for f in fields(cast(Any, cls)))
+        if got != expected:
+            raise TypeError(f"{cls.__name__} has fields {got}, the op table says {expected}")
+        cls.SPEC, cls.NAME, cls.TYPE = spec, spec.name, spec.code
+        return cls
+
+    return bind
+
+
+class OpBase:
+    """What every op class gets from its row: ``SPEC``, ``NAME`` and ``TYPE`` (the code)."""
+
+    SPEC: ClassVar[OpSpec]
+    NAME: ClassVar[str]
+    TYPE: ClassVar[int]
+
+
+@op_type("noop")
 @dataclass(frozen=True)
-class Noop:
+class Noop(OpBase):
     """Pads a batch to K ops; changes nothing."""
 
-    NAME: ClassVar[str] = "noop"
-    TYPE: ClassVar[int] = 0
 
-    def fields_encoding(self) -> tuple[int, ...]:
-        return ()
-
-
+@op_type("deposit")
 @dataclass(frozen=True)
-class Deposit:
+class Deposit(OpBase):
     """Credit ``amount`` of ``asset``; creates the account when ``pubkey`` names its key."""
 
     account: int
     asset: int
     amount: int
     pubkey: tuple[int, int] | None = None
-    NAME: ClassVar[str] = "deposit"
-    TYPE: ClassVar[int] = 1
-
-    def fields_encoding(self) -> tuple[int, ...]:
-        pk = self.pubkey or (0, 0)
-        return (self.account, self.asset, self.amount, pk[0], pk[1])
 
 
+@op_type("withdraw")
 @dataclass(frozen=True)
-class Withdraw:
+class Withdraw(OpBase):
     """Debit ``amount`` of ``asset`` from an existing account (paid out by the bridge)."""
 
     account: int
     asset: int
     amount: int
     sig: Signature | None = None
-    NAME: ClassVar[str] = "withdraw"
-    TYPE: ClassVar[int] = 2
-
-    def fields_encoding(self) -> tuple[int, ...]:
-        return (self.account, self.asset, self.amount)
 
 
+@op_type("place")
 @dataclass(frozen=True)
-class Place:
+class Place(OpBase):
     """Open order ``order`` (a free slot) and move its escrow out of the balance."""
 
     order: int
@@ -78,11 +90,6 @@ class Place:
     price: int
     qty: int
     sig: Signature | None = None
-    NAME: ClassVar[str] = "place"
-    TYPE: ClassVar[int] = 3
-
-    def fields_encoding(self) -> tuple[int, ...]:
-        return (self.order, self.account, self.base, self.quote, self.side, self.price, self.qty)
 
     @property
     def escrow_asset(self) -> int:
@@ -94,49 +101,51 @@ class Place:
         return self.price * self.qty if self.side == BUY else self.qty
 
 
+@op_type("cancel")
 @dataclass(frozen=True)
-class Cancel:
+class Cancel(OpBase):
     """Close ``order`` of ``account`` and refund the escrow of its remainder."""
 
     order: int
     account: int
     sig: Signature | None = None
-    NAME: ClassVar[str] = "cancel"
-    TYPE: ClassVar[int] = 4
-
-    def fields_encoding(self) -> tuple[int, ...]:
-        return (self.order, self.account)
 
 
+@op_type("fill")
 @dataclass(frozen=True)
-class Fill:
+class Fill(OpBase):
     """Match ``qty`` between a taker and a maker order at the maker's price."""
 
     taker: int
     maker: int
     qty: int
-    NAME: ClassVar[str] = "fill"
-    TYPE: ClassVar[int] = 5
-
-    def fields_encoding(self) -> tuple[int, ...]:
-        return (self.taker, self.maker, self.qty)
 
 
 Op = Union[Noop, Deposit, Withdraw, Place, Cancel, Fill]
-OP_CLASSES: dict[str, type] = {c.NAME: c for c in (Noop, Deposit, Withdraw, Place, Cancel, Fill)}
-BRIDGE_TYPES = frozenset({Deposit.TYPE, Withdraw.TYPE})
-SIGNED_TYPES = frozenset({Withdraw.TYPE, Place.TYPE, Cancel.TYPE})  # DESIGN.md section 9
 SignedOp = Union[Withdraw, Place, Cancel]
+OP_CLASSES: dict[str, type[Op]] = {c.NAME: c for c in (Noop, Deposit, Withdraw, Place, Cancel, Fill)}
 
 
 def is_signed(op: Op) -> bool:
-    """True for the op types an account holder must sign (withdraw, place, cancel)."""
-    return op.TYPE in SIGNED_TYPES
+    """True for the op types an account holder must sign (the table's ``signer``)."""
+    return op.SPEC.signer is not None
+
+
+def signer(op: Op) -> int:
+    """The account whose key signs a signed op (its row's ``signer`` field)."""
+    assert op.SPEC.signer is not None, f"a {op.NAME} is not signed"
+    return int(getattr(op, op.SPEC.signer))
+
+
+def _encode_field(field: Field, value: object) -> tuple[int, ...]:
+    if field.kind == "pubkey":
+        return (0, 0) if value is None else cast(tuple[int, int], value)
+    return (cast(int, value),)
 
 
 def encode(op: Op) -> tuple[int, ...]:
-    """The canonical 8-element encoding ``[type, f1..f7]`` of DESIGN.md section 4."""
-    body = op.fields_encoding()
+    """The canonical 8-element encoding ``[code, f1..f7]`` of docs/protocol.md section 4."""
+    body = tuple(x for f in op.SPEC.fields for x in _encode_field(f, getattr(op, f.name)))
     return (op.TYPE, *body) + (0,) * (ENCODING_LEN - 1 - len(body))
 
 
@@ -150,19 +159,23 @@ def signing_message(op: Op, nonce: int) -> int:
     return hash2(op_hash(op), nonce)
 
 
-def to_json(op: Op) -> dict:
+def _field_json(field: Field, value: object) -> object:
+    if field.kind == "pubkey":
+        x, y = cast(tuple[int, int], value)
+        return [str(x), str(y)]
+    if field.kind == "side":
+        return SIDE_NAMES[cast(int, value)]
+    return str(value)
+
+
+def to_json(op: Op) -> dict[str, object]:
     """The op as a batch-file object with decimal-string numbers (canonical form)."""
     out: dict[str, object] = {"op": op.NAME}
-    for f in fields(op):
+    for f in op.SPEC.fields:
         value = getattr(op, f.name)
-        if f.name == "pubkey":
-            if value is not None:
-                out["pubkey"] = [str(value[0]), str(value[1])]
-        elif f.name == "sig":
-            if value is not None:
-                out["sig"] = signature_to_json(value)
-        elif f.name == "side":
-            out["side"] = SIDE_NAMES[value]
-        else:
-            out[f.name] = str(value)
+        if value is not None:
+            out[f.name] = _field_json(f, value)
+    sig = getattr(op, "sig", None)
+    if sig is not None:
+        out["sig"] = signature_to_json(sig)
     return out

@@ -1,4 +1,4 @@
-"""Deployment parameters (DESIGN.md section 3): tree depths and batch size.
+"""Deployment parameters (docs/protocol.md section 3): tree depths and batch size.
 
 They fix the circuit, so they are chosen once when a state is created and
 stored beside it as JSON.
@@ -40,10 +40,6 @@ class Params:
     @property
     def num_orders(self) -> int:
         return 1 << self.orders_depth
-
-    @property
-    def num_assets(self) -> int:
-        return 1 << self.assets_depth
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2, sort_keys=True) + "\n"

@@ -1,45 +1,33 @@
-"""One function per operation: check DESIGN.md section 4's rules, then update.
+"""One function per operation: check its rules (docs/protocol.md), then update.
 
 Each ``apply_<op>(ctx, op)`` runs on a ``Context`` whose state is an
-overlay, checks every rule of its row of the table *before* touching
-anything (credits check overflow as they happen; the overlay is discarded
-on rejection anyway) and returns the (balance_updates, order_updates) of
-the fixed shape documented in trace.py.
+overlay, checks every rule of its op *before* touching anything (credits
+check overflow as they happen; the overlay is discarded on rejection
+anyway) and returns the (balance_updates, order_updates) in the shape its
+row of the op table fixes (protocol.OP_TABLE, trace.py). Rules are named
+by ``Rejected.rule``; every name is declared, with its meaning, in
+protocol.RULES (``Context.reject`` refuses any other), and each function
+checks its op's rules in the order they appear in its code.
 
-Rule names (``Rejected.rule``), in the order they are checked:
-
-- all ops: ``id_range`` (account < 2^D_A, asset < 2^D_B, order < 2^D_O)
-- deposit: ``amount_positive``, ``pubkey_required`` (new account),
-  ``pubkey_invalid`` (new account: key off the curve, outside the
-  prime-order subgroup or the identity), ``pubkey_mismatch`` (existing
-  account, other key), ``balance_overflow``
-- withdraw: ``account_exists``, ``signature_invalid``, ``amount_positive``,
-  ``insufficient_balance``
-- place: ``side_value``, ``slot_free``, ``account_exists``,
-  ``signature_invalid``, ``distinct_assets``, ``price_positive``,
-  ``qty_positive``, ``price_range`` (price < 2^64), ``escrow_overflow``
-  (escrow < 2^64), ``insufficient_balance``
-- cancel: ``order_exists``, ``order_owner``, ``signature_invalid``,
-  ``balance_overflow`` (refund)
-
-``signature_invalid`` (DESIGN.md section 9): the op's ``sig`` is missing or
-does not verify for the account's stored key over
-``H(op_hash, nonce)`` with the account's current nonce (forged, by
-another key, or replayed from an earlier nonce). The signer's one balance
-update bumps the nonce. Verifying costs ~6 ms.
-- fill: ``distinct_orders``, ``order_exists``, ``same_market``,
-  ``opposite_sides``, ``price_cross``, ``qty_positive``,
-  ``qty_exceeds_remaining``, ``balance_overflow`` (any of the 3 credits)
+``signature_invalid`` (docs/protocol.md section 4): the op's ``sig`` is missing or
+does not verify for the signer's stored key over ``H(op_hash, nonce)``
+with the signer's current nonce (forged, by another key, or replayed from
+an earlier nonce). The signer's first balance update bumps the nonce.
+Verifying costs ~6 ms.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..zk.babyjub import public_key_problem
 from ..zk.eddsa import verify_poseidon
 from .errors import Rejected
-from .ops import BUY, Cancel, Deposit, Fill, Noop, Op, Place, Withdraw, signing_message
+from .ops import Cancel, Deposit, Fill, Noop, Op, Place, SignedOp, Withdraw, signer, signing_message
+from .protocol import BUY, RULES
+from .kv import ACCOUNTS, ORDERS, Overlay
 from .state import State
 from .trace import AccountLeaf, BalanceUpdate, OrderLeaf, OrderUpdate
 
@@ -56,6 +44,7 @@ class Context:
     op: Op
 
     def reject(self, rule: str, detail: str) -> Rejected:
+        assert rule in RULES, f"rule {rule!r} is not in protocol.RULES"
         return Rejected(rule, self.index, self.op.NAME, detail)
 
     def require(self, ok: bool, rule: str, detail: str) -> None:
@@ -69,13 +58,19 @@ class Context:
                          f"{name} {value} is outside its tree of depth {depth}")
 
 
+def overlay(state: State) -> Overlay:
+    """The overlay a transition writes to (run_batch builds every rule's State on one)."""
+    assert isinstance(state.source, Overlay), "rules write to an Overlay, never to a committed source"
+    return state.source
+
+
 def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
                 create_pk: tuple[int, int] | None = None, bump_nonce: bool = False) -> BalanceUpdate:
     """Write one balance leaf and the account leaf above it; return the witness.
 
     ``create_pk`` creates a never-used account (nonce 0) with that key.
     ``bump_nonce`` increments the account's nonce in the same leaf update:
-    each signed op (withdraw, place, cancel; DESIGN.md section 9) has
+    each signed op (withdraw, place, cancel; docs/protocol.md section 4) has
     exactly one balance update on its signer's account (the debit, the
     escrow debit, the refund), which carries the bump, so the trace shape
     is the same for signed and unsigned ops.
@@ -93,7 +88,7 @@ def set_balance(ctx: Context, account: int, asset: int, new_amount: int,
     new_account = replace(base, balances_root=balances_root, nonce=base.nonce + int(bump_nonce))
     accounts = st.accounts_tree
     account_path, before, after = accounts.update(account, new_account.hash())
-    st.source.put("account", account, new_account)  # type: ignore[attr-defined]
+    overlay(st).put(ACCOUNTS, account, new_account)
     return BalanceUpdate(account, asset, old_amount, new_amount, old_account, new_account,
                          balance_path, account_path, before, after)
 
@@ -115,18 +110,19 @@ def debit(ctx: Context, account: int, asset: int, amount: int, bump_nonce: bool 
     return set_balance(ctx, account, asset, have - amount, bump_nonce=bump_nonce)
 
 
-def check_signature(ctx: Context, op: Withdraw | Place | Cancel) -> None:
-    """``signature_invalid`` unless ``op.sig`` verifies for ``op.account``'s key at its current nonce.
+def check_signature(ctx: Context, op: SignedOp) -> None:
+    """``signature_invalid`` unless ``op.sig`` verifies for its signer's key at the signer's current nonce.
 
-    The account must exist (callers check it first). Costs ~6 ms.
+    The signer's account must exist (callers check it first). Costs ~6 ms.
     """
-    leaf = ctx.state.account(op.account)
+    account = signer(op)
+    leaf = ctx.state.account(account)
     assert leaf is not None, "caller must check that the signer's account exists"
     ctx.require(op.sig is not None, "signature_invalid",
-                f"a {op.NAME} must carry the signature of account {op.account}'s key")
+                f"a {op.NAME} must carry the signature of account {account}'s key")
     ctx.require(verify_poseidon(signing_message(op, leaf.nonce), op.sig, (leaf.pk_x, leaf.pk_y)),
                 "signature_invalid",
-                f"the signature does not verify for account {op.account}'s key over H(op_hash, nonce "
+                f"the signature does not verify for account {account}'s key over H(op_hash, nonce "
                 f"{leaf.nonce}) (forged, made with another key, or made for another nonce or op)")
 
 
@@ -135,7 +131,7 @@ def set_order(ctx: Context, order: int, leaf: OrderLeaf | None) -> OrderUpdate:
     st = ctx.state
     old = st.order(order)
     path, before, after = st.orders_tree.update(order, 0 if leaf is None else leaf.hash())
-    st.source.put("order", order, leaf)  # type: ignore[attr-defined]
+    overlay(st).put(ORDERS, order, leaf)
     return OrderUpdate(order, old, leaf, path, before, after)
 
 
@@ -229,10 +225,10 @@ def apply_fill(ctx: Context, op: Fill) -> Updates:
         set_order(ctx, op.taker, _reduced(taker, op.qty)),
         set_order(ctx, op.maker, _reduced(maker, op.qty)),
     )
-    balances = (
+    balances = (  # both buyer legs, then the seller: the circuit's order (one account update for the buyer)
         credit(ctx, buy.account, buy.base, op.qty),
-        credit(ctx, sell.account, sell.quote, op.qty * maker.price),
         credit(ctx, buy.account, buy.quote, op.qty * (buy.price - maker.price)),
+        credit(ctx, sell.account, sell.quote, op.qty * maker.price),
     )
     return balances, orders
 
@@ -242,7 +238,7 @@ def _reduced(order: OrderLeaf, qty: int) -> OrderLeaf | None:
     return None if left == 0 else replace(order, remaining=left)
 
 
-APPLY = {
+APPLY: dict[type[Op], Callable[[Context, Any], Updates]] = {
     Noop: apply_noop, Deposit: apply_deposit, Withdraw: apply_withdraw,
     Place: apply_place, Cancel: apply_cancel, Fill: apply_fill,
 }

@@ -1,7 +1,7 @@
-"""Signing a batch's user ops with the account holders' keys (DESIGN.md section 9).
+"""Signing a batch's user ops with the account holders' keys (docs/protocol.md section 4).
 
-Withdraw, place and cancel are signed by the key stored in their account
-(``op.account``) over ``H(op_hash, nonce)``, with the account's nonce
+Withdraw, place and cancel are signed by the key stored in their signer's
+account (the op table's ``signer`` field, ``account`` for these three) over ``H(op_hash, nonce)``, with the account's nonce
 before the op. Within a batch the state machine bumps the nonce after each
 signed op of the account, so the k-th signed op of an account (k = 0, 1,
 ...) uses the state's current nonce + k. ``sign_ops`` applies exactly that
@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from typing import cast
 
 from ..zk.eddsa import sign_poseidon
-from .ops import Op, is_signed, signing_message
+from .ops import Op, SignedOp, is_signed, signer, signing_message
 from .state import State
 
 
@@ -34,7 +35,7 @@ def batch_nonces(ops: Iterable[Op], state: State) -> list[int | None]:
         if not is_signed(op):
             out.append(None)
             continue
-        account = op.account  # type: ignore[union-attr]
+        account = signer(op)
         leaf = state.account(account)
         out.append((0 if leaf is None else leaf.nonce) + seen.get(account, 0))
         seen[account] = seen.get(account, 0) + 1
@@ -45,7 +46,7 @@ def sign_op(op: Op, private_key: bytes, nonce: int) -> Op:
     """``op`` with ``sig`` set to the signature by ``private_key`` at ``nonce`` (deterministic)."""
     if not is_signed(op):
         raise ValueError(f"a {op.NAME} carries no signature")
-    return replace(op, sig=sign_poseidon(private_key, signing_message(op, nonce)))  # type: ignore[type-var]
+    return replace(cast(SignedOp, op), sig=sign_poseidon(private_key, signing_message(op, nonce)))
 
 
 def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State) -> tuple[Op, ...]:
@@ -59,6 +60,6 @@ def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State)
     ops = tuple(ops)
     signed = []
     for op, nonce in zip(ops, batch_nonces(ops, state)):
-        key = private_keys.get(op.account) if nonce is not None else None  # type: ignore[union-attr]
+        key = private_keys.get(signer(op)) if nonce is not None else None
         signed.append(op if key is None else sign_op(op, key, nonce))  # type: ignore[arg-type]
     return tuple(signed)

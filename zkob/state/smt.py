@@ -1,4 +1,4 @@
-"""Sparse Merkle trees of DESIGN.md section 3 that store only non-empty nodes.
+"""Sparse Merkle trees of docs/protocol.md section 3 that store only non-empty nodes.
 
 Leaves 0..2^D - 1, empty leaf 0, node = H(left, right); bit i of the index
 says whether the running node is the right child at level i. A node equal
@@ -14,9 +14,10 @@ free), through zkob.zk.poseidon_fast: about 12 us each compiled, 190 us pure.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Protocol
+from typing import Protocol, cast
 
 from ..zk.poseidon_fast import hash2
+from .kv import NODES, K, Reader, Table, V
 from .trace import MerklePath
 
 
@@ -34,26 +35,24 @@ def empty_root(depth: int) -> int:
     return zero_hashes(depth)[depth]
 
 
-class NodeMap(Protocol):
-    def get(self, table: str, key: object) -> object | None: ...
+class Writer(Reader, Protocol):
+    """A node map an update can write to (kv.Overlay)."""
 
-
-class WritableNodeMap(NodeMap, Protocol):
-    def put(self, table: str, key: object, value: object | None) -> None: ...
+    def put(self, table: Table[K, V], key: K, value: V | None) -> None: ...
 
 
 class SparseMerkleTree:
     """Tree ``tree`` of depth ``depth`` whose non-empty nodes live in ``nodes`` (table "node")."""
 
-    def __init__(self, depth: int, nodes: NodeMap, tree: int):
+    def __init__(self, depth: int, nodes: Reader, tree: int):
         self.depth = depth
         self.nodes = nodes
         self.tree = tree
         self.zeros = zero_hashes(depth)
 
     def node(self, level: int, index: int) -> int:
-        value = self.nodes.get("node", (self.tree, level, index))
-        return self.zeros[level] if value is None else value  # type: ignore[return-value]
+        value = self.nodes.get(NODES, (self.tree, level, index))
+        return self.zeros[level] if value is None else value
 
     def root(self) -> int:
         return self.node(self.depth, 0)
@@ -75,7 +74,7 @@ class SparseMerkleTree:
         the new root.
         """
         self._check(index)
-        nodes: WritableNodeMap = self.nodes  # type: ignore[assignment]
+        nodes = cast(Writer, self.nodes)  # updates run on an Overlay (transition.py), never on a committed source
         zeros = self.zeros
         root_before = self.root()
         siblings = []
@@ -95,8 +94,8 @@ class SparseMerkleTree:
             self._put(nodes, level + 1, idx, node)
         return MerklePath(index, tuple(siblings)), root_before, node
 
-    def _put(self, nodes: WritableNodeMap, level: int, index: int, value: int) -> None:
-        nodes.put("node", (self.tree, level, index), None if value == self.zeros[level] else value)
+    def _put(self, nodes: Writer, level: int, index: int, value: int) -> None:
+        nodes.put(NODES, (self.tree, level, index), None if value == self.zeros[level] else value)
 
     def _check(self, index: int) -> None:
         if not 0 <= index < (1 << self.depth):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..zk.poseidon_fast import hash2
-from .kv import BALANCES_TREE_BASE, LogEntry, MemorySource, Source
+from .kv import ACCOUNTS, BALANCES, BALANCES_TREE_BASE, NODES, ORDERS, LogEntry, MemorySource, Overlay, Source
 from .params import Params
 from .smt import SparseMerkleTree, empty_root
 from .trace import AccountLeaf, OrderLeaf
@@ -31,9 +31,9 @@ class State:
     nodes, so opening a large state costs a few reads.
     """
 
-    def __init__(self, params: Params, source: Source | None = None):
+    def __init__(self, params: Params, source: Source | Overlay | None = None):
         self.params = params
-        self.source: Source = MemorySource() if source is None else source
+        self.source: Source | Overlay = MemorySource() if source is None else source
 
     # --- trees --------------------------------------------------------------
     @property
@@ -66,25 +66,31 @@ class State:
 
     # --- leaves -------------------------------------------------------------
     def account(self, account: int) -> AccountLeaf | None:
-        return self.source.get("account", account)  # type: ignore[return-value]
+        return self.source.get(ACCOUNTS, account)
 
     def balance(self, account: int, asset: int) -> int:
-        value = self.source.get("node", (balances_tree_id(account), 0, asset))
-        return 0 if value is None else value  # type: ignore[return-value]
+        value = self.source.get(NODES, (balances_tree_id(account), 0, asset))
+        return 0 if value is None else value
 
     def order(self, order: int) -> OrderLeaf | None:
-        return self.source.get("order", order)  # type: ignore[return-value]
+        return self.source.get(ORDERS, order)
 
-    # --- scans (committed sources only) -------------------------------------
+    # --- scans and the log (committed sources only) ----------------------------
+    @property
+    def committed(self) -> Source:
+        """The committed source; a State over an Overlay (a batch being computed) has none."""
+        assert not isinstance(self.source, Overlay), "scans and the log need a committed source"
+        return self.source
+
     def accounts(self) -> Iterator[tuple[int, AccountLeaf]]:
-        return self.source.items("account")  # type: ignore[return-value]
+        return self.committed.items(ACCOUNTS)
 
     def orders(self) -> Iterator[tuple[int, OrderLeaf]]:
-        return self.source.items("order")  # type: ignore[return-value]
+        return self.committed.items(ORDERS)
 
     def balances(self) -> Iterator[tuple[int, int, int]]:
         """(account, asset, amount) for every non-zero balance."""
-        for (account, asset), amount in self.source.items("balance"):  # type: ignore[misc]
+        for (account, asset), amount in self.committed.items(BALANCES):
             yield account, asset, amount
 
     def refresh(self) -> None:
@@ -93,12 +99,12 @@ class State:
         A handle refreshes by itself at the start of each batch; call this
         before reading if another process may have written meanwhile.
         """
-        self.source.refresh()
+        self.committed.refresh()
 
     def log(self) -> list[LogEntry]:
-        return self.source.log()
+        return self.committed.log()
 
     @property
     def height(self) -> int:
         """Number of batches applied."""
-        return self.source.height()
+        return self.committed.height()

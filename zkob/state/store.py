@@ -1,4 +1,4 @@
-"""A state directory: ``params.json`` plus an SQLite database (DESIGN.md section 8).
+"""A state directory: ``params.json`` plus an SQLite database (docs/protocol.md section 7).
 
 Tables: ``nodes`` (only non-empty Merkle nodes, so opening a large state
 reads a handful of rows, never rebuilds a tree), ``accounts``, ``orders``
@@ -19,11 +19,12 @@ import os
 import signal
 import sqlite3
 from collections.abc import Iterator
+from typing import Any, cast
 from pathlib import Path
 
 from ..zk.files import write_atomic
 from .errors import StoreError
-from .kv import BALANCES_TREE_BASE, LogEntry, Writes
+from .kv import BALANCES_TREE_BASE, K, LogEntry, Table, V, Writes
 from .params import Params
 from .trace import AccountLeaf, OrderLeaf
 
@@ -60,19 +61,17 @@ class SqliteSource:
     def __init__(self, conn: sqlite3.Connection, crash_after: int | None = None):
         self.conn = conn
         self.crash_after = crash_after
-        self._cache: dict[tuple[str, object], object | None] = {}
+        self._cache: dict[tuple[str, object], object] = {}
         self._cached_height = self.height()
 
     # --- reads --------------------------------------------------------------
-    def get(self, table: str, key: object) -> object | None:
-        ck = (table, key)
-        if ck in self._cache:
-            return self._cache[ck]
-        value = self._read(table, key)
-        self._cache[ck] = value
-        return value
+    def get(self, table: Table[K, V], key: K) -> V | None:
+        ck = (table.name, key)
+        if ck not in self._cache:
+            self._cache[ck] = self._read(table.name, key)
+        return cast("V | None", self._cache[ck])
 
-    def _read(self, table: str, key: object) -> object | None:
+    def _read(self, table: str, key: Any) -> object:
         if table == "node":
             row = self.conn.execute("SELECT hash FROM nodes WHERE tree=? AND level=? AND idx=?", key).fetchone()
             return None if row is None else int(row[0])
@@ -83,10 +82,13 @@ class SqliteSource:
         if table == "order":
             row = self.conn.execute("SELECT account, base, quote, side, price, remaining FROM orders WHERE id=?",
                                     (key,)).fetchone()
-            return None if row is None else OrderLeaf(*row[:4], int(row[4]), int(row[5]))
+            return None if row is None else OrderLeaf(row[0], row[1], row[2], row[3], int(row[4]), int(row[5]))
         raise KeyError(table)
 
-    def items(self, table: str) -> Iterator[tuple[object, object]]:
+    def items(self, table: Table[K, V]) -> Iterator[tuple[K, V]]:
+        return cast(Iterator[tuple[K, V]], self._items(table.name))
+
+    def _items(self, table: str) -> Iterator[tuple[Any, Any]]:
         if table == "balance":
             rows = self.conn.execute(
                 "SELECT tree, idx, hash FROM nodes WHERE tree >= ? AND level = 0 ORDER BY tree, idx",
@@ -144,7 +146,7 @@ class SqliteSource:
                 self._cache[(table, key)] = value
         self._cached_height = entry.seq
 
-    def _write(self, table: str, key: object, value: object | None) -> None:
+    def _write(self, table: str, key: Any, value: object | None) -> None:
         conn = self.conn
         if table == "node":
             if value is None:
@@ -184,6 +186,7 @@ def create_store(directory: str | Path, params: Params) -> SqliteSource:
     if path.is_dir() and any(path.iterdir()):
         raise StoreError(f"refusing to create a state in {path}: the directory is not empty")
     path.mkdir(parents=True, exist_ok=True)
+    _create_private(path / DB_FILE)
     conn = _connect(path / DB_FILE)
     conn.execute("BEGIN IMMEDIATE")
     for statement in filter(str.strip, SCHEMA.split(";")):
@@ -192,6 +195,15 @@ def create_store(directory: str | Path, params: Params) -> SqliteSource:
     conn.execute("COMMIT")
     write_atomic(path / PARAMS_FILE, params.to_json())
     return SqliteSource(conn)
+
+
+def _create_private(db: Path) -> None:
+    """Create the empty database file 0600 (every account and order is in it; SQLite gives its -wal the same)."""
+    fd = os.open(db, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+    try:
+        os.fchmod(fd, 0o600)  # whatever the umask
+    finally:
+        os.close(fd)
 
 
 def read_params(directory: str | Path) -> Params:

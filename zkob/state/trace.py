@@ -5,23 +5,14 @@
 is a frozen dataclass of plain ints, so a trace can be built, compared and
 serialized without touching the store.
 
-Fixed shape per op type, in the order the updates are applied (the circuit
-relies on it; every path is taken *before* its own update, against the
-tree as left by the previous update):
-
-========  ==================  ============================================
-op        order_updates       balance_updates
-========  ==================  ============================================
-noop      ()                  ()
-deposit   ()                  (credit account/asset +amount,)
-withdraw  ()                  (debit account/asset -amount,)
-place     (insert,)           (escrow debit: quote price*qty for a buy,
-                               base qty for a sell,)  -- applied first
-cancel    (remove,)           (refund of the remainder's escrow,)
-fill      (taker, maker)      (buyer +qty base, seller +qty*maker.price
-                               quote, buyer +qty*(buy.price - maker.price)
-                               quote -- always present, possibly +0)
-========  ==================  ============================================
+Each op's updates have the fixed shape of its row of the op table
+(protocol.OP_TABLE): ``order_updates`` follow its ``orders`` (place
+inserts, cancel removes, fill reduces taker then maker) and
+``balance_updates`` its ``legs`` (one balance update per leg; a fill's
+first two, the buyer's base credit and quote refund, always present even
+when +0, share the first account update, the seller's quote credit is the
+second). Every path is taken *before* its own update, against the tree as
+left by the previous update, which is what the circuit chains.
 
 Order of application: place debits the balance, then inserts the order;
 cancel removes the order, then refunds; fill updates taker, maker, then the
@@ -30,7 +21,7 @@ three credits. An order leaf whose remaining reaches 0 becomes ``None``
 that creates it has ``old_account=None`` and ``new_account`` with the
 deposit's pubkey and nonce 0.
 
-Signed ops (withdraw, place, cancel; DESIGN.md section 9) carry an
+Signed ops (withdraw, place, cancel; docs/protocol.md section 4) carry an
 ``Authorization``: the signer's account, its stored key and nonce before
 the op, the signed message ``H(op_hash, nonce)`` and the signature. Their
 balance update 0 is on the signer's account and its ``new_account`` has
@@ -39,12 +30,13 @@ the nonce + 1; no other update changes a nonce.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from ..zk.eddsa import Signature
 from ..zk.poseidon_fast import hash2, poseidon
 from .ops import Op
 from .params import Params
+from .protocol import PUBLIC_INPUTS
 
 
 @dataclass(frozen=True)
@@ -104,6 +96,9 @@ class OrderLeaf:
 
     def hash(self) -> int:
         return poseidon([self.account, self.base, self.quote, self.side, self.price, self.remaining])
+
+
+ORDER_LEAF_FIELDS = tuple(f.name for f in fields(OrderLeaf))  # in hash order
 
 
 def account_hash(leaf: AccountLeaf | None) -> int:
@@ -198,8 +193,8 @@ class BatchTrace:
 
     ``commitment`` is c_K of the chain c_0 = salt, c_{i+1} = H(c_i, op_hash_i);
     ``bridge`` is b after the K slots (b_0 = 0, b <- H(b, op_hash) for each
-    deposit and withdraw). Public inputs are
-    ``(old_root, new_root, commitment, bridge)``.
+    deposit and withdraw). ``public_inputs`` lists them in the order of
+    protocol.PUBLIC_INPUTS.
     """
 
     params: Params
@@ -211,5 +206,6 @@ class BatchTrace:
     ops: tuple[OpTrace, ...]
 
     @property
-    def public_inputs(self) -> tuple[int, int, int, int]:
-        return (self.old_root, self.new_root, self.commitment, self.bridge)
+    def public_inputs(self) -> tuple[int, ...]:
+        """The proof's public inputs, in the order of protocol.PUBLIC_INPUTS."""
+        return tuple(getattr(self, name) for name in PUBLIC_INPUTS)

@@ -19,7 +19,7 @@ from ..zk.poseidon_fast import hash2
 from .batchfile import Batch
 from .digest import bridge_digest, commitment
 from .kv import LogEntry, Overlay
-from .ops import Op, encode, is_signed, op_hash
+from .ops import Op, encode, is_signed, op_hash, signer
 from .rules import APPLY, Context
 from .state import State
 from .trace import Authorization, BalanceUpdate, BatchTrace, OpTrace
@@ -34,16 +34,17 @@ def authorization(op: Op, hashed: int, updates: tuple[BalanceUpdate, ...]) -> Au
     if not is_signed(op):
         return None
     old = updates[0].old_account
-    assert old is not None and op.sig is not None  # type: ignore[union-attr]
-    return Authorization(op.account, (old.pk_x, old.pk_y), old.nonce,  # type: ignore[union-attr]
-                         hash2(hashed, old.nonce), op.sig)  # type: ignore[union-attr]
+    sig = getattr(op, "sig", None)
+    assert old is not None and sig is not None
+    return Authorization(signer(op), (old.pk_x, old.pk_y), old.nonce, hash2(hashed, old.nonce), sig)
 
 
 def run_batch(state: State, batch: Batch) -> tuple[BatchTrace, Overlay]:
     """The trace and the uncommitted overlay of writes; the state is not changed."""
-    state.source.refresh()
-    overlay = Overlay(state.source)
-    view = State(state.params, overlay)  # type: ignore[arg-type]
+    committed = state.committed
+    committed.refresh()
+    overlay = Overlay(committed)
+    view = State(state.params, overlay)
     old_root = view.root
     accounts_root, orders_root = view.accounts_root, view.orders_root
     traces = []
@@ -84,15 +85,18 @@ def apply_batch(state: State, batch: Batch,
 
     ``check`` (optional) sees the trace before anything is committed; if it
     raises, nothing is written (a replica comparing the public inputs with
-    a proof's uses it to avoid computing the batch twice). On ``Rejected``
-    (or any error) nothing is written.
+    a proof's uses it to avoid computing the batch twice; the prover proves
+    in it). If another writer committed a batch since this one was computed,
+    the commit is refused (StoreError) and nothing is written. On
+    ``Rejected`` (or any error) nothing is written.
     """
+    seq = state.height + 1  # read before computing: if another writer commits meanwhile, the commit refuses
     trace, overlay = run_batch(state, batch)
     if check is not None:
-        check(trace)
+        check(trace)  # may take long (a proof): the store's commit checks that seq is still the next one
     entry = LogEntry(
-        seq=state.height + 1, old_root=trace.old_root, new_root=trace.new_root,
+        seq=seq, old_root=trace.old_root, new_root=trace.new_root,
         commitment=trace.commitment, bridge=trace.bridge, salt=trace.salt, ops_json=batch.dumps(),
     )
-    state.source.commit(overlay.writes, entry)
+    state.committed.commit(overlay.writes, entry)
     return trace

@@ -15,6 +15,7 @@ public keys. Costs a few seconds.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from ..zk import babyjub as bj
 from ..zk.eddsa import Signature, private_to_public, sign_poseidon, signature_to_json
@@ -22,8 +23,9 @@ from ..zk.field import R
 from .api import apply_batch, new_state
 from .batchfile import Batch, parse_batch
 from .errors import Rejected
-from .ops import Noop, encode, op_hash, signing_message, to_json
+from .ops import Noop, Op, encode, op_hash, signer, signing_message, to_json
 from .params import Params
+from .protocol import RULES
 from .signing import batch_nonces, sign_ops
 from .smt import zero_hashes
 
@@ -111,18 +113,21 @@ def _signed(state, ops: list[dict], salt: int) -> Batch:
     return Batch(sign_ops(draft.ops, KEYS, state), salt)
 
 
-def _signature_cases(batches: list[Batch], first_id: int) -> list[dict]:
+def _signature_cases(batches: list[Batch], first_id: int) -> list[dict[str, Any]]:
     """Each signed op of the history: signer, nonce, message H(op_hash, nonce), signature."""
-    state, cases = new_state(PARAMS), []
+    state = new_state(PARAMS)
+    cases: list[dict[str, Any]] = []
     for batch in batches:
         for op, nonce in zip(batch.ops, batch_nonces(batch.ops, state)):
             if nonce is None:
                 continue
-            leaf = state.account(op.account)
-            cases.append({"tcId": first_id + len(cases), "comment": f"{op.NAME} by account {op.account}",
+            account, sig = signer(op), getattr(op, "sig")
+            leaf = state.account(account)
+            assert leaf is not None
+            cases.append({"tcId": first_id + len(cases), "comment": f"{op.NAME} by account {account}",
                           "op": to_json(op), "pubkey": [str(leaf.pk_x), str(leaf.pk_y)],
                           "nonce": str(nonce), "op_hash": str(op_hash(op)),
-                          "message": str(signing_message(op, nonce)), "sig": signature_to_json(op.sig),
+                          "message": str(signing_message(op, nonce)), "sig": signature_to_json(sig),
                           "result": "valid", "flags": []})
         apply_batch(state, batch)
     return cases
@@ -146,31 +151,39 @@ def build() -> dict:
         nonce = batch_nonces(batch.ops, state)[-1]
         tampered = Batch(batch.ops[:-1] + (tamper(batch.ops[-1], nonce),), 1)
         cases.append(("signature_invalid", op_type, f"{op_type} signature: {comment}", tampered))
-    rejections = []
+    rejections: list[dict[str, Any]] = []
     for j, (rule, op_type, comment, batch) in enumerate(cases):
-        ops = batch.ops
+        last = len(batch.ops) - 1
         try:
             apply_batch(state, batch)
         except Rejected as err:
-            assert (err.rule, err.op_type, err.op_index) == (rule, op_type, len(ops) - 1), err
+            assert (err.rule, err.op_type, err.op_index) == (rule, op_type, last), err
         else:
             raise AssertionError(f"vector {rule} was not rejected")
         rejections.append({"tcId": len(HISTORY) + j + 1, "comment": comment,
-                           "batch": batch.to_json(), "op_index": len(ops) - 1, "op_type": op_type,
+                           "batch": batch.to_json(), "op_index": last, "op_type": op_type,
                            "result": "invalid", "flags": [rule]})
-    ops = [op for batch in batches for op in batch.ops] + [Noop()]
+    all_ops: list[Op] = [op for batch in batches for op in batch.ops] + [Noop()]
     encodings = [{"tcId": len(history) + len(rejections) + k + 1, "comment": f"{op.NAME} encoding",
                   "op": to_json(op), "encoding": [str(x) for x in encode(op)], "op_hash": str(op_hash(op)),
-                  "result": "valid", "flags": []} for k, op in enumerate(ops)]
+                  "result": "valid", "flags": []} for k, op in enumerate(all_ops)]
     signatures = _signature_cases(batches, len(history) + len(rejections) + len(encodings) + 1)
+    flags = sorted({flag for case in rejections for flag in case["flags"]})
     return {
-        "algorithm": "zkob order-book state transition (DESIGN.md sections 3-4 and 9)",
-        "notes": {"params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
-                  "history": "apply the valid batches in order to an empty state; rejections apply to the final one",
-                  "empty_roots": [str(z) for z in zero_hashes(3)],
-                  "signatures": "withdraw/place/cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures "
-                                "over H(op_hash, nonce) by the account's key, nonce before the op",
-                  "private_keys": {str(a): k.hex() for a, k in KEYS.items()}},
+        "algorithm": "zkob order-book state transition (docs/protocol.md, protocol version 1)",
+        "generator": "zkob.state.vectors",
+        "numberOfTests": len(history) + len(rejections) + len(encodings) + len(signatures),
+        "header": [
+            "Apply the StateHistory batches in order to an empty state of these params; each must give its roots,",
+            "commitment and bridge digest. Each Rejection batch applies to the state after the whole history and",
+            "must be rejected at op_index by the rule in its flags, leaving the state unchanged. withdraw, place",
+            "and cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures over H(op_hash, nonce) by the",
+            "account's key, with the account's nonce before the op; the private keys are listed for re-signing.",
+        ],
+        "notes": {flag: RULES[flag] for flag in flags},
+        "params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
+        "emptyRoots": [str(z) for z in zero_hashes(3)],
+        "privateKeys": {str(a): k.hex() for a, k in KEYS.items()},
         "testGroups": [
             {"type": "StateHistory", "tests": history},
             {"type": "Rejection", "tests": rejections},

@@ -104,13 +104,14 @@ def in_subgroup(p: Point) -> bool:
 
 
 def public_key_problem(p: object) -> str | None:
-    """Why ``p`` cannot be a public key (DESIGN.md section 9), or None when it can.
+    """Why ``p`` cannot be a public key (docs/protocol.md section 4), or None when it can.
 
     A key must be on the curve, in the prime-order subgroup and not the
     identity: with a low-order key, R8 = S*B8 verifies for any message.
     """
     if not is_point(p):
         return "public key is not a pair of field elements"
+    assert isinstance(p, tuple)
     if not on_curve(p):
         return "public key is not on Baby Jubjub"
     if p == IDENTITY:

@@ -116,7 +116,7 @@ def _coordinate(value: object, field: str) -> int:
     return parse_decimal(value, field, Q)
 
 
-def _array(value: object, length: int, field: str) -> list:
+def _array(value: object, length: int, field: str) -> list[Any]:
     if not isinstance(value, list) or len(value) != length:
         raise MalformedInput(field, f"expected an array of {length}")
     return value

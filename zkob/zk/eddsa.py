@@ -1,4 +1,4 @@
-"""EdDSA-Poseidon over Baby Jubjub, reproducing circomlibjs 0.1.7 (DESIGN.md section 9).
+"""EdDSA-Poseidon over Baby Jubjub, reproducing circomlibjs 0.1.7 (docs/protocol.md section 4).
 
 Key derivation and signing follow circomlibjs's ``prv2pub`` and
 ``signPoseidon`` step for step, so the same 32-byte private key and message
@@ -21,6 +21,8 @@ Cost (pure Python): keygen ~3 ms, sign ~5 ms, verify ~6 ms.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from dataclasses import dataclass
 
@@ -102,12 +104,12 @@ def verify_poseidon(msg: object, sig: object, a: object) -> bool:
     return left == right
 
 
-def signature_to_json(sig: Signature) -> dict:
-    """{"R8": [x, y], "S": s} with decimal strings (FORMATS.md, DESIGN.md section 9)."""
+def signature_to_json(sig: Signature) -> dict[str, Any]:
+    """{"R8": [x, y], "S": s} with decimal strings (FORMATS.md, docs/protocol.md section 4)."""
     return {"R8": [str(sig.R8[0]), str(sig.R8[1])], "S": str(sig.S)}
 
 
-def _strict_keys(obj: object, keys: set[str], field: str) -> dict:
+def _strict_keys(obj: object, keys: set[str], field: str) -> dict[str, Any]:
     if not isinstance(obj, dict):
         raise MalformedInput(field, "expected a JSON object")
     if set(obj) != keys:
@@ -139,7 +141,7 @@ def signature_from_json(obj: object, field: str = "sig") -> Signature:
 
 
 def public_key_to_json(a: bj.Point) -> list[str]:
-    """[x, y] as decimal strings (the pubkey of a deposit, DESIGN.md section 4)."""
+    """[x, y] as decimal strings (the pubkey of a deposit, docs/protocol.md section 4)."""
     return [str(a[0]), str(a[1])]
 
 
@@ -155,7 +157,7 @@ def public_key_from_json(obj: object, field: str = "pubkey") -> bj.Point:
 KEY_FILE_TYPE = "zkob-eddsa-poseidon-private-key"
 
 
-def key_file_to_json(prv: bytes) -> dict:
+def key_file_to_json(prv: bytes) -> dict[str, Any]:
     """The private key file of ``zkob keygen``: type, 64 lowercase hex digits, public key."""
     return {"type": KEY_FILE_TYPE, "private_key": _check_private_key(prv).hex(),
             "public_key": public_key_to_json(private_to_public(prv))}

@@ -7,12 +7,14 @@ holds its public key, valid signatures (reproducible with circomlibjs's
 verifier must refuse. Flags ``IdentityPublicKey``, ``LowOrderPublicKey``,
 ``PublicKeyNotInSubgroup`` and ``NonCanonicalMessage`` mark cases that
 circomlibjs 0.1.7's ``verifyPoseidon`` accepts but zkob refuses
-(DESIGN.md section 9).
+(docs/protocol.md section 4).
 
 Cost: about 0.3 s (some 40 scalar multiplications in pure Python).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import random
 
@@ -39,12 +41,12 @@ NOTES = {
 }
 
 
-def _case(tc: int, comment: str, msg: int, sig: Signature, ok: bool, flags: list[str]) -> dict:
+def _case(tc: int, comment: str, msg: int, sig: Signature, ok: bool, flags: list[str]) -> dict[str, Any]:
     return {"tcId": tc, "comment": comment, "msg": str(msg), "sig": signature_to_json(sig),
             "result": "valid" if ok else "invalid", "flags": flags}
 
 
-def _key_group(prv: bytes, other: bytes, messages: list[int], first_tc: int, tamper: bool) -> dict:
+def _key_group(prv: bytes, other: bytes, messages: list[int], first_tc: int, tamper: bool) -> dict[str, Any]:
     a = private_to_public(prv)
     tests = []
     tc = first_tc
@@ -76,11 +78,11 @@ def _key_group(prv: bytes, other: bytes, messages: list[int], first_tc: int, tam
             "publicKey": public_key_to_json(a), "tests": tests}
 
 
-def _sig(obj: dict) -> Signature:
+def _sig(obj: dict[str, Any]) -> Signature:
     return Signature((int(obj["R8"][0]), int(obj["R8"][1])), int(obj["S"]))
 
 
-def _bad_key_groups(prv: bytes, msg: int, first_tc: int) -> list[dict]:
+def _bad_key_groups(prv: bytes, msg: int, first_tc: int) -> list[dict[str, Any]]:
     """Keys a strict verifier refuses, each with a signature that passes the group equation."""
     s, _ = _expand(prv)
     forged = Signature(bj.mul(bj.B8, 7), 7)  # R8 = 7*B8, S = 7: valid whenever 8*h*A vanishes
@@ -106,7 +108,7 @@ def _bad_key_groups(prv: bytes, msg: int, first_tc: int) -> list[dict]:
     return groups
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     rng = random.Random(SEED)
     groups = []
     tc = 1

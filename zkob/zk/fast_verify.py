@@ -30,8 +30,9 @@ from py_ecc import optimized_bn128 as bn
 
 from .backends.compiled.pairing import g2_in_subgroup, product_is_one
 from .curve import G1_GEN, G2_GEN, from_ecc_g1, g1_neg
-from .formats.snarkjs_json import Proof, VerifyingKey
-from .verifier import Verdict, _is_g1, _is_g2, input_problem, public_combination, shape_problem, vk_points_problem
+from .groth16.data import Proof, VerifyingKey
+from .groth16.verify import (Verdict, input_problem, is_g1, is_g2, public_combination, shape_problem,
+                             vk_points_problem)
 
 FAILED = "pairing check failed: the proof does not match these public inputs and key"
 
@@ -83,9 +84,9 @@ def prepare(vk: VerifyingKey) -> PreparedKey:
 def proof_points_problem(proof: Proof) -> str | None:
     """zkob.zk.verifier.proof_points_problem (same checks, order, reasons) with a compiled G2 subgroup check."""
     for name, p in (("proof.pi_a", proof.a), ("proof.pi_c", proof.c)):
-        if not _is_g1(p):
+        if not is_g1(p):
             return f"{name} is not a point on the curve"
-    if not _is_g2(proof.b) or not g2_in_subgroup(proof.b):
+    if not is_g2(proof.b) or not g2_in_subgroup(proof.b):
         return "proof.pi_b is not a point of the G2 subgroup"
     return None
 

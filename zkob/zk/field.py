@@ -15,7 +15,18 @@ from .errors import MalformedInput
 R = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 Q = 21888242871839275222246405745257275088696311157297823662689037894645226208583
 
+TWO_ADICITY = 28  # 2^28 divides r - 1
+GENERATOR = 5  # the multiplicative generator of Fr* snarkjs (and galois) use
+
 _DIGITS = frozenset("0123456789")
+
+
+def root_of_unity(n: int) -> int:
+    """The standard primitive n-th root of unity of Fr, 5^((r-1)/n), for n a power of two <= 2^28."""
+    k = n.bit_length() - 1
+    if n <= 0 or n != 1 << k or k > TWO_ADICITY:
+        raise ValueError(f"domain size {n} is not a power of two <= 2^28")
+    return pow(pow(GENERATOR, (R - 1) >> TWO_ADICITY, R), 1 << (TWO_ADICITY - k), R)
 
 
 def parse_decimal(text: object, field: str, modulus: int = R) -> int:
@@ -43,7 +54,7 @@ def parse_int(value: object, field: str, bound: int) -> int:
     """Parse a JSON integer or canonical decimal string into [0, bound).
 
     Booleans, floats, negative numbers and non-canonical strings are refused
-    (DESIGN.md section 8: integers in batch files parse as strictly as in
+    (docs/protocol.md section 7: integers in batch files parse as strictly as in
     the verifier).
     """
     if isinstance(value, bool):

@@ -5,12 +5,14 @@ One small circuit, x^3 + x + 5 = y with y public (wires: 1 y, 2 x, 3 x^2,
 so ``build()`` is deterministic and ``zkob vectors`` regenerates
 vectors/groth16.json byte for byte. Every case is snarkjs JSON (the
 verification key once, then public.json and proof.json per case) with the
-verdict a strict verifier must reach (DESIGN.md section 6). The expected
+verdict a strict verifier must reach (docs/protocol.md section 7). The expected
 results are fixed by construction, not by asking our verifier; a test
 checks our verifier agrees and snarkjs agrees on the cases it checks.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import copy
 import random
@@ -18,7 +20,8 @@ import random
 from .backends.pure import PureBackend
 from .curve import g1_neg, g2_neg
 from .field import Q, R
-from .formats.snarkjs_json import Proof, proof_to_json, public_to_json, vk_to_json
+from .formats.snarkjs_json import proof_to_json, public_to_json, vk_to_json
+from .groth16.data import Proof
 from .groth16.prove import prove
 from .groth16.setup import setup
 from .r1cs import R1CS, Constraint
@@ -40,7 +43,7 @@ def witness(x: int) -> list[int]:
     return [1, (x3 + x + 5) % R, x, x2, x3]
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     backend = PureBackend()
     r1cs = cubic()
     pk, vk = setup(r1cs, random.Random(SEED), backend=backend)
@@ -51,16 +54,17 @@ def build() -> dict:
     y = w3[1]
     good = proof_to_json(proof)
 
-    def edit(path: tuple, value) -> dict:
+    def edit(path: tuple[str | int, ...], value: object) -> dict[str, Any]:
         out = copy.deepcopy(good)
-        target = out
+        target: Any = out
         for key in path[:-1]:
             target = target[key]
         target[path[-1]] = value
         return out
 
+    assert proof.a is not None
     ax, ay = proof.a
-    cases = [
+    cases: list[tuple[str, list[Any], dict[str, Any], str, list[str]]] = [
         ("honest proof", [y], good, "valid", []),
         ("another honest proof of the same statement (fresh r, s)", [y], proof_to_json(again), "valid", []),
         ("malleated (-A, -B, C): still valid; replays must key on public inputs",

@@ -1,4 +1,4 @@
-"""Poseidon hash with circomlib's parameters (DESIGN.md section 2).
+"""Poseidon hash with circomlib's parameters (docs/protocol.md section 2).
 
 ``poseidon([x1, ..., xn])`` for 1 <= n <= 16 reproduces circomlibjs's
 ``poseidon``: state [0, x1..xn], 8 full rounds split 4/4 around R_P partial
@@ -10,6 +10,8 @@ multiplications mod r, roughly 0.1 ms for two inputs.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import json
 from collections.abc import Sequence
@@ -35,8 +37,9 @@ class PoseidonParams:
 
 
 @lru_cache(maxsize=None)
-def _table() -> dict:
-    return json.loads(DATA_PATH.read_text())["widths"]
+def _table() -> dict[str, dict[str, list[Any]]]:
+    table: dict[str, dict[str, list[Any]]] = json.loads(DATA_PATH.read_text())["widths"]
+    return table
 
 
 @lru_cache(maxsize=None)
@@ -77,7 +80,7 @@ def permute(state: Sequence[int], p: PoseidonParams) -> list[int]:
 
 
 @lru_cache(maxsize=None)
-def _hash2_rounds() -> tuple:
+def _hash2_rounds() -> tuple[Any, ...]:
     p = params(3)
     rounds = tuple(tuple(p.C[r * 3:(r + 1) * 3]) for r in range(p.full_rounds + p.partial_rounds))
     half = p.full_rounds // 2
@@ -85,7 +88,7 @@ def _hash2_rounds() -> tuple:
 
 
 def poseidon(inputs: Sequence[int]) -> int:
-    """H(x1..xn) of DESIGN.md section 2; inputs must be field elements, 1 <= n <= 16."""
+    """H(x1..xn) of docs/protocol.md section 2; inputs must be field elements, 1 <= n <= 16."""
     n = len(inputs)
     if not 1 <= n <= MAX_INPUTS:
         raise MalformedInput("poseidon.inputs", f"expected 1..{MAX_INPUTS} inputs, got {n}")

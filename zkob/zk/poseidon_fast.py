@@ -70,7 +70,7 @@ def _compiled() -> Implementation:
             right %= R
         r0, r1, r2, r3 = h2(left & _MASK, (left >> 64) & _MASK, (left >> 128) & _MASK, left >> 192,
                             right & _MASK, (right >> 64) & _MASK, (right >> 128) & _MASK, right >> 192)
-        return r0 | r1 << 64 | r2 << 128 | r3 << 192
+        return int(r0 | r1 << 64 | r2 << 128 | r3 << 192)
 
     def poseidon(inputs: Sequence[int]) -> int:
         _check(inputs)

@@ -13,6 +13,8 @@ holds its output.
 
 from __future__ import annotations
 
+from typing import Any
+
 import hashlib
 import json
 from collections.abc import Iterator
@@ -72,7 +74,7 @@ def generate(t: int) -> tuple[list[int], list[list[int]]]:
     """Round constants (flattened, (R_F + R_P) * t of them) and the MDS matrix for width t."""
     r_p = partial_rounds(t)
     gen = grain_bits(t, FULL_ROUNDS, r_p)
-    constants = []
+    constants: list[int] = []
     while len(constants) < (FULL_ROUNDS + r_p) * t:
         value = _sample(gen, FIELD_BITS)
         if value < R:
@@ -88,9 +90,9 @@ def generate(t: int) -> tuple[list[int], list[list[int]]]:
     return constants, mds
 
 
-def generate_all() -> dict:
+def generate_all() -> dict[str, Any]:
     """The whole table as JSON-ready data: {"t": {"C": [...], "M": [[...]]}} for t = 2..17."""
-    table = {}
+    table: dict[str, dict[str, Any]] = {}
     for t in WIDTHS:
         constants, mds = generate(t)
         table[str(t)] = {
@@ -100,7 +102,7 @@ def generate_all() -> dict:
     return {"field": str(R), "full_rounds": FULL_ROUNDS, "partial_rounds": list(PARTIAL_ROUNDS), "widths": table}
 
 
-def serialize(table: dict) -> bytes:
+def serialize(table: dict[str, Any]) -> bytes:
     """Canonical bytes of the table (what DATA_PATH holds)."""
     return (json.dumps(table, indent=1, sort_keys=True) + "\n").encode()
 

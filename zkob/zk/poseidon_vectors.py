@@ -9,6 +9,8 @@ rather than reduce: values >= r and arities outside 1..16.
 
 from __future__ import annotations
 
+from typing import Any
+
 import random
 
 from .field import R
@@ -17,7 +19,7 @@ from .poseidon import MAX_INPUTS, poseidon
 SEED = 20261125
 
 
-def build() -> dict:
+def build() -> dict[str, Any]:
     rng = random.Random(SEED)
     groups = []
     tc = 0

@@ -1,6 +1,6 @@
 """Rank-1 constraint systems over Fr: sparse A, B, C with labels.
 
-Wire layout (DESIGN.md section 6, iden3 order): w_0 = 1, then the
+Wire layout (docs/protocol.md section 7, iden3 order): w_0 = 1, then the
 ``n_public`` public inputs, then private wires. A constraint says
 <A_i, w> * <B_i, w> = <C_i, w>. Rows are sparse dicts {wire: coeff} with
 coefficients in [1, r). ``digest()`` fixes the matrices (and the public
@@ -46,10 +46,6 @@ class R1CS:
     @property
     def n_constraints(self) -> int:
         return len(self.constraints)
-
-    @property
-    def n_private(self) -> int:
-        return self.n_wires - 1 - self.n_public
 
     def first_failure(self, w: Sequence[int]) -> tuple[int, str] | None:
         """Index and label of the first unsatisfied constraint, or None when ``w`` satisfies all.

@@ -196,4 +196,5 @@ def mul_var(cs: ConstraintSystem, bits: Sequence[LC], base: PointLC) -> PointLC:
             else:
                 with cs.namespace("add"):
                     acc = add(cs, acc, point)
+    assert acc is not None, "a scalar has at least one window"
     return acc

@@ -35,7 +35,7 @@ def to_bits(cs: ConstraintSystem, x: Operand, n: int, name: str = "bits") -> lis
     if not 1 <= n <= FULL_WIDTH:
         raise ValueError(f"bit width must be in 1..{FULL_WIDTH}")
     with cs.namespace(name, kind="bits"):
-        bits = []
+        bits: list[LC] = []
         for i in range(n):
             b = cs.alloc(f"bit[{i}]", lambda i=i: (cs.value(x) >> i) & 1)
             assert_bool(cs, b, f"bit[{i}]")

@@ -73,7 +73,7 @@ def assert_in_subgroup(cs: ConstraintSystem, p: PointLC) -> None:
 
 
 def assert_public_key(cs: ConstraintSystem, a: tuple[Operand, Operand]) -> None:
-    """A usable public key (DESIGN.md section 9): on the curve, in the subgroup, not the identity.
+    """A usable public key (docs/protocol.md section 4): on the curve, in the subgroup, not the identity.
 
     Labels ``on_curve``, ``subgroup``, ``nonzero``. Costs 24 constraints.
     Matches ``zkob.zk.babyjub.public_key_problem(a) is None``. For a slot

@@ -1,4 +1,4 @@
-"""Sparse-Merkle membership and leaf update (DESIGN.md section 3).
+"""Sparse-Merkle membership and leaf update (docs/protocol.md section 3).
 
 Path bits are the bits of the leaf index (``to_bits``, which also proves
 the index is inside the tree): bit i = 1 means the running node is the

@@ -15,6 +15,7 @@ mixing dense linear combinations round by round.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -60,7 +61,7 @@ def _substitute(form: tuple[tuple[int, int], ...], symbols: list[LC]) -> LC:
     return linear_sum([(coeff, symbols[sym]) for sym, coeff in form])
 
 
-def poseidon(cs: ConstraintSystem, inputs: list[Operand], name: str = "poseidon") -> LC:
+def poseidon(cs: ConstraintSystem, inputs: Sequence[Operand], name: str = "poseidon") -> LC:
     """H(inputs) for 1..16 inputs. Costs 3 * (8t + R_P) - 3 constraints (t = len + 1), fewer
     when some inputs are constants (an S-box of a constant is folded)."""
     n = len(inputs)

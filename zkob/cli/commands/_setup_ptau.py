@@ -3,7 +3,6 @@
 Without --zkey: zkey new and one contribution from this machine (a quick
 start). With --zkey: a ceremony's final key, installed only after its whole
 phase 2 verifies against DIR's circuit and the ptau (exit 1 otherwise).
-
 Kept apart from setup.py (the development ceremony) so each path reads on
 its own; setup.py calls ``setup_from_ptau`` when --ptau is given.
 """
@@ -12,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..console import EXIT_INVALID, Phases, fail, out, warn
+from ..console import Phases, out, warn
 
 PHASE2_WARNING = (
     "these keys have ONE phase-2 contribution (this machine's). Phase 1 comes from the public ptau, but "
@@ -25,27 +24,20 @@ PHASE2_WARNING = (
 
 def setup_from_ptau(directory: Path, keys_dir: Path, ptau: Path, name: str, force: bool, backend: str,
                     quiet: bool, final: Path | None = None) -> None:
-    from ...state.errors import StoreError
+    from ...pipeline.keyfiles import VK_FILE
+    from ...pipeline.zkeyfiles import BINDING_FILE, ZKEY_FILE, make_zkey_keys
     from ...state.store import read_params
-    from ...zk.errors import ZkError
-    from ..keyfiles import VK_FILE
-    from ..zkeyfiles import BINDING_FILE, ZKEY_FILE, make_zkey_keys
+    from ...zk.errors import Refused, ZkobError
     from .zkey import format_cs_hash
 
-    try:
-        params = read_params(directory)
-    except (StoreError, ZkError) as exc:
-        fail(exc)
+    params = read_params(directory)
     existing = [n for n in (ZKEY_FILE, VK_FILE, BINDING_FILE) if (keys_dir / n).exists()]
     if existing and not force:
-        fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
-    try:
-        with Phases(quiet) as report:
-            key, verdict = make_zkey_keys(params, keys_dir, ptau, name, report, backend, final)
-    except (ZkError, OSError) as exc:
-        fail(exc)
+        raise ZkobError(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
+    with Phases(quiet) as report:
+        key, verdict = make_zkey_keys(params, keys_dir, ptau, name, report, backend, final)
     if verdict is not None and not verdict.ok:
-        fail(f"{final}: INVALID: {verdict.reason} (nothing installed)", EXIT_INVALID)
+        raise Refused(f"{final}: INVALID: {verdict.reason} (nothing installed)")
     if final is None:
         warn(PHASE2_WARNING.format(zkey=keys_dir / ZKEY_FILE))
     out.print(str(keys_dir / VK_FILE), markup=False)

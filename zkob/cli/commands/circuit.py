@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
 
 
 @click.group("circuit")
@@ -21,14 +21,9 @@ def command() -> None:
 def info(directory: Path, as_json: bool) -> None:
     """Constraints in total, per slot, per gadget and per part of a slot; wires and public inputs."""
     from ...circuits.costs import cost_report
-    from ...state.errors import StoreError
     from ...state.store import read_params
-    from ...zk.errors import ZkError
 
-    try:
-        params = read_params(directory)
-    except (StoreError, ZkError) as exc:
-        fail(exc)
+    params = read_params(directory)
     report = cost_report(params)
     if as_json:
         out.print(json.dumps(report.to_dict(), sort_keys=True), markup=False)

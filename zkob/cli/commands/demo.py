@@ -2,10 +2,12 @@
 
 Creates a state, gives a few users Baby Jubjub keys and deposits, runs a
 random but valid order flow through a price-time-priority matching engine
-into batches (each withdraw, place and cancel signed with its user's key), makes development keys, proves every batch, follows the
-proofs as a light client, replays the private batches on a replica, and
-shows what happened. Everything happens in a temporary directory unless
-``--keep DIR`` is given.
+into batches (each withdraw, place and cancel signed with its user's key),
+makes development keys, proves every batch, follows the proofs as a light
+client, replays the private batches on a replica, and shows what happened.
+Everything happens in a temporary directory unless ``--keep DIR`` is given.
+Each step is one function below, in the order the demo runs them; each
+adds its time to ``timings``.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ..console import EXIT_INVALID, err, fail, out
+from ..console import Phases, err, out
+
+if TYPE_CHECKING:
+    from ...pipeline.prove import Prover
+    from ...state.lightclient import ClientState, Outcome, Step
+    from ...state.params import Params
+    from ...state.state import State
+    from ...zk.groth16.data import VerifyingKey
 
 
 def _short(value: int) -> str:
@@ -44,17 +54,14 @@ def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int,
             orders_depth: int, assets_depth: int, seed: int, backend: str) -> None:
     """Run the whole pipeline on a small deployment and show what happened."""
     from ...state.params import Params
-    from ...zk.errors import ZkError
+    from ...zk.errors import ZkobError
 
     if n_accounts >= 1 << accounts_depth:
-        fail(f"--accounts {n_accounts} does not fit in an accounts tree of depth {accounts_depth}")
-    try:
-        params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
-    except ZkError as exc:
-        fail(exc)
+        raise ZkobError(f"--accounts {n_accounts} does not fit in an accounts tree of depth {accounts_depth}")
+    params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
     if keep is not None:
         if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
-            fail(f"{keep} exists and is not an empty directory")
+            raise ZkobError(f"{keep} exists and is not an empty directory")
         keep.mkdir(parents=True, exist_ok=True)
         _run(keep, params, n_accounts, n_batches, seed, backend)
         out.print(f"kept everything in {keep}", markup=False)
@@ -63,46 +70,58 @@ def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int,
             _run(Path(tmp), params, n_accounts, n_batches, seed, backend)
 
 
-def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend: str) -> None:
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from rich.markup import escape
-    from rich.table import Table
+def _run(root: Path, params: Params, n_accounts: int, n_batches: int, seed: int, backend: str) -> None:
+    from rich.text import Text
 
-    from ...circuits.batch import build_circuit
-    from ...state.api import close_state, create_state, new_state, open_state, replay_log
-    from ...state.batchfile import parse_batch
-    from ...state.lightclient import ClientState, Step, advance, parse_bridge_record
-    from ...state.matching import random_flow
-    from ...zk.eddsa import private_to_public
-    from ...zk.formats.snarkjs_json import load_json, parse_proof, parse_public
-    from ...zk.groth16.setup import DEV_CEREMONY_WARNING
-    from ..console import Phases
-    from ..keyfiles import load_vk
-    from ...zk.backends import warm_up
-    from ..pipeline import load_prover, make_keys, prove_batch
+    from ...state.api import create_state
+    from ...zk.errors import Refused
 
     rng = random.Random(seed)
     timings: dict[str, float] = {}
-    out.print(f"[bold]zkob demo[/] in {root}")
+    out.print(Text.assemble(("zkob demo", "bold"), f" in {root}"))
     out.print(f"parameters: accounts_depth={params.accounts_depth} orders_depth={params.orders_depth} "
               f"assets_depth={params.assets_depth} batch_size={params.batch_size}")
-
-    # 1. users, state, order flow
-    keys = {i: rng.randbytes(32) for i in range(1, n_accounts + 1)}
-    users = {i: private_to_public(k) for i, k in keys.items()}
     state = create_state(root / "state", params)
     genesis = state.root
+    chunks = _order_flow(params, rng, n_accounts, n_batches)
+    prover = _keys(root, params, backend, timings)
+    final_root = _prove_batches(root, state, chunks, backend, prover, rng, timings)
+    client, outcome = _light_client(root, genesis, len(chunks), timings)
+    agree = _replica(root, params, (final_root, client.root), len(chunks), timings)
+    _print_timings(timings)
+    if not (outcome.ok and agree):
+        raise Refused("the light client or the replica did not reach the prover's root")
+
+
+def _order_flow(params: Params, rng: random.Random, n_accounts: int, n_batches: int) -> list[list[dict[str, object]]]:
+    """Users with keys, and the matching engine's signed ops cut into batches."""
+    from ...state.matching import random_flow
+    from ...zk.eddsa import private_to_public
+
+    keys = {i: rng.randbytes(32) for i in range(1, n_accounts + 1)}
+    users = {i: private_to_public(k) for i, k in keys.items()}
     ops = random_flow(rng, keys, 1 << params.orders_depth, n_batches * params.batch_size)
     chunks = [ops[i:i + params.batch_size] for i in range(0, len(ops), params.batch_size)][:n_batches]
-    counts = Counter(op["op"] for chunk in chunks for op in chunk)
+    counts = Counter(str(op["op"]) for chunk in chunks for op in chunk)
     out.print(f"{n_accounts} users, {sum(counts.values())} ops from the matching engine: "
               + ", ".join(f"{n} {name}" for name, n in sorted(counts.items())))
     signed = sum(1 for chunk in chunks for op in chunk if "sig" in op)
     out.print(f"{signed} withdraw/place/cancel ops signed with their users' Baby Jubjub keys "
               f"(EdDSA-Poseidon over H(op_hash, nonce)); keys: "
               + ", ".join(f"{i}: {_short(pk[0])}" for i, pk in users.items()))
+    return chunks
 
-    # 2. keys
+
+def _keys(root: Path, params: Params, backend: str, timings: dict[str, float]) -> Prover:
+    """Kernels (timed apart: the first run on a machine compiles them), development keys, the prover."""
+    from rich.markup import escape
+
+    from ...circuits.batch import build_circuit
+    from ...pipeline.prove import load_prover
+    from ...pipeline.setup import make_keys
+    from ...zk.backends import warm_up
+    from ...zk.groth16.setup import DEV_CEREMONY_WARNING
+
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
     t0 = time.perf_counter()
     with Phases() as report:
@@ -117,9 +136,20 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     timings["setup"] = time.perf_counter() - t0
     out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires; "
               f"setup {timings['setup']:.1f} s")
+    return prover
 
-    # 3. prove every batch
-    batch_rows = []
+
+def _prove_batches(root: Path, state: State, chunks: list[list[dict[str, object]]], backend: str, prover: Prover,
+                   rng: random.Random, timings: dict[str, float]) -> int:
+    """Prove every batch into root/batch<i>/, a table of them; returns the state's final root (state closed)."""
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from ...pipeline.prove import prove_batch
+    from ...state.api import close_state
+    from ...state.batchfile import parse_batch
+
+    rows = []
     t0 = time.perf_counter()
     progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                         TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err)
@@ -127,13 +157,13 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
         with progress:
             task = progress.add_task("proving batches", total=len(chunks))
             for i, chunk in enumerate(chunks, start=1):
-                batch = parse_batch({"ops": chunk}, params.batch_size, lambda: rng.randrange(1 << 250))
+                batch = parse_batch({"ops": chunk}, state.params.batch_size, lambda: rng.randrange(1 << 250))
                 start = time.perf_counter()
                 result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend, prover=prover)
-                elapsed = time.perf_counter() - start
-                kinds = Counter(op["op"] for op in chunk)
-                batch_rows.append((str(i), ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
-                                   _short(result.public[0]), _short(result.public[1]), f"{elapsed:.1f} s"))
+                kinds = Counter(str(op["op"]) for op in chunk)
+                rows.append((str(i), ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
+                             _short(result.public[0]), _short(result.public[1]),
+                             f"{time.perf_counter() - start:.1f} s"))
                 progress.advance(task)
     finally:
         final_root = state.root
@@ -142,40 +172,50 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     table = Table(title="Batches proven")
     for col in ("batch", "ops", "old root", "new root", "prove"):
         table.add_column(col, justify="right" if col in ("batch", "prove") else "left")
-    for row in batch_rows:
+    for row in rows:
         table.add_row(*row)
     out.print(table)
+    return final_root
 
-    # 4. light client
+
+def _light_client(root: Path, genesis: int, n_batches: int,
+                  timings: dict[str, float]) -> tuple[ClientState, Outcome]:
+    """Follow every proof from genesis in one batch check, then show a malleated replay refused."""
+    from ...pipeline.keyfiles import VK_FILE, load_vk
+    from ...pipeline.outputs import read_step
+    from ...state.lightclient import ClientState, advance
+
     t0 = time.perf_counter()
-    vk = load_vk(root / "keys" / "verification_key.json")
-    steps = []
-    for i in range(1, len(chunks) + 1):
-        d = root / f"batch{i}"
-        steps.append(Step(tuple(parse_public(load_json((d / "public.json").read_bytes(), "public"))),
-                          parse_proof(load_json((d / "proof.json").read_bytes(), "proof")),
-                          parse_bridge_record(load_json((d / "bridge.json").read_bytes(), "bridge"))))
+    vk = load_vk(root / "keys" / VK_FILE)
+    steps = [read_step(root / f"batch{i}") for i in range(1, n_batches + 1)]
     client, outcome = advance(ClientState.start(vk, genesis), vk, steps)
     timings["light client"] = time.perf_counter() - t0
-    moves = [op for a in outcome.accepted for op in (a.bridge_ops or ())]
+    moves = [op for a in outcome.accepted for op in a.bridge_ops]
     out.print(f"light client: {'accepted' if outcome.ok else 'REFUSED'} {len(outcome.accepted)} proof(s) "
               f"in one batch check ({timings['light client']:.2f} s), height {client.height}, "
               f"root {_short(client.root)}; bridge saw {sum(op.NAME == 'deposit' for op in moves)} deposits "
               f"and {sum(op.NAME == 'withdraw' for op in moves)} withdrawals")
     replay = malleated_replay(vk, client, steps[-1])
-    out.print(f"light client: a malleated copy of the last proof is refused: {replay}")
+    out.print(f"light client: a malleated copy of the last proof is refused: {replay}", markup=False)
+    return client, outcome
 
-    # 5. replica
+
+def _replica(root: Path, params: Params, roots: tuple[int, int], n_batches: int, timings: dict[str, float]) -> bool:
+    """Replay the prover's batch log on a fresh replica; True when it reaches both given roots."""
+    from ...state.api import new_state, opened, replay_log
+
     t0 = time.perf_counter()
     replica = new_state(params)
-    source = open_state(root / "state")
-    try:
+    with opened(root / "state") as source:
         replay_log(replica, source)
-    finally:
-        close_state(source)
     timings["replica"] = time.perf_counter() - t0
-    agree = replica.root == final_root == client.root
-    out.print(f"replica: replayed {len(chunks)} private batch(es), root {'agrees' if agree else 'DIFFERS'}")
+    agree = replica.root == roots[0] == roots[1]
+    out.print(f"replica: replayed {n_batches} private batch(es), root {'agrees' if agree else 'DIFFERS'}")
+    return agree
+
+
+def _print_timings(timings: dict[str, float]) -> None:
+    from rich.table import Table
 
     summary = Table(title="Timings")
     summary.add_column("step")
@@ -183,15 +223,13 @@ def _run(root: Path, params, n_accounts: int, n_batches: int, seed: int, backend
     for name, seconds in timings.items():
         summary.add_row(name, f"{seconds:.1f}")
     out.print(summary)
-    if not (outcome.ok and agree):
-        raise SystemExit(EXIT_INVALID)
 
 
-def malleated_replay(vk, client, step) -> str:
+def malleated_replay(vk: VerifyingKey, client: ClientState, step: Step) -> str:
     """Feed the light client (-A, -B, C) of an applied proof; return its reason for refusing."""
     from ...state.lightclient import Step, advance
     from ...zk.curve import g1_neg, g2_neg
-    from ...zk.formats.snarkjs_json import Proof
+    from ...zk.groth16.data import Proof
 
     p = step.proof
     twin = Step(step.public, Proof(a=g1_neg(p.a), b=g2_neg(p.b), c=p.c), step.bridge_record)

@@ -7,25 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import EXIT_INVALID, err, fail, out
-
-
-def _read_step(directory: Path, index: int):
-    from ...state.lightclient import Step, parse_bridge_record
-    from ...zk.formats.snarkjs_json import load_json, parse_proof, parse_public
-
-    def read(name: str) -> bytes:
-        try:
-            return (directory / name).read_bytes()
-        except OSError as exc:
-            raise FileNotFoundError(f"{directory / name}: {exc.strerror}") from None
-
-    public = parse_public(load_json(read("public.json"), f"{directory}/public.json"))
-    proof = parse_proof(load_json(read("proof.json"), f"{directory}/proof.json"))
-    record = None
-    if (directory / "bridge.json").exists():
-        record = parse_bridge_record(load_json(read("bridge.json"), f"{directory}/bridge.json"))
-    return Step(tuple(public), proof, record)
+from ..console import err, out
 
 
 @click.command("follow")
@@ -41,51 +23,41 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     """Verify the proofs in OUT... as a chain starting at the trusted ROOT; print the root reached.
 
     Each OUT is a directory written by `zkob prove` (public.json, proof.json
-    and, when present, bridge.json, whose deposits and withdrawals are
-    checked against the public bridge digest). Exit 1 when a step is
-    refused (replay, fork, gap, invalid proof or bridge mismatch); the
-    steps before it stay applied.
+    and bridge.json, whose deposits and withdrawals are checked against the
+    public bridge digest; it may be absent only when that digest is 0).
+    Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
+    record missing or mismatched); the steps before it stay applied.
     """
-    from ...state.lightclient import ClientState, LightClient
-    from ...zk.errors import ZkError
+    from ...pipeline.keyfiles import load_vk
+    from ...pipeline.outputs import read_step
+    from ...state.lightclient import ClientState, LightClient, advance
+    from ...state.ops import to_json
+    from ...zk.errors import Refused, ZkobError
     from ...zk.field import parse_decimal
-    from ..keyfiles import load_vk
 
-    try:
-        vk = load_vk(vk_file)
-        trusted = parse_decimal(root, "ROOT")
-        if state_file is not None and state_file.exists():
-            client = LightClient.load(state_file)
-            if client.state.genesis != trusted:
-                fail(f"{state_file} follows a chain from another trusted root")
-        elif state_file is not None:
-            client = LightClient.create(state_file, vk, trusted)
-        else:
-            client = LightClient(Path("/dev/null"), ClientState.start(vk, trusted))
-        steps = [_read_step(d, i) for i, d in enumerate(outs)]
-    except (ZkError, OSError) as exc:
-        fail(exc)
+    vk = load_vk(vk_file)  # every input is read before the client file is created or changed
+    trusted = parse_decimal(root, "ROOT")
+    steps = [read_step(d) for d in outs]
     if state_file is None:
-        from ...state.lightclient import advance
-
-        client.state, outcome = advance(client.state, vk, steps, batch=not one_by_one)
+        state, outcome = advance(ClientState.start(vk, trusted), vk, steps, batch=not one_by_one)
     else:
-        outcome = client.follow(vk, steps, batch=not one_by_one)
-    moves = [
-        {"op": op.NAME, "account": str(op.account), "asset": str(op.asset), "amount": str(op.amount)}
-        for a in outcome.accepted for op in (a.bridge_ops or ())
-    ]
+        with LightClient.open(state_file, vk, trusted) as client:  # locked until the state is written
+            if client.state.genesis != trusted:
+                raise ZkobError(f"{state_file} follows a chain from another trusted root")
+            outcome = client.follow(vk, steps, batch=not one_by_one)
+            state = client.state
+    moves = [to_json(op) for a in outcome.accepted for op in a.bridge_ops]
     if as_json:
         out.print(json.dumps({
-            "root": str(client.state.root), "height": client.state.height, "accepted": len(outcome.accepted),
+            "root": str(state.root), "height": state.height, "accepted": len(outcome.accepted),
             "bridge_ops": moves, "refused": None if outcome.ok else
             {"index": outcome.refused_index, "reason": outcome.reason},
         }), markup=False)
     else:
         for move in moves:
-            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}")
-        out.print(str(client.state.root), markup=False)
-    if not outcome.ok:
-        where = outs[outcome.refused_index] if outcome.refused_index < len(outs) else "?"
-        err.print(f"refused {where}: {outcome.reason}", markup=False)
-        raise SystemExit(EXIT_INVALID)
+            err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}",
+                      markup=False)
+        out.print(str(state.root), markup=False)
+    if outcome.refused_index is not None:
+        where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"
+        raise Refused(f"refused {where}: {outcome.reason}")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
 
 
 @click.command("init")
@@ -17,18 +17,13 @@ from ..console import fail, out
 @click.option("--batch-size", default=4, show_default=True, type=int, help="Ops per batch K (noop-padded).")
 def command(directory: Path, accounts_depth: int, orders_depth: int, assets_depth: int, batch_size: int) -> None:
     """Create an empty order-book state in DIRECTORY (which must not exist or be empty)."""
-    from ...state.api import close_state, create_state
-    from ...state.errors import StoreError
+    from ...state.api import close_state, create_state, new_state
     from ...state.params import Params
-    from ...zk.errors import MalformedInput
 
-    try:
-        params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
-        state = create_state(directory, params)
-    except (MalformedInput, StoreError, OSError) as exc:
-        fail(exc)
-    root = state.root
-    close_state(state)
-    out.print(f"created {directory} (accounts_depth={accounts_depth} orders_depth={orders_depth} "
-              f"assets_depth={assets_depth} batch_size={batch_size})", markup=False)
-    out.print(f"root {root}", markup=False)
+    params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
+    lines = [f"created {directory} (accounts_depth={accounts_depth} orders_depth={orders_depth} "
+             f"assets_depth={assets_depth} batch_size={batch_size})",
+             f"root {new_state(params).root}"]  # the empty state's root, computed before anything is written
+    close_state(create_state(directory, params))
+    for line in lines:
+        out.print(line, markup=False)

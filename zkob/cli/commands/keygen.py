@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
 
 
 @click.command("keygen")
@@ -22,15 +22,18 @@ def command(out_path: Path) -> None:
     import secrets
 
     from ...zk.eddsa import key_file_to_json
-    from ...zk.files import write_atomic
+    from ...zk.errors import ZkobError
+    from ...zk.files import PRIVATE, write_atomic
 
+    exists = ZkobError(f"{out_path} already exists; refusing to overwrite a key file")
     if out_path.exists() or out_path.is_symlink():
-        fail(f"{out_path} already exists; refusing to overwrite a key file")
+        raise exists
     document = key_file_to_json(secrets.token_bytes(32))
+    public = json.dumps(document["public_key"])  # computed before the file exists
     try:
-        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=0o600, overwrite=False)
+        write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE, overwrite=False)
     except FileExistsError:
-        fail(f"{out_path} already exists; refusing to overwrite a key file")
+        raise exists from None
     except OSError as exc:
-        fail(f"cannot write {out_path}: {exc.strerror or exc}")
-    out.print(json.dumps(document["public_key"]), markup=False)
+        raise ZkobError(f"cannot write {out_path}: {exc.strerror or exc}") from None
+    out.print(public, markup=False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..statedir import open_or_fail
-from ..console import Phases, fail, out
+from ..console import Phases, out
+from ..statedir import state_dir
 
 
 @click.command("prove")
@@ -31,29 +31,23 @@ def command(directory: Path, batch_file: Path, keys_dir: Path | None, zkey: Path
     The state advances only when the proof was made, checked and written;
     a rejected batch or a failed proof leaves it untouched (exit 2).
     """
-    from ...state.api import close_state
+    from ...pipeline.prove import prove_batch
     from ...state.batchfile import load_batch
-    from ...state.errors import Rejected, StoreError
-    from ...zk.errors import ZkError
-    from ..pipeline import prove_batch
+    from ...state.protocol import PUBLIC_INPUTS
+    from ...zk.errors import ZkobError
 
     if (keys_dir is None) == (zkey is None):
-        fail("give the proving key as exactly one of --keys KEYS and --zkey FILE")
-    state = open_or_fail(directory)
-    try:
+        raise ZkobError("give the proving key as exactly one of --keys KEYS and --zkey FILE")
+    with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size)
         with Phases(quiet or as_json) as report:
             result = prove_batch(state, batch, keys_dir, out_dir, backend, report, zkey=zkey)
-    except (Rejected, ZkError, StoreError, OSError) as exc:
-        fail(exc)
-    finally:
-        close_state(state)
-    names = ("old_root", "new_root", "commitment", "bridge")
+    named = dict(zip(PUBLIC_INPUTS, result.public))
     if as_json:
-        record = {n: str(v) for n, v in zip(names, result.public)}
+        record: dict[str, object] = {name: str(value) for name, value in named.items()}
         record["timings"] = {name: round(t, 3) for name, t in report.timings}
         out.print(json.dumps(record), markup=False)
         return
-    for name, value in zip(names, result.public):
+    for name, value in named.items():
         out.print(f"{name:<10} {value}", markup=False)
     out.print(f"wrote {out_dir}/{{proof,public,bridge,batch}}.json in {report.total:.1f} s", markup=False)

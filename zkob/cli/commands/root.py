@@ -6,19 +6,14 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
+from ..statedir import state_dir
 
 
 @click.command("root")
 @click.argument("directory", type=click.Path(path_type=Path))
 def command(directory: Path) -> None:
     """Print the state root H(accounts_root, orders_root) of DIRECTORY in decimal."""
-    from ...state.api import opened
-    from ...state.errors import StoreError
-
-    try:
-        with opened(directory) as state:
-            root = state.root
-    except StoreError as exc:
-        fail(exc)
+    with state_dir(directory) as state:
+        root = state.root
     out.print(str(root), markup=False)

@@ -1,4 +1,4 @@
-"""``zkob setup DIR -o KEYS``: Groth16 keys for a state directory's parameters."""
+"""``zkob setup DIR -o KEYS [--ptau P.ptau [--zkey FINAL.zkey]]``: Groth16 keys for a state directory's parameters."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from ..console import Phases, err, fail, out
-
+from ..console import Phases, err, out
 
 
 @click.command("setup")
@@ -34,34 +33,28 @@ def command(directory: Path, keys_dir: Path, force: bool, backend: str, ptau: Pa
     phase-2 contribution, or (--zkey) a ceremony's final key once it verifies:
     the production path (README).
     """
+    from ...zk.errors import ZkobError
+
     if final is not None and ptau is None:
-        fail("--zkey needs --ptau (the ceremony is verified against the circuit and the ptau)")
+        raise ZkobError("--zkey needs --ptau (the ceremony is verified against the circuit and the ptau)")
     if ptau is not None:
         from ._setup_ptau import setup_from_ptau
 
         setup_from_ptau(directory, keys_dir, ptau, name, force, backend, quiet, final)
         return
-    from ...state.errors import StoreError
-    from ...state.store import read_params
-    from ...zk.errors import ZkError
     from rich.markup import escape
 
+    from ...pipeline.keyfiles import PK_FILE, VK_FILE
+    from ...pipeline.setup import make_keys
+    from ...state.store import read_params
     from ...zk.groth16.setup import DEV_CEREMONY_WARNING
-    from ..keyfiles import PK_FILE, VK_FILE
-    from ..pipeline import make_keys
 
-    try:
-        params = read_params(directory)
-    except (StoreError, ZkError) as exc:
-        fail(exc)
+    params = read_params(directory)
     existing = [name for name in (PK_FILE, VK_FILE) if (keys_dir / name).exists()]
     if existing and not force:
-        fail(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
+        raise ZkobError(f"{keys_dir / existing[0]} already exists (use --force to replace the keys)")
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
-    try:
-        with Phases(quiet) as report:
-            make_keys(params, keys_dir, report=report, backend=backend)
-    except (ZkError, OSError) as exc:
-        fail(exc)
+    with Phases(quiet) as report:
+        make_keys(params, keys_dir, report=report, backend=backend)
     out.print(str(keys_dir / VK_FILE), markup=False)
     out.print(str(keys_dir / PK_FILE), markup=False)

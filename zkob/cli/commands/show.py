@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..console import fail, out
+from ..console import out
+from ..statedir import state_dir
 
 
 def _short(value: int) -> str:
@@ -23,21 +24,16 @@ def command(directory: Path, limit: int) -> None:
     """Show the accounts, balances and open orders of the state in DIRECTORY."""
     from rich.table import Table
 
-    from ...state.api import opened
-    from ...state.errors import StoreError
-    from ...state.ops import SIDE_NAMES
+    from ...state.protocol import SIDE_NAMES
 
-    try:
-        with opened(directory) as state:
-            p = state.params
-            header = (f"state {directory}: height {state.height}, root {state.root}\n"
-                      f"accounts_depth={p.accounts_depth} orders_depth={p.orders_depth} "
-                      f"assets_depth={p.assets_depth} batch_size={p.batch_size}")
-            accounts = list(state.accounts())
-            balances = list(state.balances())
-            orders = list(state.orders())
-    except StoreError as exc:
-        fail(exc)
+    with state_dir(directory) as state:
+        p = state.params
+        header = (f"state {directory}: height {state.height}, root {state.root}\n"
+                  f"accounts_depth={p.accounts_depth} orders_depth={p.orders_depth} "
+                  f"assets_depth={p.assets_depth} batch_size={p.batch_size}")
+        accounts = list(state.accounts())
+        balances = list(state.balances())
+        orders = list(state.orders())
     out.print(header, markup=False)
 
     def emit(table: Table, rows: list, total: int) -> None:

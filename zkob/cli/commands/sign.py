@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from ..statedir import open_or_fail
-from ..console import fail, out
+from ..console import out
+from ..statedir import state_dir
 
 
 def _key_accounts(state, batch, public_key: tuple[int, int]) -> list[int]:
@@ -35,46 +35,37 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     nonce plus the number of its earlier signed ops in the batch. Other ops
     are copied as they are, so several holders can sign one file in turn.
     """
-    from ...state.api import close_state
     from ...state.batchfile import load_batch
-    from ...state.errors import StoreError
-    from ...state.ops import is_signed, to_json
+    from ...state.ops import is_signed, signer, to_json
+    from ...state.protocol import SIGNED
     from ...state.signing import batch_nonces, sign_ops
     from ...zk.eddsa import key_file_from_json
-    from ...zk.errors import MalformedInput
-    from ...zk.files import write_atomic
+    from ...zk.errors import MalformedInput, ZkobError
+    from ...zk.files import PRIVATE, write_atomic
 
     try:
         prv, public_key = key_file_from_json(json.loads(key_file.read_bytes()), str(key_file))
-    except OSError as exc:
-        fail(f"cannot read {key_file}: {exc.strerror or exc}")
     except (ValueError, MalformedInput) as exc:  # JSONDecodeError is a ValueError
-        fail(f"{key_file} is not a zkob key file: {exc}")
-    state = open_or_fail(directory)
-    try:
+        raise ZkobError(f"{key_file} is not a zkob key file: {exc}") from None
+    with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size, require_sigs=False)
         accounts = _key_accounts(state, batch, public_key)
         if not accounts:
-            fail(f"no account of the state in {directory} (or created by {batch_file}) has the key of {key_file}")
+            raise ZkobError(f"no account of the state in {directory} (or created by {batch_file}) "
+                            f"has the key of {key_file}")
         nonces = batch_nonces(batch.ops, state)
         signed = sign_ops(batch.ops, {a: prv for a in accounts}, state)
-    except (MalformedInput, StoreError) as exc:
-        fail(exc)
-    finally:
-        close_state(state)
-    mine = [i for i, op in enumerate(batch.ops) if is_signed(op) and op.account in accounts]
+    mine = [i for i, op in enumerate(batch.ops) if is_signed(op) and signer(op) in accounts]
     if not mine:
-        fail(f"no withdraw, place or cancel of account(s) {', '.join(map(str, accounts))} in {batch_file}")
-    document: dict = {"ops": [to_json(op) for op in signed]}
+        kinds = f"{', '.join(SIGNED[:-1])} or {SIGNED[-1]}"
+        raise ZkobError(f"no {kinds} of account(s) {', '.join(map(str, accounts))} in {batch_file}")
+    document: dict[str, object] = {"ops": [to_json(op) for op in signed]}
     if batch.salt_given:
         document["salt"] = str(batch.salt)
-    try:
-        write_atomic(out_path, json.dumps(document, indent=1) + "\n")
-    except OSError as exc:
-        fail(f"cannot write {out_path}: {exc.strerror or exc}")
+    write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE)  # signatures: the holder's
     for i in mine:
         op = batch.ops[i]
-        out.print(f"signed ops[{i}] ({op.NAME}) of account {op.account} at nonce {nonces[i]}", markup=False)
-    unsigned = sum(1 for op in signed if is_signed(op) and op.sig is None)
+        out.print(f"signed ops[{i}] ({op.NAME}) of account {signer(op)} at nonce {nonces[i]}", markup=False)
+    unsigned = sum(1 for op in signed if is_signed(op) and getattr(op, "sig", None) is None)
     if unsigned:
         out.print(f"{unsigned} op(s) of other accounts still need their holders' signatures", markup=False)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..console import err, fail, out
+from ..console import err, out
 
 #: topic -> module with a deterministic ``build() -> dict`` (Wycheproof layout).
 TOPICS = {
@@ -34,12 +34,11 @@ def command(out_dir: Path, topics: tuple[str, ...]) -> None:
     """Regenerate deterministic test vectors for other implementations."""
     from ...zk.files import write_atomic
 
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        fail(f"cannot create {out_dir}: {exc.strerror}")
-    for topic in topics or sorted(TOPICS):
-        err.print(f"[dim]generating {topic}...[/]")
-        path = out_dir / f"{topic}.json"
-        write_atomic(path, render(topic))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rendered = {}
+    for topic in topics or sorted(TOPICS):  # every topic is computed before any file is written
+        err.print(f"generating {topic}...", style="dim", markup=False)
+        rendered[out_dir / f"{topic}.json"] = render(topic)
+    for path, data in rendered.items():
+        write_atomic(path, data)
         out.print(str(path), markup=False)

@@ -14,14 +14,16 @@ from pathlib import Path
 
 import click
 
-from ..console import EXIT_BAD_INPUT, EXIT_INVALID, fail, out
+from ..console import out
 
 
 def _read(path: str, what: str) -> bytes:
+    from ...zk.errors import ZkobError
+
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        fail(f"cannot read {what} {path}: {exc.strerror or exc}", EXIT_BAD_INPUT)
+        raise ZkobError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
 
 
 @click.command("verify")
@@ -31,14 +33,14 @@ def _read(path: str, what: str) -> bytes:
 @click.option("--fast", is_flag=True, help="Compiled pairing (numba) instead of py_ecc; same checks and verdicts.")
 def command(verification_key: str, public: str, proof: str, fast: bool) -> None:
     """Verify PROOF of PUBLIC under VERIFICATION_KEY (snarkjs JSON, Groth16 on bn128)."""
-    from ...zk.errors import ZkError
+    from ...zk.errors import Refused, ZkError, ZkobError
     from ...zk.verifier import parse_all, verify
 
     texts = [_read(verification_key, "verification key"), _read(public, "public inputs"), _read(proof, "proof")]
     try:
         vk, inputs, parsed = parse_all(*texts)
     except ZkError as exc:
-        fail(f"malformed input: {exc}", EXIT_BAD_INPUT)
+        raise ZkobError(f"malformed input: {exc}") from None
     if fast:
         from ...zk import fast_verify
 
@@ -46,5 +48,5 @@ def command(verification_key: str, public: str, proof: str, fast: bool) -> None:
     else:
         verdict = verify(vk, inputs, parsed)
     if not verdict.ok:
-        fail(f"invalid proof: {verdict.reason}", EXIT_INVALID)
+        raise Refused(f"invalid proof: {verdict.reason}")
     out.print("valid", markup=False)

@@ -4,7 +4,8 @@ Same verbs and file formats as snarkjs (``groth16 setup``, ``zkey
 contribute``, ``zkey beacon``, ``zkey verify``, ``zkey export
 verificationkey``), so a ceremony can pass a key between zkob and snarkjs
 at every step. Results on stdout; a bad file exits 2 naming the section or
-contribution, a key that fails verification exits 1; nothing is written
+contribution, a key that fails verification exits 1 (cli/main.py's error
+boundary turns the errors raised here into one line); nothing is written
 unless the whole step succeeded (files appear atomically).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import click
 
-from ..console import EXIT_INVALID, fail, out
+from ..console import out
 
 BACKEND = click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto",
                        show_default=True, help="Curve arithmetic: numba kernels or the pure-Python reference.")
@@ -46,13 +47,6 @@ def _circuit(path: Path) -> Any:
     return r1cs_from_bytes(data)
 
 
-def _errors() -> tuple[type[BaseException], ...]:
-    from ...state.errors import StoreError
-    from ...zk.errors import ZkError
-
-    return (ZkError, StoreError, OSError)
-
-
 @click.group("zkey")
 def command() -> None:
     """snarkjs Groth16 keys (.zkey): make one from a Powers of Tau, run phase 2, verify, export."""
@@ -77,13 +71,10 @@ def zkey_new(circuit: Path, ptau: Path, out_file: Path, backend: str) -> None:
     from ...zk.formats.ptau import read_ptau
     from ...zk.groth16.zkey_new import new_zkey_bytes
 
-    try:
-        pt = read_ptau(ptau)
-        r1cs = _circuit(circuit)
-        data, cs_hash = new_zkey_bytes(r1cs, pt, get_backend(backend))
-        write_atomic(out_file, data)
-    except _errors() as exc:
-        fail(exc)
+    pt = read_ptau(ptau)
+    r1cs = _circuit(circuit)
+    data, cs_hash = new_zkey_bytes(r1cs, pt, get_backend(backend))
+    write_atomic(out_file, data)
     out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, ptau power {pt.power}",
               markup=False)
     out.print(format_cs_hash(cs_hash), markup=False)
@@ -119,11 +110,8 @@ def zkey_contribute(in_file: Path, out_file: Path, name: str, backend: str) -> N
     from ...zk.backends import get_backend
     from ...zk.groth16.phase2 import contribute
 
-    try:
-        key, digest = contribute(_read(in_file), name, get_backend(backend))
-        _write_contribution(key, out_file, digest, "contribution")
-    except _errors() as exc:
-        fail(exc)
+    key, digest = contribute(_read(in_file), name, get_backend(backend))
+    _write_contribution(key, out_file, digest, "contribution")
 
 
 @command.command("beacon")
@@ -144,17 +132,14 @@ def zkey_beacon(in_file: Path, out_file: Path, beacon_hex: str, iterations: int,
     from ...zk.groth16.phase2 import beacon
 
     text = beacon_hex[2:] if beacon_hex.startswith("0x") else beacon_hex
+    if len(text) % 2:
+        raise MalformedInput("BEACON_HEX", "an odd number of hex digits")
     try:
-        if len(text) % 2:
-            raise MalformedInput("BEACON_HEX", "an odd number of hex digits")
-        try:
-            beacon_hash = bytes.fromhex(text)
-        except ValueError:
-            raise MalformedInput("BEACON_HEX", "not a hexadecimal string") from None
-        key, digest = beacon(_read(in_file), beacon_hash, iterations, name, get_backend(backend))
-        _write_contribution(key, out_file, digest, "beacon contribution")
-    except _errors() as exc:
-        fail(exc)
+        beacon_hash = bytes.fromhex(text)
+    except ValueError:
+        raise MalformedInput("BEACON_HEX", "not a hexadecimal string") from None
+    key, digest = beacon(_read(in_file), beacon_hash, iterations, name, get_backend(backend))
+    _write_contribution(key, out_file, digest, "beacon contribution")
 
 
 @command.command("verify")
@@ -173,11 +158,8 @@ def zkey_verify(circuit: Path, ptau: Path, zkey: Path, backend: str) -> None:
     from ...zk.groth16.phase2 import format_hash
     from ...zk.groth16.phase2_verify import verify_zkey
 
-    try:
-        key = _read(zkey)
-        verdict = verify_zkey(_circuit(circuit), read_ptau(ptau), key, get_backend(backend))
-    except _errors() as exc:
-        fail(exc)
+    key = _read(zkey)
+    verdict = verify_zkey(_circuit(circuit), read_ptau(ptau), key, get_backend(backend))
     out.print(format_cs_hash(verdict.cs_hash), markup=False)
     for info in reversed(verdict.contributions):
         out.print("-------------------------", markup=False)
@@ -187,7 +169,9 @@ def zkey_verify(circuit: Path, ptau: Path, zkey: Path, backend: str) -> None:
                       markup=False)
     out.print("-------------------------", markup=False)
     if not verdict.ok:
-        fail(f"INVALID: {verdict.reason}", EXIT_INVALID)
+        from ...zk.errors import Refused
+
+        raise Refused(f"INVALID: {verdict.reason}")
     out.print("ZKey Ok!", markup=False)
 
 
@@ -210,8 +194,5 @@ def zkey_export_vk(zkey: Path, out_file: Path) -> None:
     from ...zk.formats.snarkjs_json import dumps, vk_to_json
     from ...zk.groth16.zkey_key import zkey_vk
 
-    try:
-        write_atomic(out_file, dumps(vk_to_json(zkey_vk(_read(zkey)))))
-    except _errors() as exc:
-        fail(exc)
+    write_atomic(out_file, dumps(vk_to_json(zkey_vk(_read(zkey)))))
     out.print(str(out_file), markup=False)

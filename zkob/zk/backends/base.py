@@ -6,7 +6,8 @@ oracle: field elements are ints in [0, r); a G1 point is an affine pair
 ``((x0, x1), (y0, y1))`` (Fq2 as c0 + c1*u) or ``None``. Engines may keep
 their own representation behind the opaque ``FrVec``/``G1Table``/``G2Table``
 handles (numpy arrays in the compiled engine) so large vectors never
-become Python int lists on the hot path. An FrVec must support slicing
+become Python int lists on the hot path. Every method here is required:
+callers never probe a backend with getattr. An FrVec must support slicing
 (``vec[a:b]`` is again an FrVec of that engine): the prover slices the
 witness and h vectors without leaving the engine.
 """
@@ -14,19 +15,20 @@ witness and h vectors without leaving the engine.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 G1 = tuple[int, int] | None
 G2 = tuple[tuple[int, int], tuple[int, int]] | None
 FrVec = Any
 G1Table = Any
 G2Table = Any
+SparseForm = Any
 
 
 class Backend(Protocol):
     """Arithmetic the Groth16 prover needs; every method is pure (no hidden state)."""
 
-    name: str
+    name: ClassVar[str]
 
     # --- vectors over Fr -------------------------------------------------
     def fr_vec(self, values: Sequence[int]) -> FrVec:
@@ -53,6 +55,18 @@ class Backend(Protocol):
         to 2^(28-k)), as snarkjs and galois use.
         """
 
+    # --- R1CS products (groth16/prepared.py) ---------------------------------
+    def sparse_r1cs(self, r1cs: Any) -> SparseForm:
+        """The engine's form of an R1CS's A, B, C for ``r1cs_rows``: made once per circuit
+        (CSR arrays in the compiled engine; the R1CS itself in the pure one)."""
+
+    def r1cs_rows(self, sparse: SparseForm, w: FrVec, n: int) -> tuple[FrVec, FrVec, FrVec]:
+        """<A_j, w>, <B_j, w>, <C_j, w> for the n rows of the domain, laid out as
+        qap.row_evaluations (zero-padded, one A row per public wire)."""
+
+    def r1cs_first_unsatisfied(self, sparse: SparseForm, a: FrVec, b: FrVec, c: FrVec) -> int:
+        """Index of the first constraint whose rows fail a*b = c, or -1."""
+
     # --- multi-scalar multiplication --------------------------------------
     def g1_table(self, points: Sequence[G1]) -> G1Table:
         """Prepare fixed bases (a proving-key query) for repeated MSMs."""
@@ -67,7 +81,7 @@ class Backend(Protocol):
         """sum_i scalars[i] * points[i] on G2."""
 
     # --- tables straight from proving-key bytes (added for numpy engines) ----
-    checks_points: bool
+    checks_points: ClassVar[bool]
     """True when g1_table_bytes/g2_table_bytes refuse (MalformedInput, naming
     ``what[i]``) a coordinate >= q or a point off its curve. prove() then
     trusts them with a key loaded by pk_from_bytes(..., check_points=False);
@@ -77,17 +91,16 @@ class Backend(Protocol):
         """Like g1_table, from the proving-key layout: 64-byte records x||y,
         32-byte little-endian coordinates, all zeros = infinity (groth16/keys.py).
         Checks the points when ``checks_points`` (see above). Lets an engine
-        ``numpy.frombuffer`` a query; prove() falls back to g1_table when an
-        engine lacks it."""
+        ``numpy.frombuffer`` a query; prove() decodes with g1_table instead
+        when the key's points are unchecked and the engine does not check."""
 
     def g2_table_bytes(self, raw: bytes, what: str = "g2") -> G2Table:
         """Like g2_table, from 128-byte records x0||x1||y0||y1 (same conventions)."""
 
-    # --- fixed-base batch multiplication for setup (optional) ----------------
+    # --- fixed-base batch multiplication for setup ---------------------------
     def g1_mul_many(self, base: G1, scalars: FrVec) -> bytes:
         """[s_i] base for every scalar, as proving-key point bytes (64-byte
-        records, infinity = zeros). Setup uses it when an engine has it and
-        falls back to the pure fixed-base windows otherwise."""
+        records, infinity = zeros): setup's large queries."""
 
     def g2_mul_many(self, base: G2, scalars: FrVec) -> bytes:
         """[s_i] base on G2, as 128-byte proving-key records."""

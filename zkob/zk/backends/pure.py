@@ -10,25 +10,17 @@ one of the domain size), G2 is the single B query MSM.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, ClassVar
 
-from ..field import R
+from ..field import R, root_of_unity
+from ..qap import row_evaluations
+from ..r1cs import R1CS
 from .base import G1, G2
 from .pure_ec import (INF1, INF2, g1_add, g1_add_affine, g1_double, g1_to_affine_many, g2_add,
                       g2_add_affine, g2_double, g2_to_affine)
 
-TWO_ADICITY = 28
-ROOT_OF_UNITY_28 = pow(5, (R - 1) >> TWO_ADICITY, R)
 SCALAR_BITS = 254
-
-
-def root_of_unity(n: int) -> int:
-    """The standard primitive n-th root of unity of Fr (n a power of two <= 2^28)."""
-    k = n.bit_length() - 1
-    if n != 1 << k or k > TWO_ADICITY:
-        raise ValueError(f"domain size {n} is not a power of two <= 2^28")
-    return pow(ROOT_OF_UNITY_28, 1 << (TWO_ADICITY - k), R)
 
 
 def _ntt_in_place(a: list[int], omega: int) -> None:
@@ -63,7 +55,8 @@ def _window(n: int) -> int:
     return min(range(2, 17), key=lambda c: -(-SCALAR_BITS // c) * (n + 3 * (1 << c)))
 
 
-def _pippenger(points, scalars, add_affine, add, double, infinity):
+def _pippenger(points: Sequence[Any], scalars: Sequence[int], add_affine: Callable[[Any, Any, Any], Any],
+               add: Callable[[Any, Any], Any], double: Callable[[Any], Any], infinity: Any) -> Any:
     pairs = [(p, s % R) for p, s in zip(points, scalars) if p is not None and s % R]
     if not pairs:
         return infinity
@@ -89,8 +82,8 @@ def _pippenger(points, scalars, add_affine, add, double, infinity):
 class PureBackend:
     """Backend on Python ints (see base.Backend for the contract)."""
 
-    name = "pure"
-    checks_points = False  # g1_table_bytes/g2_table_bytes decode without curve checks
+    name: ClassVar[str] = "pure"
+    checks_points: ClassVar[bool] = False  # g1_table_bytes/g2_table_bytes decode without curve checks
 
     def fr_vec(self, values: Sequence[int]) -> list[int]:
         return [v % R for v in values]
@@ -120,6 +113,19 @@ class PureBackend:
         n_inv = pow(n, -1, R)
         a = [v * n_inv % R for v in a]
         return _scale_powers(a, pow(shift, -1, R)) if shift != 1 else a
+
+    def sparse_r1cs(self, r1cs: R1CS) -> R1CS:
+        """An R1CS's rows are sparse dicts already: nothing to convert."""
+        return r1cs
+
+    def r1cs_rows(self, sparse: R1CS, w: list[int], n: int) -> tuple[list[int], list[int], list[int]]:
+        return row_evaluations(sparse, w, n)
+
+    def r1cs_first_unsatisfied(self, sparse: R1CS, a: list[int], b: list[int], c: list[int]) -> int:
+        for j in range(sparse.n_constraints):
+            if a[j] * b[j] % R != c[j]:
+                return j
+        return -1
 
     def g1_table(self, points: Sequence[G1]) -> list[G1]:
         return list(points)
@@ -151,7 +157,8 @@ class PureBackend:
     def msm_g2(self, table: list[G2], scalars: list[int]) -> G2:
         if len(table) != len(scalars):
             raise ValueError(f"MSM of {len(table)} points with {len(scalars)} scalars")
-        return g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+        point: G2 = g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
+        return point
 
     # --- snarkjs LEM sections (pure_lem.py): .zkey setup, phase 2, proving from a .zkey ---
     def g1_table_lem(self, raw: bytes | memoryview, what: str = "g1") -> list[G1]:
@@ -176,7 +183,7 @@ class PureBackend:
         return lem_scale(raw, coords, scalar, what)
 
 
-def _point_bytes(points, per_point: int) -> bytes:
+def _point_bytes(points: Sequence[tuple[int, ...] | None], per_point: int) -> bytes:
     """Proving-key records: coordinates as 32-byte LE, infinity as zeros."""
     zero = bytes(32 * per_point)
     return b"".join(zero if p is None else b"".join(c.to_bytes(32, "little") for c in p) for p in points)
@@ -241,7 +248,8 @@ def g2_fixed_base_many(base: G2, scalars: Sequence[int], window: int = 6) -> lis
     return out
 
 
-def _fixed_table(base, window, add_affine, normalize, infinity):
+def _fixed_table(base: Any, window: int, add_affine: Callable[[Any, Any, Any], Any],
+                 normalize: Callable[[list[Any]], list[Any]], infinity: Any) -> list[list[Any]]:
     """table[i][d] = d * 2^(window*i) * base in affine form, for every window position i."""
     rows = []
     start = base

@@ -14,9 +14,13 @@ from collections.abc import Sequence
 
 from ..field import Q, batch_inv
 
-INF1 = (1, 1, 0)
-INF2 = ((1, 0), (1, 0), (0, 0))
-ZERO2 = (0, 0)
+Fq2 = tuple[int, int]
+Jac1 = tuple[int, int, int]
+Jac2 = tuple[Fq2, Fq2, Fq2]
+
+INF1: Jac1 = (1, 1, 0)
+INF2: Jac2 = ((1, 0), (1, 0), (0, 0))
+ZERO2: Fq2 = (0, 0)
 
 
 # --- G1 ------------------------------------------------------------------------
@@ -91,28 +95,28 @@ def g1_to_affine_many(points: Sequence[tuple[int, int, int]]) -> list[tuple[int,
 
 # --- Fq2 and G2 ---------------------------------------------------------------------
 
-def _m(a, b):
+def _m(a: Fq2, b: Fq2) -> Fq2:
     t0, t1 = a[0] * b[0], a[1] * b[1]
     return ((t0 - t1) % Q, ((a[0] + a[1]) * (b[0] + b[1]) - t0 - t1) % Q)
 
 
-def _s(a):
+def _s(a: Fq2) -> Fq2:
     return ((a[0] + a[1]) * (a[0] - a[1]) % Q, 2 * a[0] * a[1] % Q)
 
 
-def _sub(a, b):
+def _sub(a: Fq2, b: Fq2) -> Fq2:
     return ((a[0] - b[0]) % Q, (a[1] - b[1]) % Q)
 
 
-def _add(a, b):
+def _add(a: Fq2, b: Fq2) -> Fq2:
     return ((a[0] + b[0]) % Q, (a[1] + b[1]) % Q)
 
 
-def _k(a, k):
+def _k(a: Fq2, k: int) -> Fq2:
     return (a[0] * k % Q, a[1] * k % Q)
 
 
-def g2_double(p):
+def g2_double(p: Jac2) -> Jac2:
     x, y, z = p
     if z == ZERO2 or y == ZERO2:
         return INF2
@@ -125,7 +129,7 @@ def g2_double(p):
     return (x3, _sub(_m(e, _sub(d, x3)), _k(c, 8)), _k(_m(y, z), 2))
 
 
-def g2_add_affine(p, x2, y2):
+def g2_add_affine(p: Jac2, x2: Fq2, y2: Fq2) -> Jac2:
     """p + (x2, y2) with the second point affine and finite."""
     x1, y1, z1 = p
     if z1 == ZERO2:
@@ -144,7 +148,7 @@ def g2_add_affine(p, x2, y2):
     return (x3, y3, _sub(_sub(_s(_add(z1, h)), z1z1), hh))
 
 
-def g2_add(p, s):
+def g2_add(p: Jac2, s: Jac2) -> Jac2:
     """p + s, both Jacobian."""
     x1, y1, z1 = p
     x2, y2, z2 = s
@@ -167,13 +171,13 @@ def g2_add(p, s):
     return (x3, y3, _m(_sub(_sub(_s(_add(z1, z2)), z1z1), z2z2), h))
 
 
-def fq2_inv(a):
+def fq2_inv(a: Fq2) -> Fq2:
     n = (a[0] * a[0] + a[1] * a[1]) % Q
     ni = pow(n, -1, Q)
     return (a[0] * ni % Q, -a[1] * ni % Q)
 
 
-def g2_to_affine(p):
+def g2_to_affine(p: Jac2) -> tuple[Fq2, Fq2] | None:
     x, y, z = p
     if z == ZERO2:
         return None

@@ -62,5 +62,5 @@ def lem_scale(raw: bytes | memoryview, coords: int, scalar: int, what: str) -> b
             out.append(g2_to_lem(None))
             continue
         jac2 = _times((p[0], p[1], (1, 0)), s, g2_add, g2_double, INF2)
-        out.append(g2_to_lem(g2_to_affine(jac2)))  # type: ignore[no-untyped-call]
+        out.append(g2_to_lem(g2_to_affine(jac2)))
     return b"".join(out)

@@ -21,7 +21,7 @@ the file size.
 from __future__ import annotations
 
 import struct
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from ..errors import MalformedInput
 from ..field import R
@@ -67,10 +67,12 @@ class _Reader:
         return chunk
 
     def u32(self, part: str) -> int:
-        return _U32.unpack(self.take(4, part))[0]
+        value: int = _U32.unpack(self.take(4, part))[0]
+        return value
 
     def u64(self, part: str) -> int:
-        return _U64.unpack(self.take(8, part))[0]
+        value: int = _U64.unpack(self.take(8, part))[0]
+        return value
 
     def element(self, part: str) -> int:
         value = int.from_bytes(self.take(N8, part), "little")
@@ -92,7 +94,7 @@ class _Reader:
 
 # --- .r1cs -------------------------------------------------------------------
 
-def _lc_bytes(row: dict[int, int]) -> bytes:
+def _lc_bytes(row: Mapping[int, int]) -> bytes:
     items = [(w, c % R) for w, c in sorted(row.items()) if c % R]
     parts = [_U32.pack(len(items))]
     for wire, coeff in items:

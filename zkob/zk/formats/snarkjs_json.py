@@ -1,12 +1,12 @@
 """snarkjs JSON for Groth16 on BN254: verification_key.json, proof.json, public.json.
 
-Parsing is stricter than snarkjs (DESIGN.md section 6): duplicate keys,
+Parsing is stricter than snarkjs (docs/protocol.md section 7): duplicate keys,
 floats, NaN, booleans and non-canonical numbers are refused; coordinates
 must be canonical decimals below q with z exactly "1"; G2 points must be in
 the r-torsion subgroup; protocol/curve must be "groth16"/"bn128"; counts
-must agree (nPublic == len(IC) - 1). A key that would admit forgeries
-(gamma == delta, delta == the G2 generator, identity or repeated IC
-points) is refused with SetupRefused. Every other failure is one
+must agree (nPublic == len(IC) - 1). A key that anyone could forge with
+(gamma == +-delta, delta == the G2 generator, identity, equal or opposite
+IC points) is refused with SetupRefused (groth16.data.vk_problem). Every other failure is one
 MalformedInput naming the field. Imports only py_ecc and the standard
 library (the light-client path).
 """
@@ -14,39 +14,15 @@ library (the light-client path).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
-from ..curve import G1, G2, G2_GEN, g1_json, g2_json, parse_g1, parse_g2
+from ..curve import g1_json, g2_json, parse_g1, parse_g2
 from ..errors import MalformedInput, SetupRefused
 from ..field import Q, R, parse_decimal
+from ..groth16.data import Proof, VerifyingKey, vk_problem
 from ..strict_json import load_json  # noqa: F401 - re-exported: the formats' loader
 
 MAX_PUBLIC = 1 << 16
-
-
-@dataclass(frozen=True)
-class VerifyingKey:
-    """Groth16 verifying key: [alpha]_1, [beta]_2, [gamma]_2, [delta]_2 and IC_0..IC_n in G1."""
-
-    alpha1: G1
-    beta2: G2
-    gamma2: G2
-    delta2: G2
-    ic: tuple[G1, ...]
-
-    @property
-    def n_public(self) -> int:
-        return len(self.ic) - 1
-
-
-@dataclass(frozen=True)
-class Proof:
-    """A Groth16 proof (A in G1, B in G2, C in G1)."""
-
-    a: G1
-    b: G2
-    c: G1
 
 
 def _object(value: object, keys: set[str], optional: set[str], what: str) -> dict[str, Any]:
@@ -69,21 +45,6 @@ def _protocol(obj: dict[str, Any], what: str) -> None:
 
 
 # --- verification key -------------------------------------------------------------------
-
-def vk_problem(vk: VerifyingKey) -> str | None:
-    """Why a key is unsafe (it would admit forged proofs), or None. Cheap: no curve arithmetic."""
-    if vk.gamma2 == vk.delta2:
-        return "gamma equals delta (anyone could forge proofs)"
-    if vk.delta2 == G2_GEN:
-        return "delta is the G2 generator (anyone could forge proofs)"
-    if vk.gamma2 is None or vk.delta2 is None or vk.beta2 is None or vk.alpha1 is None:
-        return "identity point in alpha, beta, gamma or delta"
-    if any(p is None for p in vk.ic):
-        return "identity point in IC"
-    if len(set(vk.ic)) != len(vk.ic):
-        return "repeated IC points"
-    return None
-
 
 def parse_vk(value: object, what: str = "verification_key") -> VerifyingKey:
     """Decode a parsed verification_key.json; raises MalformedInput or SetupRefused."""

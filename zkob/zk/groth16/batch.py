@@ -10,6 +10,13 @@ probability about 2^-128,
 which costs k + 3 Miller loops and one final exponentiation instead of 4k
 and k. When the batch fails, every proof is checked alone to say which
 ones are bad (the batch is rejected as a whole either way).
+
+A failure no single proof explains (an unsafe or malformed key, items
+that are not pairs, an internal error, or the equation failing while
+each proof verifies alone) is reported with index ``NOT_ATTRIBUTED``
+(-1). Callers must treat it as "nothing here was verified", never as an
+index: a light client that kept ``steps[:index]`` would keep unchecked
+steps.
 """
 
 from __future__ import annotations
@@ -21,16 +28,20 @@ from dataclasses import dataclass
 from py_ecc import optimized_bn128 as bn
 
 from ..curve import g1_neg, to_ecc_g1, to_ecc_g2
-from ..formats.snarkjs_json import Proof, VerifyingKey, vk_problem
-from ..verifier import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
+from .data import Proof, VerifyingKey, vk_problem
+from .verify import (Verdict, shape_problem, pairing_product_is_one, proof_points_problem, public_combination,
                         verify, vk_points_problem)
 
 WEIGHT_BITS = 128
+NOT_ATTRIBUTED = -1  # the index of a failure that names no proof (see the module docstring)
 
 
 @dataclass(frozen=True)
 class BatchVerdict:
-    """``ok`` when every proof verifies; otherwise ``failed`` lists (index, reason) of the bad ones."""
+    """``ok`` when every proof verifies; otherwise ``failed`` lists (index, reason) of every bad one.
+
+    The index is NOT_ATTRIBUTED (-1) when the failure names no proof.
+    """
 
     ok: bool
     failed: tuple[tuple[int, str], ...] = ()
@@ -53,15 +64,16 @@ def verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
     try:
         return _verify_batch(vk, items, draw)
     except Exception as exc:  # a verdict, never a crash
-        return BatchVerdict(False, ((-1, f"could not verify: {type(exc).__name__}: {exc}"),))
+        return BatchVerdict(False, ((NOT_ATTRIBUTED, f"could not verify: {type(exc).__name__}: {exc}"),))
 
 
-def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
+def _verify_batch(vk: VerifyingKey, items: Sequence[tuple[Sequence[int], Proof]],
+                  draw: Callable[[], int]) -> BatchVerdict:
     if not isinstance(vk, VerifyingKey) or vk_problem(vk) or vk_points_problem(vk):
-        return BatchVerdict(False, ((-1, "not a safe VerifyingKey"),))
+        return BatchVerdict(False, ((NOT_ATTRIBUTED, "not a safe VerifyingKey"),))
     if isinstance(items, (str, bytes)) or not isinstance(items, Sequence) \
             or not all(isinstance(it, tuple) and len(it) == 2 for it in items):
-        return BatchVerdict(False, ((-1, "items must be a sequence of (public, proof) pairs"),))
+        return BatchVerdict(False, ((NOT_ATTRIBUTED, "items must be a sequence of (public, proof) pairs"),))
     if not items:
         return BatchVerdict(True)
     bad = []
@@ -69,8 +81,13 @@ def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
         problem = shape_problem(vk, public, proof) or proof_points_problem(proof)
         if problem:
             bad.append((k, problem))
-    if bad:
-        return BatchVerdict(False, tuple(bad))
+    if bad:  # the batch fails: check the well-formed proofs alone too, so that every bad one is named
+        named = dict(bad)
+        for k, (public, proof) in enumerate(items):
+            verdict = Verdict(True) if k in named else verify(vk, public, proof)
+            if not verdict.ok:
+                named[k] = verdict.reason
+        return BatchVerdict(False, tuple(sorted(named.items())))
     pairs = []
     alpha_w = ic_acc = c_acc = bn.Z1
     for public, proof in items:
@@ -84,4 +101,5 @@ def _verify_batch(vk: VerifyingKey, items, draw) -> BatchVerdict:
         return BatchVerdict(True)
     singles: list[tuple[int, Verdict]] = [(k, verify(vk, pub, pr)) for k, (pub, pr) in enumerate(items)]
     failed = tuple((k, v.reason) for k, v in singles if not v.ok)
-    return BatchVerdict(False, failed or ((-1, "batch equation failed although each proof verifies alone"),))
+    unexplained = ((NOT_ATTRIBUTED, "batch equation failed although each proof verifies alone"),)
+    return BatchVerdict(False, failed or unexplained)

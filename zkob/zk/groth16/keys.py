@@ -35,7 +35,7 @@ from typing import Any
 from ..curve import G1, G2, g1_on_curve, g2_in_subgroup, g2_on_curve
 from ..errors import MalformedInput, SetupRefused
 from ..field import Q
-from ..formats.snarkjs_json import VerifyingKey, vk_problem
+from .data import VerifyingKey, vk_problem
 
 MAGIC = b"zkpk"
 VERSION = 1

@@ -36,7 +36,7 @@ from ..curve import G1, G1_GEN, G2, G2_GEN, g1_neg, g2_in_subgroup, to_ecc_g1, t
 from ..formats.ptau import Ptau
 from ..formats.zkey import BEACON, Contribution, Zkey
 from ..r1cs import R1CS
-from ..verifier import pairing_product_is_one
+from .verify import pairing_product_is_one
 from .phase2 import beacon_secret, contribution_hash, g1_mul, transcript
 from .zkey_new import new_zkey
 

@@ -3,10 +3,10 @@
 Per proof, prove() needs the circuit digest (to match the key), the R1CS
 products <A_j,w>, <B_j,w>, <C_j,w> and the satisfaction check. In Python
 these cost one big-int operation per non-zero entry each time (order-book
-circuit, 6.2 M entries: digest 1.35 s, products 1.05 s, check 1.27 s). A
-backend offering ``sparse_r1cs``/``r1cs_rows``/``r1cs_first_unsatisfied``
-(the compiled one) does the products and the check in about 0.2 s from CSR
-arrays that are built once per circuit.
+circuit, 6.2 M entries: digest 1.35 s, products 1.05 s, check 1.27 s).
+Every backend offers ``sparse_r1cs``/``r1cs_rows``/``r1cs_first_unsatisfied``;
+the compiled one does the products and the check in about 0.2 s from CSR
+arrays built once per circuit, the pure one on the R1CS's own dicts.
 
 Why a value the caller keeps, not a cache: R1CS is a mutable dataclass
 (its constraint list can change after a conversion), so a cache keyed on
@@ -20,18 +20,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..backends import get_backend
-from ..backends.base import Backend, FrVec
+from ..backends.base import Backend, FrVec, SparseForm
 from ..errors import Unsatisfied
-from ..qap import row_evaluations
 from ..r1cs import R1CS
 
 
 @dataclass(frozen=True, eq=False)
 class PreparedR1CS:
-    """``r1cs`` with its digest and ``backend``'s sparse form (None when the backend has none).
+    """``r1cs`` with its digest and ``backend``'s sparse form of it.
 
     Do not change ``r1cs`` afterwards: the digest and the sparse form describe it as it was.
     """
@@ -39,7 +37,7 @@ class PreparedR1CS:
     r1cs: R1CS
     digest: str
     backend: Backend
-    sparse: Any = None
+    sparse: SparseForm
 
     @property
     def n_wires(self) -> int:
@@ -57,10 +55,11 @@ class PreparedR1CS:
 def prepare(r1cs: R1CS | PreparedR1CS, backend: Backend | None = None) -> PreparedR1CS:
     """Digest and sparse form of ``r1cs`` for ``backend`` (default get_backend("auto")).
 
-    Cost: the digest (one hash of every entry) plus, on a backend with
-    ``sparse_r1cs``, one Python pass over the non-zero entries (about 1 s for
-    the order-book circuit). An already prepared circuit is returned as is
-    when it was made for a backend of the same name.
+    Cost: the digest (one hash of every entry) plus the backend's
+    ``sparse_r1cs`` (one Python pass over the non-zero entries on the
+    compiled backend, about 1 s for the order-book circuit; free on the
+    pure one). An already prepared circuit is returned as is when it was
+    made for a backend of the same name.
     """
     if isinstance(r1cs, PreparedR1CS):
         if backend is None or backend.name == r1cs.backend.name:
@@ -69,22 +68,16 @@ def prepare(r1cs: R1CS | PreparedR1CS, backend: Backend | None = None) -> Prepar
     else:
         plain, digest = r1cs, r1cs.digest()
     backend = backend or get_backend("auto")
-    convert = getattr(backend, "sparse_r1cs", None)
-    return PreparedR1CS(plain, digest, backend, convert(plain) if convert else None)
+    return PreparedR1CS(plain, digest, backend, backend.sparse_r1cs(plain))
 
 
-def satisfied_rows(prep: PreparedR1CS, backend: Backend, witness: Sequence[int],
-                   n: int) -> tuple[FrVec, FrVec, FrVec, FrVec]:
-    """(w, A.w, B.w, C.w) as backend vectors, the rows padded to the domain size n as qap.row_evaluations.
+def satisfied_rows(prep: PreparedR1CS, witness: Sequence[int], n: int) -> tuple[FrVec, FrVec, FrVec, FrVec]:
+    """(w, A.w, B.w, C.w) as vectors of the prepared backend, the rows padded to the domain size n.
 
     Raises Unsatisfied naming the first failing constraint (index -1 for a
     witness of the wrong length or with w_0 != 1), as R1CS.check does.
     """
-    r1cs = prep.r1cs
-    if prep.sparse is None or backend.name != prep.backend.name:
-        r1cs.check(witness)
-        a, b, c = row_evaluations(r1cs, witness, n)
-        return backend.fr_vec(witness), backend.fr_vec(a), backend.fr_vec(b), backend.fr_vec(c)
+    r1cs, backend = prep.r1cs, prep.backend
     if len(witness) != r1cs.n_wires or witness[0] != 1:
         r1cs.check(witness)  # raises with R1CS.check's own message for these two cases
     w = backend.fr_vec(witness)

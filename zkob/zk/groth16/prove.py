@@ -25,11 +25,11 @@ from ..backends import get_backend
 from ..backends.base import Backend, G1Table, G2Table
 from ..backends.pure import PureBackend
 from ..curve import g1_neg
-from ..errors import MalformedInput, ZkError
+from ..errors import InternalError, MalformedInput
 from ..field import R
-from ..formats.snarkjs_json import Proof
 from ..qap import h_from_rows, odd_values_from_rows
 from ..r1cs import R1CS
+from .data import Proof
 from .keys import ProvingKey, g1_points, g2_points
 from .prepared import PreparedR1CS, prepare, satisfied_rows
 from .setup import RandomSource
@@ -40,27 +40,22 @@ AnyProvingKey = ProvingKey | ZkeyProvingKey
 _SMALL = PureBackend()  # stateless; used for the handful of fixed points
 
 
-def _checks(backend: Backend, pk: ProvingKey) -> bool:
-    """True when the backend's byte loaders may be trusted with pk's queries: checked by the key
-    loader already, or checked by the backend itself (``checks_points``, e.g. the compiled tables)."""
-    return pk.points_checked or bool(getattr(backend, "checks_points", False))
-
-
 def _table_g1(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G1Table:
-    if lem:  # a .zkey's points (zkey_key.py): the LEM loader always checks them
+    """A query's table: straight from its bytes when its points are checked (by the key loader or by
+    the backend, ``checks_points``), else through keys.g1_points, which checks them. A .zkey's points
+    (``lem``, zkey_key.py) go through the backend's LEM loader, which always checks them."""
+    if lem:
         return backend.g1_table_lem(raw, f"zkey.{what}")
-    loader = getattr(backend, "g1_table_bytes", None)
-    if loader and checked:
-        return loader(raw, f"proving_key.{what}")
-    return backend.g1_table(g1_points(bytes(raw), f"proving_key.{what}"))  # (a zkpk query: bytes already)
+    if checked:
+        return backend.g1_table_bytes(bytes(raw), f"proving_key.{what}")
+    return backend.g1_table(g1_points(bytes(raw), f"proving_key.{what}"))
 
 
 def _table_g2(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G2Table:
     if lem:
         return backend.g2_table_lem(raw, f"zkey.{what}")
-    loader = getattr(backend, "g2_table_bytes", None)
-    if loader and checked:
-        return loader(raw, f"proving_key.{what}")
+    if checked:
+        return backend.g2_table_bytes(bytes(raw), f"proving_key.{what}")
     return backend.g2_table(g2_points(bytes(raw), f"proving_key.{what}"))
 
 
@@ -70,13 +65,6 @@ def _check_key(pk: AnyProvingKey, prep: PreparedR1CS) -> None:
                              f"key was made for circuit {pk.digest[:16]}..., this circuit is {prep.digest[:16]}...")
     if (pk.n_wires, pk.n_public) != (prep.r1cs.n_wires, prep.r1cs.n_public):
         raise MalformedInput("proving_key.counts", "wire counts differ from the circuit")
-
-
-def check_statement(pk: AnyProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int]) -> None:
-    """Refuse a key made for another circuit (digest) or a witness that does not satisfy (names the constraint)."""
-    prep = r1cs if isinstance(r1cs, PreparedR1CS) else PreparedR1CS(r1cs, r1cs.digest(), _SMALL)
-    _check_key(pk, prep)
-    prep.r1cs.check(witness)
 
 
 def prove(pk: AnyProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng: RandomSource | None = None,
@@ -100,7 +88,7 @@ def prove(pk: AnyProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], 
     prep = prepare(r1cs, backend)
     _check_key(pk, prep)
     n = pk.domain_size
-    w_all, a_rows, b_rows, c_rows = satisfied_rows(prep, backend, witness, n)
+    w_all, a_rows, b_rows, c_rows = satisfied_rows(prep, witness, n)
     rng = rng or secrets.SystemRandom()
     r, s = rng.randrange(0, R), rng.randrange(0, R)
     lem = isinstance(pk, ZkeyProvingKey)
@@ -109,10 +97,10 @@ def prove(pk: AnyProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], 
     else:
         h = h_from_rows(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
         if backend.fr_list(h[n - 1:]) != [0]:
-            raise ZkError("internal: quotient polynomial has full degree although the witness satisfies")
+            raise InternalError("the quotient polynomial has full degree although the witness satisfies")
         h = h[:n - 1]
     w_priv = w_all[pk.n_public + 1:]
-    ok = lem or _checks(backend, pk)  # type: ignore[arg-type]
+    ok = lem or pk.points_checked or backend.checks_points  # type: ignore[union-attr]
     a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A", ok, lem), w_all)
     b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1", ok, lem), w_all)
     b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2", ok, lem), w_all)

@@ -17,13 +17,13 @@ from typing import Any, Protocol
 
 from ..backends import get_backend
 from ..backends.base import Backend
-from ..backends.pure import PureBackend, g1_fixed_base_many, g2_fixed_base_many
+from ..backends.pure import g1_fixed_base_many, g2_fixed_base_many
 from ..curve import G1_GEN, G2_GEN
 from ..errors import SetupRefused
 from ..field import R
-from ..formats.snarkjs_json import VerifyingKey, vk_problem
 from ..qap import columns_at, domain_size
 from ..r1cs import R1CS
+from .data import VerifyingKey, vk_problem
 from .keys import ProvingKey
 
 DEV_CEREMONY_WARNING = (
@@ -32,9 +32,6 @@ DEV_CEREMONY_WARNING = (
     "Do not use them in production; use a multi-party ceremony (e.g. snarkjs powers of tau "
     "and phase 2 contributions) instead."
 )
-
-
-_PURE = PureBackend()
 
 
 class RandomSource(Protocol):
@@ -50,18 +47,17 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | 
     """Make a proving key and a verifying key for ``r1cs`` (development ceremony, see the warning).
 
     ``rng`` defaults to ``secrets.SystemRandom()``; tests may pass a seeded
-    random.Random. ``backend`` computes the large queries when it offers
-    g1_mul_many/g2_mul_many (default: get_backend("auto") at call time,
-    compiled where numba imports; the pure backend makes the same key for
-    the same rng). Refuses (SetupRefused)
-    a key that would admit forgeries; gamma == delta, delta = 1 or tau on
-    the domain are redrawn, never used.
+    random.Random. ``backend`` computes the large queries (default:
+    get_backend("auto") at call time, compiled where numba imports; the
+    pure backend makes the same key for the same rng). Refuses (SetupRefused)
+    a key that would admit forgeries (vk_problem); gamma == +-delta,
+    delta = 1 or tau on the domain are redrawn, never used.
     """
     rng = rng or secrets.SystemRandom()
     n = domain_size(r1cs)
     while True:
         tau, alpha, beta, gamma, delta = (_draw(rng) for _ in range(5))
-        if gamma != delta and delta != 1 and pow(tau, n, R) != 1:
+        if gamma != delta and (gamma + delta) % R != 0 and delta != 1 and pow(tau, n, R) != 1:
             break
     cols = columns_at(r1cs, tau, n)
     gamma_inv, delta_inv = pow(gamma, -1, R), pow(delta, -1, R)
@@ -77,17 +73,14 @@ def setup(r1cs: R1CS, rng: RandomSource | None = None, params: dict[str, Any] | 
 
     engine = backend or get_backend("auto")
 
-    def queries(method: str, base, scalars: list[int]) -> bytes:
-        own = getattr(engine, method, None)
-        if not scalars:
-            return b""
-        return bytes(own(base, engine.fr_vec(scalars)) if own else getattr(_PURE, method)(base, scalars))
+    def g1_query(scalars: list[int]) -> bytes:
+        return engine.g1_mul_many(G1_GEN, engine.fr_vec(scalars)) if scalars else b""
 
     singles = g1_fixed_base_many(G1_GEN, [alpha, beta, delta])
     g2_singles = g2_fixed_base_many(G2_GEN, [beta, gamma, delta])
     ic = g1_fixed_base_many(G1_GEN, ic_scalars)
-    a_q, b1_q, c_q, h_q = (queries("g1_mul_many", G1_GEN, v) for v in (cols.a, cols.b, c_scalars, h_scalars))
-    b2_q = queries("g2_mul_many", G2_GEN, cols.b)
+    a_q, b1_q, c_q, h_q = (g1_query(v) for v in (cols.a, cols.b, c_scalars, h_scalars))
+    b2_q = engine.g2_mul_many(G2_GEN, engine.fr_vec(cols.b)) if cols.b else b""
     vk = VerifyingKey(alpha1=singles[0], beta2=g2_singles[0], gamma2=g2_singles[1], delta2=g2_singles[2],
                       ic=tuple(ic))
     problem = vk_problem(vk)

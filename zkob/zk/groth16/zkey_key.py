@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from ..errors import MalformedInput, SetupRefused
 from ..formats.lem import g1_many_from_lem
-from ..formats.snarkjs_json import VerifyingKey, vk_problem
+from .data import VerifyingKey, vk_problem
 from ..formats.zkey import Zkey
 from ..qap import domain_size
 from ..r1cs import R1CS

@@ -30,11 +30,6 @@ def jac_is_inf(p):
 
 
 @njit(cache=True)
-def jac_neg(p):
-    return (p[0], fsub(fzero(p[1]), p[1]), p[2])
-
-
-@njit(cache=True)
 def jac_double(p):
     """2P (dbl-2009-l); infinity and points with Y = 0 give infinity."""
     x, y, z = p

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -65,7 +65,7 @@ def _table(flat: list[int], inf: list[bool], shape: tuple[int, ...]) -> PointTab
 class CompiledBackend:
     """numba kernels: Montgomery 4x64-bit limbs, Jacobian curves, Pippenger, radix-2 NTT."""
 
-    name: str = "compiled"
+    name: ClassVar[str] = "compiled"
     cores: int = 2
     # g1_table_bytes/g2_table_bytes refuse coordinates >= q and off-curve points
     # (tables.py), so a key loaded with check_points=False is checked exactly once
@@ -91,7 +91,7 @@ class CompiledBackend:
     def ntt(self, x: np.ndarray, inverse: bool = False, shift: int = 1) -> np.ndarray:
         return ntt.ntt(x, inverse, shift)
 
-    # --- R1CS products (optional; groth16/prepared.py uses them, see sparse.py) ---
+    # --- R1CS products (groth16/prepared.py; see sparse.py) ---
     def sparse_r1cs(self, r1cs) -> sparse.SparseR1CS:
         """CSR arrays of A, B, C: convert once per circuit, reuse for every proof."""
         return sparse.SparseR1CS.of(r1cs)
@@ -150,13 +150,13 @@ class CompiledBackend:
         pts, _ = fixed_base_many(table.points, canon)
         return le_bytes(_arith.fq_rows_from_mont(np.ascontiguousarray(pts.reshape(-1, LIMBS))))
 
-    def _fixed_base(self, table: PointTable, scalars: Sequence[int], group: int) -> list:
+    def _fixed_base(self, table: PointTable, scalars: Sequence[int], group: int) -> list[Any]:
         if table.infinity[0]:
             return [None] * len(scalars)
         out, inf = fixed_base_many(table.points, ints_to_limbs([s % R for s in scalars], R))
         coords = _fq_ints(out) if len(scalars) else []
         step = 2 if group == 1 else 4
-        res: list = []
+        res: list[Any] = []
         for i in range(len(scalars)):
             c = coords[step * i: step * i + step]
             res.append(None if inf[i] else (tuple(c) if group == 1 else ((c[0], c[1]), (c[2], c[3]))))

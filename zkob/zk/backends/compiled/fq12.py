@@ -31,7 +31,7 @@ F6_ONE = (F2_ONE, F2_ZERO, F2_ZERO)
 F12_ONE = (F6_ONE, F6_ZERO)
 
 
-def mont(x: int) -> tuple:
+def mont(x: int) -> tuple[int, ...]:
     """An int in [0, q) as Montgomery Fq limbs (a numba-friendly tuple of np.uint64)."""
     return tuple(np.uint64(v) for v in limbs_of(x * (1 << 256) % Q))
 
@@ -51,7 +51,7 @@ def f2_int_pow(a: tuple[int, int], e: int) -> tuple[int, int]:
     return acc
 
 
-def mont2(a: tuple[int, int]) -> tuple:
+def mont2(a: tuple[int, int]) -> tuple[tuple[int, ...], ...]:
     return (mont(a[0]), mont(a[1]))
 
 

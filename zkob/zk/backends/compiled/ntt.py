@@ -16,22 +16,9 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-from ...field import R
+from ...field import R, root_of_unity
 from ._arith import fr_add, fr_load, fr_mul, fr_store, fr_sub
 from .params import FR, ints_to_limbs
-
-TWO_ADICITY = 28
-GENERATOR = 5  # multiplicative generator of Fr* used by snarkjs and galois
-
-
-def root_of_unity(n: int) -> int:
-    """The standard primitive n-th root of unity of Fr (n a power of two <= 2^28)."""
-    k = n.bit_length() - 1
-    if n <= 0 or n != 1 << k or k > TWO_ADICITY:
-        raise ValueError(f"NTT size must be a power of two up to 2^28, got {n}")
-    w = pow(GENERATOR, (R - 1) >> TWO_ADICITY, R)
-    return pow(w, 1 << (TWO_ADICITY - k), R)
-
 
 def mont_scalar(value: int) -> np.ndarray:
     """One Fr element in Montgomery form, shape (4,)."""

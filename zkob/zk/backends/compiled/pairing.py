@@ -21,6 +21,8 @@ plain square-and-multiply over a 761-bit exponent (a few ms in all).
 
 from __future__ import annotations
 
+from typing import Any
+
 from collections.abc import Sequence
 
 import numpy as np
@@ -208,9 +210,9 @@ def g2_array(points: Sequence[tuple[tuple[int, int], tuple[int, int]]]) -> np.nd
         np.zeros((0, 2, 2, LIMBS), np.uint64)
 
 
-def product_is_one(pairs: Sequence[tuple[tuple[int, int] | None, tuple | None]]) -> bool:
+def product_is_one(pairs: Sequence[tuple[tuple[int, int] | None, tuple[Any, ...] | None]]) -> bool:
     """prod e(P_i, Q_i) == 1 for affine int pairs (G1, G2) in zkob.zk.curve's shapes; None (infinity) pairs
-    contribute 1 and are skipped, as in zkob.zk.verifier.pairing_product_is_one. G2 points must be in G2."""
+    contribute 1 and are skipped, as in zkob.zk.groth16.verify.pairing_product_is_one. G2 points must be in G2."""
     finite = [(p, q) for p, q in pairs if p is not None and q is not None]
     return bool(pairing_product_is_one_kernel(g1_array([p for p, _ in finite]), g2_array([q for _, q in finite])))
 

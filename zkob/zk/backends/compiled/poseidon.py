@@ -31,6 +31,7 @@ from numba import njit
 
 from ... import poseidon as ref
 from ...field import R
+from ...poseidon_sparse import sparse_partial_rounds
 from ._arith import ZERO, fr_add, fr_mul, fr_R2
 from .params import limbs_of
 from .wide import adc, mac, mul_lo, sbb
@@ -54,53 +55,6 @@ def _tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 C_TAB, M_TAB, OFFSETS = _tables()
-
-
-def _matmul(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
-    return [[sum(a[i][k] * b[k][j] for k in range(len(b))) % R for j in range(len(b[0]))] for i in range(len(a))]
-
-
-def _inverse(a: list[list[int]]) -> list[list[int]]:
-    """Inverse of a square matrix mod r (Gauss-Jordan; the blocks inverted here are never singular)."""
-    n = len(a)
-    m = [list(row) + [int(i == j) for j in range(n)] for i, row in enumerate(a)]
-    for col in range(n):
-        piv = next(r for r in range(col, n) if m[r][col])
-        m[col], m[piv] = m[piv], m[col]
-        f = pow(m[col][col], -1, R)
-        m[col] = [x * f % R for x in m[col]]
-        for r in range(n):
-            if r != col and m[r][col]:
-                g = m[r][col]
-                m[r] = [(x - g * y) % R for x, y in zip(m[r], m[col])]
-    return [row[n:] for row in m]
-
-
-def sparse_partial_rounds(t: int) -> tuple[list[tuple[list[int], list[int], list[int]]], list[list[int]]]:
-    """The partial rounds of width t rewritten with sparse matrices: ([(c~, row0, v^)] per round, T).
-
-    With the true state x = T s (T = diag(1, T^), identity at first) a
-    partial round x -> M S(x + c) equals s -> A'' S(s + T^-1 c), T -> A',
-    where A = M T = A' A'', A' = diag(1, A^) and A'' has first row A[0],
-    first column below it v^ = A^^-1 A[1:, 0], and the identity elsewhere:
-    S touches lane 0 only, which A' and T leave alone, so they commute. A
-    round then costs 2t - 1 products instead of t^2; after the last one the
-    state is multiplied by the final T once (the Poseidon paper's appendix B
-    optimisation). A^ = M^ T^ stays invertible: M^ is a Cauchy submatrix.
-    """
-    p = ref.params(t)
-    half = p.full_rounds // 2
-    tm = [[int(i == j) for j in range(t)] for i in range(t)]
-    rounds = []
-    for rnd in range(half, half + p.partial_rounds):
-        c = p.C[rnd * t:(rnd + 1) * t]
-        c_new = [sum(x * y for x, y in zip(row, c)) % R for row in _inverse(tm)]
-        a = _matmul([list(row) for row in p.M], tm)
-        a_hat = [row[1:] for row in a[1:]]
-        v_hat = [sum(x * a[k + 1][0] for k, x in enumerate(row)) % R for row in _inverse(a_hat)]
-        rounds.append((c_new, a[0], v_hat))
-        tm = [[1] + [0] * (t - 1)] + [[0, *row] for row in a_hat]
-    return rounds, tm
 
 
 def _plan3() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:

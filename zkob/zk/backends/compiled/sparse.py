@@ -14,6 +14,8 @@ public inputs appended to A) in nnz Montgomery multiplications, and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from dataclasses import dataclass
 from itertools import chain
 
@@ -35,7 +37,7 @@ class SparseMatrix:
     val: np.ndarray
 
     @classmethod
-    def of(cls, rows: list) -> SparseMatrix:
+    def of(cls, rows: list[Mapping[int, int]]) -> SparseMatrix:
         """CSR of sparse dict rows. Coefficients repeat (a few thousand distinct values in
         millions of entries), so each distinct one is converted to Montgomery form once."""
         lens = np.fromiter((len(row) for row in rows), np.int64, count=len(rows))

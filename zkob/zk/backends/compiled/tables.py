@@ -22,7 +22,7 @@ from .ops import fadd, feq, fis_zero, fmul, fsqr
 _Q_LIMBS = np.array(limbs_of(FQ.modulus), dtype=np.uint64)
 
 
-def _mont_tuple(value: int) -> tuple:
+def _mont_tuple(value: int) -> tuple[int, ...]:
     return tuple(np.uint64(v) for v in limbs_of(value * FQ.r_mod % FQ.modulus))
 
 

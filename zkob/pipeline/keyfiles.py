@@ -1,24 +1,30 @@
 """Key files on disk: names, strict loading, and the parameter set a proving key carries.
 
-Kept apart from pipeline.py so the light-client commands (verify, follow)
-never import the circuit.
+Imports no circuit, so the light-client commands (verify, follow) can use
+it without loading the prover.
+
+    KEYS/verification_key.json   snarkjs verification key
+    KEYS/proving_key.zkpk        zkob proving key (parameters + circuit digest inside)
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
+from typing import Any
 
 from ..state.params import Params
 from ..zk.errors import MalformedInput
-from ..zk.formats.snarkjs_json import VerifyingKey, load_json, parse_vk
+from ..zk.formats.snarkjs_json import parse_vk
+from ..zk.strict_json import load_json
+from ..zk.groth16.data import VerifyingKey
 from ..zk.groth16.keys import ProvingKey, pk_from_bytes
 
 VK_FILE = "verification_key.json"
 PK_FILE = "proving_key.zkpk"
 
 
-def params_meta(params: Params) -> dict:
+def params_meta(params: Params) -> dict[str, Any]:
     """The parameter set as stored in a proving key."""
     return {"zkob_params": asdict(params)}
 

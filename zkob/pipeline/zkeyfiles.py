@@ -10,7 +10,8 @@ The csHash depends on the circuit and the ptau, so only setup can know it;
 the prover then refuses a circuit_final.zkey whose csHash is not the
 recorded one (another circuit, or a key from another ptau). A key given
 directly (``zkob prove --zkey FILE``) is bound by its sizes and its
-coefficient section (zk/groth16/zkey_key.py). No click or printing here.
+coefficient section (zk/groth16/zkey_key.py). No click or printing here;
+phases go to ``report`` like the rest of the pipeline.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from ..zk.files import write_atomic
 from ..zk.formats.zkey import Zkey, read_zkey
 from ..zk.groth16.prepared import PreparedR1CS
 from ..zk.groth16.zkey_key import ZkeyProvingKey, bind_zkey
+from . import Report, quiet
 
 ZKEY_FILE = "circuit_final.zkey"
 BINDING_FILE = "circuit.json"
@@ -37,10 +39,11 @@ def zkey_in(keys_dir: Path) -> Path | None:
     return path if path.exists() else None
 
 
-def write_binding(keys_dir: Path, params: Params, key: Zkey, ptau_power: int) -> None:
+def binding_json(params: Params, key: Zkey, ptau_power: int) -> str:
+    """KEYS/circuit.json: the parameter set and the key's circuit hash (with its sizes, for a reader)."""
     record = {"zkob_params": asdict(params), "csHash": key.cs_hash.hex(), "nVars": key.header.n_vars,
               "nPublic": key.header.n_public, "domainSize": key.header.domain_size, "ptauPower": ptau_power}
-    write_atomic(keys_dir / BINDING_FILE, json.dumps(record, indent=1) + "\n")
+    return json.dumps(record, indent=1) + "\n"
 
 
 def read_binding(keys_dir: Path, params: Params) -> bytes:
@@ -70,7 +73,7 @@ def load_zkey_key(path: Path, circuit: PreparedR1CS, cs_hash: bytes | None = Non
 
 
 def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = "zkob setup",
-                   report: Any = None, backend: str = "auto", final: Path | None = None) -> tuple[Zkey, Any]:
+                   report: Report = quiet, backend: str = "auto", final: Path | None = None) -> tuple[Zkey, Any]:
     """KEYS from a prepared ptau; returns (key, phase-2 verdict or None). Writes nothing on a failed verdict.
 
     Without ``final``: zkey new and one contribution from this machine (a
@@ -91,7 +94,7 @@ def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = 
     from ..zk.groth16.zkey_new import new_zkey
     from .keyfiles import VK_FILE
 
-    say = report or (lambda _phase: None)
+    say = report
     engine = get_backend(backend)
     ptau = read_ptau(ptau_path)
     say("building the circuit")
@@ -108,10 +111,10 @@ def make_zkey_keys(params: Params, keys_dir: Path, ptau_path: Path, name: str = 
         verdict = verify_zkey(r1cs, ptau, key, engine)
         if not verdict.ok:
             return key, verdict
-    vk = zkey_vk(key)
     say("writing keys")
+    files: dict[str, bytes | str] = {ZKEY_FILE: zkey_bytes(key), VK_FILE: dumps(vk_to_json(zkey_vk(key))),
+                                     BINDING_FILE: binding_json(params, key, ptau.power)}  # before any write
     keys_dir.mkdir(parents=True, exist_ok=True)
-    write_atomic(keys_dir / ZKEY_FILE, zkey_bytes(key))
-    write_atomic(keys_dir / VK_FILE, dumps(vk_to_json(vk)))
-    write_binding(keys_dir, params, key, ptau.power)
+    for file_name, data in files.items():
+        write_atomic(keys_dir / file_name, data)
     return key, verdict
