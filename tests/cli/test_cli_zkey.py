@@ -69,13 +69,14 @@ def test_verify_lists_contributions_newest_first_like_snarkjs(files):
 
 
 def test_verify_fails_with_exit_1_for_another_circuit_and_for_a_tampered_key(files, tmp_path):
-    line = one_line_error(run("zkey", "verify", files / "other.r1cs", files / "p5.ptau", files / "final.zkey"), 1)
+    line = one_line_error(run("zkey", "verify", files / "other.r1cs", files / "p5.ptau", files / "final.zkey",
+                              "--quiet"), 1)
     assert "INVALID" in line and "sizes differ" in line
     data = bytearray((files / "final.zkey").read_bytes())
     at = data.find(read_zkey(files / "final.zkey").contributions[1].transcript)
     data[at] ^= 1
     (tmp_path / "t.zkey").write_bytes(bytes(data))
-    line = one_line_error(run("zkey", "verify", files / "c.r1cs", files / "p5.ptau", tmp_path / "t.zkey"), 1)
+    line = one_line_error(run("zkey", "verify", files / "c.r1cs", files / "p5.ptau", tmp_path / "t.zkey", "--quiet"), 1)
     assert "contribution #2 (bob): inconsistent transcript" in line
 
 
@@ -90,18 +91,20 @@ def test_export_verification_key_and_refuse_the_uncontributed_key(files, tmp_pat
 def test_bad_files_exit_2_name_the_section_and_write_nothing(files, tmp_path):
     ptau = (files / "p5.ptau").read_bytes()
     (tmp_path / "cut.ptau").write_bytes(ptau[:-1000])
-    line = one_line_error(run("zkey", "new", files / "c.r1cs", tmp_path / "cut.ptau", "-o", tmp_path / "n.zkey"))
+    line = one_line_error(run("zkey", "new", files / "c.r1cs", tmp_path / "cut.ptau", "-o", tmp_path / "n.zkey",
+                              "--quiet"))
     assert "ptau.section[15]" in line and not (tmp_path / "n.zkey").exists()
     zkey = (files / "c1.zkey").read_bytes()
     (tmp_path / "cut.zkey").write_bytes(zkey[:-10])
-    line = one_line_error(run("zkey", "contribute", tmp_path / "cut.zkey", tmp_path / "o.zkey"))
+    line = one_line_error(run("zkey", "contribute", tmp_path / "cut.zkey", tmp_path / "o.zkey", "--quiet"))
     assert "zkey.section[10]" in line and not (tmp_path / "o.zkey").exists()
     (tmp_path / "not.zkey").write_bytes(b"ptau" + zkey[4:])
-    line = one_line_error(run("zkey", "beacon", tmp_path / "not.zkey", tmp_path / "o.zkey", "abcd", "10"))
+    line = one_line_error(run("zkey", "beacon", tmp_path / "not.zkey", tmp_path / "o.zkey", "abcd", "10", "--quiet"))
     assert "zkey.magic" in line and not (tmp_path / "o.zkey").exists()
     big = r1cs_to_bytes(mul_chain(40)[0])  # a 2^6 domain on a power-5 ptau
     (tmp_path / "big.r1cs").write_bytes(big)
-    line = one_line_error(run("zkey", "new", tmp_path / "big.r1cs", files / "p5.ptau", "-o", tmp_path / "b.zkey"))
+    line = one_line_error(run("zkey", "new", tmp_path / "big.r1cs", files / "p5.ptau", "-o", tmp_path / "b.zkey",
+                              "--quiet"))
     assert "too small for this circuit" in line and not (tmp_path / "b.zkey").exists()
 
 
@@ -111,7 +114,7 @@ def test_bad_files_exit_2_name_the_section_and_write_nothing(files, tmp_path):
     (["abcd", "9"], "between 10 and 63"),
 ])
 def test_beacon_parameters_are_checked(files, tmp_path, args, message):
-    line = one_line_error(run("zkey", "beacon", files / "c1.zkey", tmp_path / "o.zkey", *args))
+    line = one_line_error(run("zkey", "beacon", files / "c1.zkey", tmp_path / "o.zkey", *args, "--quiet"))
     assert message in line and not (tmp_path / "o.zkey").exists()
 
 
@@ -121,3 +124,13 @@ def test_prove_needs_exactly_one_key_source(tmp_path):
     line = one_line_error(run("prove", tmp_path / "st", tmp_path / "b.json", "-o", tmp_path / "out",
                               "--keys", tmp_path, "--zkey", tmp_path / "k.zkey"))
     assert "exactly one" in line
+
+
+def test_long_steps_show_their_phases_on_stderr_and_quiet_hides_them(files, tmp_path):
+    loud = ok("zkey", "verify", files / "c.r1cs", files / "p5.ptau", files / "final.zkey")
+    assert "checking 3 contribution(s)" in loud.stderr and "ZKey Ok!" in loud.stdout
+    assert "checking" not in loud.stdout  # stdout keeps only snarkjs's listing
+    hushed = ok("zkey", "contribute", files / "c1.zkey", tmp_path / "q.zkey", "--quiet")
+    assert hushed.stderr == "" and "contribution #2" in hushed.stdout
+    shown = ok("zkey", "new", files / "c.r1cs", files / "p5.ptau", "-o", tmp_path / "n.zkey")
+    assert "computing the key" in shown.stderr and "writing" in shown.stderr

@@ -16,10 +16,11 @@ from typing import Any
 
 import click
 
-from ..console import out
+from ..console import Phases, out
 
 BACKEND = click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto",
                        show_default=True, help="Curve arithmetic: numba kernels or the pure-Python reference.")
+QUIET = click.option("--quiet", is_flag=True, help="No progress output on stderr (results still go to stdout).")
 
 
 def format_cs_hash(digest: bytes) -> str:
@@ -58,7 +59,8 @@ def command() -> None:
 @click.option("-o", "--out", "out_file", type=click.Path(dir_okay=False, path_type=Path),
               default=Path("circuit_0000.zkey"), show_default=True, help="The initial key to write.")
 @BACKEND
-def zkey_new(circuit: Path, ptau: Path, out_file: Path, backend: str) -> None:
+@QUIET
+def zkey_new(circuit: Path, ptau: Path, out_file: Path, backend: str, quiet: bool) -> None:
     """The initial key of a state directory's circuit (or a .r1cs), as `snarkjs groth16 setup` makes it.
 
     The file is byte-identical to snarkjs's for the same .r1cs (for a state
@@ -71,10 +73,14 @@ def zkey_new(circuit: Path, ptau: Path, out_file: Path, backend: str) -> None:
     from ...zk.formats.ptau import read_ptau
     from ...zk.groth16.zkey_new import new_zkey_bytes
 
-    pt = read_ptau(ptau)
-    r1cs = _circuit(circuit)
-    data, cs_hash = new_zkey_bytes(r1cs, pt, get_backend(backend))
-    write_atomic(out_file, data)
+    with Phases(quiet) as report:
+        report("reading the ptau and the circuit")
+        pt = read_ptau(ptau)
+        r1cs = _circuit(circuit)
+        report(f"computing the key ({r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires)")
+        data, cs_hash = new_zkey_bytes(r1cs, pt, get_backend(backend))
+        report(f"writing {out_file}")
+        write_atomic(out_file, data)
     out.print(f"{out_file}: {r1cs.n_constraints} constraints, {r1cs.n_wires} wires, ptau power {pt.power}",
               markup=False)
     out.print(format_cs_hash(cs_hash), markup=False)
@@ -101,7 +107,8 @@ def _write_contribution(key: Any, out_file: Path, digest: bytes, what: str) -> N
 @click.argument("out_file", metavar="OUT.zkey", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", default="", help="Your name or handle, recorded in the key (first 64 characters).")
 @BACKEND
-def zkey_contribute(in_file: Path, out_file: Path, name: str, backend: str) -> None:
+@QUIET
+def zkey_contribute(in_file: Path, out_file: Path, name: str, backend: str, quiet: bool) -> None:
     """Add a phase-2 contribution with a secret from the OS's randomness (never stored).
 
     Publish the contribution hash it prints; `zkob zkey verify` and `snarkjs
@@ -110,8 +117,13 @@ def zkey_contribute(in_file: Path, out_file: Path, name: str, backend: str) -> N
     from ...zk.backends import get_backend
     from ...zk.groth16.phase2 import contribute
 
-    key, digest = contribute(_read(in_file), name, get_backend(backend))
-    _write_contribution(key, out_file, digest, "contribution")
+    with Phases(quiet) as report:
+        report(f"reading {in_file}")
+        key = _read(in_file)
+        report("contributing (delta, C and H scaled by the new secret)")
+        key, digest = contribute(key, name, get_backend(backend))
+        report(f"writing {out_file}")
+        _write_contribution(key, out_file, digest, "contribution")
 
 
 @command.command("beacon")
@@ -121,7 +133,9 @@ def zkey_contribute(in_file: Path, out_file: Path, name: str, backend: str) -> N
 @click.argument("iterations", metavar="ITERATIONS", type=int)
 @click.option("--name", default="", help="A name for the beacon contribution.")
 @BACKEND
-def zkey_beacon(in_file: Path, out_file: Path, beacon_hex: str, iterations: int, name: str, backend: str) -> None:
+@QUIET
+def zkey_beacon(in_file: Path, out_file: Path, beacon_hex: str, iterations: int, name: str, backend: str,
+                quiet: bool) -> None:
     """A final contribution from public randomness: BEACON_HEX hashed 2^ITERATIONS times with SHA-256.
 
     Anyone can recompute it (snarkjs's `zkey beacon`), so it seals the
@@ -138,8 +152,13 @@ def zkey_beacon(in_file: Path, out_file: Path, beacon_hex: str, iterations: int,
         beacon_hash = bytes.fromhex(text)
     except ValueError:
         raise MalformedInput("BEACON_HEX", "not a hexadecimal string") from None
-    key, digest = beacon(_read(in_file), beacon_hash, iterations, name, get_backend(backend))
-    _write_contribution(key, out_file, digest, "beacon contribution")
+    with Phases(quiet) as report:
+        report(f"reading {in_file}")
+        key = _read(in_file)
+        report(f"beacon contribution (2^{iterations} hashes, then delta, C and H scaled)")
+        key, digest = beacon(key, beacon_hash, iterations, name, get_backend(backend))
+        report(f"writing {out_file}")
+        _write_contribution(key, out_file, digest, "beacon contribution")
 
 
 @command.command("verify")
@@ -147,7 +166,8 @@ def zkey_beacon(in_file: Path, out_file: Path, beacon_hex: str, iterations: int,
 @click.argument("ptau", metavar="PTAU", type=click.Path(dir_okay=False, path_type=Path))
 @click.argument("zkey", metavar="ZKEY", type=click.Path(dir_okay=False, path_type=Path))
 @BACKEND
-def zkey_verify(circuit: Path, ptau: Path, zkey: Path, backend: str) -> None:
+@QUIET
+def zkey_verify(circuit: Path, ptau: Path, zkey: Path, backend: str, quiet: bool) -> None:
     """Check every contribution of ZKEY and the key against the circuit and the ptau, as snarkjs does.
 
     Prints the circuit hash and the contributions (newest first) and exits
@@ -158,8 +178,12 @@ def zkey_verify(circuit: Path, ptau: Path, zkey: Path, backend: str) -> None:
     from ...zk.groth16.phase2 import format_hash
     from ...zk.groth16.phase2_verify import verify_zkey
 
-    key = _read(zkey)
-    verdict = verify_zkey(_circuit(circuit), read_ptau(ptau), key, get_backend(backend))
+    with Phases(quiet) as report:
+        report("reading the key, the circuit and the ptau")
+        key = _read(zkey)
+        r1cs, pt = _circuit(circuit), read_ptau(ptau)
+        report(f"checking {len(key.contributions)} contribution(s) and the key's sections")
+        verdict = verify_zkey(r1cs, pt, key, get_backend(backend))
     out.print(format_cs_hash(verdict.cs_hash), markup=False)
     for info in reversed(verdict.contributions):
         out.print("-------------------------", markup=False)
