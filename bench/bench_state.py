@@ -284,7 +284,8 @@ def main() -> None:
         f"{spot_calls / n:.0f}/op |",
         *([] if args.pure else [
             f"| of which through poseidon_fast | {spot_fast_s:.2f} s, {spot_fast_calls} calls; the other "
-            f"{spot_calls - spot_fast_calls} calls (pure zkob.zk.poseidon: op hashes, report messages, oracle, position and instrument leaves) take {spot_hash - spot_fast_s:.2f} s |"]),
+            f"{spot_calls - spot_fast_calls} calls (pure zkob.zk.poseidon: op hashes, report messages, oracle, "
+            f"position and instrument leaves) take {spot_hash - spot_fast_s:.2f} s |"]),
         f"| storage (SQLite reads + commits) | {spot_storage:.2f} s ({spot_storage / total:.0%}) |",
         f"| rest (rules, trace objects, overlay) | {rest:.2f} s ({rest / total:.0%}) |",
         f"| open state + read root afterwards | {open_ms:.1f} ms (stored nodes, no rebuild) |",

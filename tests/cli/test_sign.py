@@ -46,9 +46,8 @@ def run(*args):
 
 
 def write(path, data):
-    """A batch file (protocol v2: a batch names its time; 0 here)."""
     if isinstance(data, dict) and "ops" in data:
-        data = {"time": 0, **data}
+        data = {"time": 0, **data}  # a v2 batch names its time
     path.write_text(data if isinstance(data, str) else json.dumps(data))
     return path
 

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from zkob.cli.main import cli
 from zkob.state.api import opened
 
-from .conftest import TINY_ARGS, pubkey_json
+from .conftest import TINY_ARGS, TINY_CONFIG, pubkey_json
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
@@ -36,6 +36,26 @@ def _leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
     return names
 
 
+def _zkey_walk(run, base) -> None:
+    """The zkey verbs on a 2^5 circuit and a known-secret ptau, every path under the markup-looking base."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "zk"))
+    from known_ptau import write_known_ptau
+    from zk_sample_circuits import mul_chain
+
+    from zkob.zk.formats.iden3 import r1cs_to_bytes
+
+    write_known_ptau(base / "p5.ptau", 5)
+    (base / "m.r1cs").write_bytes(r1cs_to_bytes(mul_chain(20)[0]))
+    run("zkey", "new", base / "m.r1cs", base / "p5.ptau", "-o", base / "m0.zkey", shows=base / "m0.zkey")
+    run("zkey", "contribute", base / "m0.zkey", base / "m1.zkey", "--name", "[b]x", shows=base / "m1.zkey")
+    run("zkey", "beacon", base / "m1.zkey", base / "m2.zkey", "ab" * 16, "10", shows=base / "m2.zkey")
+    run("zkey", "verify", base / "m.r1cs", base / "p5.ptau", base / "m2.zkey", shows="[b]x")
+    run("zkey", "export", "verificationkey", base / "m2.zkey", "-o", base / "mvk.json", shows=base / "mvk.json")
+
+
 def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough_keys):
     base = tmp_path / "a[/x]b"
     base.mkdir(parents=True)
@@ -45,7 +65,9 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     def run(*args, shows=None):
         args = [str(a) for a in args]
         result = CliRunner().invoke(cli, args)
-        name = args[0] if args[0] not in ("circuit", "export", "anchor", "oracle") else f"{args[0]} {args[1]}"
+        name = args[0] if args[0] not in ("circuit", "export", "anchor", "oracle", "zkey") else f"{args[0]} {args[1]}"
+        if args[:2] == ["zkey", "export"]:
+            name += f" {args[2]}"
         ran.add(name)
         if result.exit_code != 0 or "MarkupError" in result.output:
             why = result.output.strip()[-300:] or repr(result.exception)
@@ -73,8 +95,8 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("show", st, shows=st)
     run("risk", st, shows=st)
     member = json.loads(run("oracle", "keygen", "-o", base / "member.json").output)
-    (base / "venue.json").write_text(json.dumps({"oracle_keys": [member]}))
-    run("init", base / "venue", *TINY_ARGS, "--config", base / "venue.json", shows=base / "venue")
+    (base / "venue.json").write_text(json.dumps({**json.loads(TINY_CONFIG.read_text()), "oracle_keys": [member]}))
+    run("init", base / "venue", "--config", base / "venue.json", shows=base / "venue")
     (base / "report.json").write_text(json.dumps({"ops": [{"op": "noop"}], "time": 5}))
     run("oracle", "sign", base / "member.json", "index", base / "venue", base / "report.json", "--underlying", "0",
         "--price", "7", "-o", base / "report.json")
@@ -85,6 +107,16 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("setup", st, "-o", base / "keys", "--quiet", shows=base / "keys")
     run("prove", st, base / "signed.json", "--keys", base / "keys", "-o", base / "out", "--quiet",
         shows=base / "out")
+    run("worker", "tcp://127.0.0.1:1", "--keys", base / "keys", "--check", shows=base / "keys")
+    run_state = base / "run"
+    run("init", run_state, *TINY_ARGS)
+    deposits = []
+    for number in (1, 2):
+        deposits.append(base / f"d{number}.json")
+        deposits[-1].write_text(json.dumps({"ops": [{"op": "deposit", "account": 1, "asset": 1, "amount": number,
+                                                     "pubkey": key_pub}], "salt": str(number)}))
+    run("prove", run_state, *deposits, "--keys", base / "keys", "-o", base / "outroot", "--quiet",
+        shows=base / "outroot" / "000002")
     vk = base / "keys" / "verification_key.json"
     run("verify", vk, base / "out" / "public.json", base / "out" / "proof.json")
     run("export", "solidity", base / "keys", "-o", base / "v.sol", shows=base / "v.sol")
@@ -94,6 +126,7 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("vectors", "-o", base / "vectors", "--topic", "poseidon", shows=base / "vectors")
     run("demo", "--keep", base / "demo", *DEMO, shows=base / "demo")
     run("anchor", "demo", "--keep", base / "anchor", "--keys", walkthrough_keys, shows=base / "anchor")
+    _zkey_walk(run, base)
 
     assert problems == []
     assert ran == _leaf_commands(cli)

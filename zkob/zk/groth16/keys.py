@@ -145,15 +145,18 @@ class _Cursor:
         return chunk
 
 
-def pk_from_bytes(data: bytes, check_points: bool = True) -> ProvingKey:
-    """Load a proving key strictly; raises MalformedInput or SetupRefused. Cost: one on-curve check per point.
+def pk_header(data: bytes) -> tuple[dict[str, Any], str]:
+    """The metadata object and the circuit digest (hex) at the head of a proving key file.
 
-    ``check_points=False`` leaves the A, B1, B2, C, H query points unchecked
-    (sizes, header, the single points and IC are still checked) and marks
-    the key ``points_checked=False``, so prove() checks the queries itself;
-    use it only for a key that goes to prove() (module docstring).
+    ``data`` may be just the file's first bytes (the header is its metadata
+    plus 48 bytes), so a caller learns which parameters and circuit a key is
+    for without reading its points; raises MalformedInput as pk_from_bytes
+    does (a prefix too short for the header reads as truncated).
     """
-    cur = _Cursor(bytes(data))
+    return _header(_Cursor(bytes(data)))
+
+
+def _header(cur: _Cursor) -> tuple[dict[str, Any], str]:
     if cur.take(4, "magic") != MAGIC:
         raise MalformedInput("proving_key.magic", "not a zkob proving key")
     version, meta_len = struct.unpack("<II", cur.take(8, "header"))
@@ -165,7 +168,19 @@ def pk_from_bytes(data: bytes, check_points: bool = True) -> ProvingKey:
         raise MalformedInput("proving_key.params", f"not valid JSON ({exc})") from None
     if not isinstance(params, dict):
         raise MalformedInput("proving_key.params", "expected a JSON object")
-    digest = cur.take(32, "digest").hex()
+    return params, cur.take(32, "digest").hex()
+
+
+def pk_from_bytes(data: bytes, check_points: bool = True) -> ProvingKey:
+    """Load a proving key strictly; raises MalformedInput or SetupRefused. Cost: one on-curve check per point.
+
+    ``check_points=False`` leaves the A, B1, B2, C, H query points unchecked
+    (sizes, header, the single points and IC are still checked) and marks
+    the key ``points_checked=False``, so prove() checks the queries itself;
+    use it only for a key that goes to prove() (module docstring).
+    """
+    cur = _Cursor(bytes(data))
+    params, digest = _header(cur)
     n_wires, n_public, n = struct.unpack("<III", cur.take(12, "counts"))
     if n_wires < n_public + 1 or n < 2 or n & (n - 1) or n > 1 << 28:
         raise MalformedInput("proving_key.counts", "inconsistent wire counts or domain size")

@@ -19,7 +19,7 @@ fq_ONE = (np.uint64(0xd35d438dc58f0d9d), np.uint64(0xa78eb28f5c70b3d), np.uint64
 fq_R2 = (np.uint64(0xf32cfc5b538afa89), np.uint64(0xb5e71911d44501fb), np.uint64(0x47ab1eff0a417ff6), np.uint64(0x6d89f71cab8351f))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_mul(a, b):
     """Montgomery product a*b/2^256 mod p (no-carry CIOS, 32 wide limb products)."""
     a0, a1, a2, a3 = a
@@ -67,12 +67,12 @@ def fq_mul(a, b):
     return fq_reduce_once(t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_sqr(a):
     return fq_mul(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_reduce_once(t0, t1, t2, t3):
     """Return t - p if t >= p else t (t < 2p)."""
     br = ZERO
@@ -85,7 +85,7 @@ def fq_reduce_once(t0, t1, t2, t3):
     return (r0, r1, r2, r3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_add(a, b):
     a0, a1, a2, a3 = a
     b0, b1, b2, b3 = b
@@ -97,7 +97,7 @@ def fq_add(a, b):
     return fq_reduce_once(t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_sub(a, b):
     a0, a1, a2, a3 = a
     b0, b1, b2, b3 = b
@@ -116,29 +116,29 @@ def fq_sub(a, b):
     return (t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_dbl(a):
     return fq_add(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_is_zero(a):
     return (a[0] | a[1] | a[2] | a[3]) == ZERO
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_eq(a, b):
     return a[0] == b[0] and a[1] == b[1] and a[2] == b[2] and a[3] == b[3]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_neg(a):
     if fq_is_zero(a):
         return a
     return fq_sub((ZERO, ZERO, ZERO, ZERO), a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_inv(a):
     """a^(p-2): the inverse for a != 0, and 0 for 0."""
     acc = fq_ONE
@@ -149,12 +149,12 @@ def fq_inv(a):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_load(arr, i):
     return (arr[i, 0], arr[i, 1], arr[i, 2], arr[i, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_store(arr, i, v):
     arr[i, 0] = v[0]
     arr[i, 1] = v[1]
@@ -162,7 +162,7 @@ def fq_store(arr, i, v):
     arr[i, 3] = v[3]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_rows_to_mont(x):
     """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
@@ -171,7 +171,7 @@ def fq_rows_to_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
@@ -181,7 +181,7 @@ def fq_rows_from_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fq_rows_batch_inv(x):
     """Inverses of all rows with one field inversion (Montgomery's trick); 0 -> 0. Costs 3n mul."""
     n = x.shape[0]
@@ -208,7 +208,7 @@ fr_ONE = (np.uint64(0xac96341c4ffffffb), np.uint64(0x36fc76959f60cd29), np.uint6
 fr_R2 = (np.uint64(0x1bb8e645ae216da7), np.uint64(0x53fe3ab1e35c59e3), np.uint64(0x8c49833d53bb8085), np.uint64(0x216d0b17f4e44a5))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_mul(a, b):
     """Montgomery product a*b/2^256 mod p (no-carry CIOS, 32 wide limb products)."""
     a0, a1, a2, a3 = a
@@ -256,12 +256,12 @@ def fr_mul(a, b):
     return fr_reduce_once(t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_sqr(a):
     return fr_mul(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_reduce_once(t0, t1, t2, t3):
     """Return t - p if t >= p else t (t < 2p)."""
     br = ZERO
@@ -274,7 +274,7 @@ def fr_reduce_once(t0, t1, t2, t3):
     return (r0, r1, r2, r3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_add(a, b):
     a0, a1, a2, a3 = a
     b0, b1, b2, b3 = b
@@ -286,7 +286,7 @@ def fr_add(a, b):
     return fr_reduce_once(t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_sub(a, b):
     a0, a1, a2, a3 = a
     b0, b1, b2, b3 = b
@@ -305,29 +305,29 @@ def fr_sub(a, b):
     return (t0, t1, t2, t3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_dbl(a):
     return fr_add(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_is_zero(a):
     return (a[0] | a[1] | a[2] | a[3]) == ZERO
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_eq(a, b):
     return a[0] == b[0] and a[1] == b[1] and a[2] == b[2] and a[3] == b[3]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_neg(a):
     if fr_is_zero(a):
         return a
     return fr_sub((ZERO, ZERO, ZERO, ZERO), a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_inv(a):
     """a^(p-2): the inverse for a != 0, and 0 for 0."""
     acc = fr_ONE
@@ -338,12 +338,12 @@ def fr_inv(a):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_load(arr, i):
     return (arr[i, 0], arr[i, 1], arr[i, 2], arr[i, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_store(arr, i, v):
     arr[i, 0] = v[0]
     arr[i, 1] = v[1]
@@ -351,7 +351,7 @@ def fr_store(arr, i, v):
     arr[i, 3] = v[3]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_rows_to_mont(x):
     """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
@@ -360,7 +360,7 @@ def fr_rows_to_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
@@ -370,7 +370,7 @@ def fr_rows_from_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def fr_rows_batch_inv(x):
     """Inverses of all rows with one field inversion (Montgomery's trick); 0 -> 0. Costs 3n mul."""
     n = x.shape[0]

@@ -48,56 +48,56 @@ PFX_ONE = (ONE_LIMBS)
 PFX_R2 = (R2_LIMBS)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_mul(a, b):
     """Montgomery product a*b/2^256 mod p (no-carry CIOS, 32 wide limb products)."""
 MUL_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_sqr(a):
     return PFX_mul(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_reduce_once(ARGS_T):
     """Return t - p if t >= p else t (t < 2p)."""
 SUB_P_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_add(a, b):
 ADD_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_sub(a, b):
 SUB_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_dbl(a):
     return PFX_add(a, a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_is_zero(a):
 IS_ZERO_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_eq(a, b):
 EQ_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_neg(a):
     if PFX_is_zero(a):
         return a
     return PFX_sub((ZERO, ZERO, ZERO, ZERO), a)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_inv(a):
     """a^(p-2): the inverse for a != 0, and 0 for 0."""
     acc = PFX_ONE
@@ -108,17 +108,17 @@ def PFX_inv(a):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_load(arr, i):
 LOAD_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_store(arr, i, v):
 STORE_BODY
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_rows_to_mont(x):
     """Canonical limbs -> Montgomery form, row by row (one multiplication each; serial, see ntt.py)."""
     out = np.empty_like(x)
@@ -127,7 +127,7 @@ def PFX_rows_to_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_rows_from_mont(x):
     """Montgomery form -> canonical limbs, row by row."""
     out = np.empty_like(x)
@@ -137,7 +137,7 @@ def PFX_rows_from_mont(x):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def PFX_rows_batch_inv(x):
     """Inverses of all rows with one field inversion (Montgomery's trick); 0 -> 0. Costs 3n mul."""
     n = x.shape[0]

@@ -18,18 +18,18 @@ from numba.extending import overload
 from .ops import fadd, fdbl, feq, finv, fis_zero, fmul, fone, fsqr, fsub, fzero
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_infinity(like):
     """The point at infinity with coordinates of the same field as ``like``."""
     return (fone(like), fone(like), fzero(like))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_is_inf(p):
     return fis_zero(p[2])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_double(p):
     """2P (dbl-2009-l); infinity and points with Y = 0 give infinity."""
     x, y, z = p
@@ -48,7 +48,7 @@ def jac_double(p):
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_add_affine(p, x2, y2):
     """P + (x2, y2) with an affine, finite second operand (madd-2007-bl)."""
     x1, y1, z1 = p
@@ -73,7 +73,7 @@ def jac_add_affine(p, x2, y2):
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_add(p, q):
     """P + Q for Jacobian operands (add-2007-bl)."""
     x1, y1, z1 = p
@@ -103,7 +103,7 @@ def jac_add(p, q):
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_to_affine(p):
     """(x, y, is_infinity) with one field inversion; (0, 0, True) for infinity."""
     x, y, z = p
@@ -114,7 +114,7 @@ def jac_to_affine(p):
     return (fmul(x, zi2), fmul(y, fmul(zi, zi2)), False)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def jac_eq(p, q):
     """Projective equality (both infinity, or equal affine coordinates)."""
     if fis_zero(p[2]) or fis_zero(q[2]):
@@ -127,23 +127,23 @@ def jac_eq(p, q):
 
 
 # ------------------------------------------------------------------ layout
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq_at(a, i, j):
     return (a[i, j, 0], a[i, j, 1], a[i, j, 2], a[i, j, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq2_at(a, i, j):
     return ((a[i, j, 0, 0], a[i, j, 0, 1], a[i, j, 0, 2], a[i, j, 0, 3]),
             (a[i, j, 1, 0], a[i, j, 1, 1], a[i, j, 1, 2], a[i, j, 1, 3]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq_put(a, i, j, v):
     a[i, j, 0], a[i, j, 1], a[i, j, 2], a[i, j, 3] = v
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _fq2_put(a, i, j, v):
     a[i, j, 0, 0], a[i, j, 0, 1], a[i, j, 0, 2], a[i, j, 0, 3] = v[0]
     a[i, j, 1, 0], a[i, j, 1, 1], a[i, j, 1, 2], a[i, j, 1, 3] = v[1]
@@ -176,12 +176,12 @@ def _coord_put(a, i, j, v):
     return None
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def load_jac(a, i):
     return (coord_at(a, i, 0), coord_at(a, i, 1), coord_at(a, i, 2))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def store_jac(a, i, p):
     coord_put(a, i, 0, p[0])
     coord_put(a, i, 1, p[1])

@@ -19,7 +19,7 @@ from .ops import finv, fis_zero, fmul, fneg, fone, fsqr, fzero
 WINDOW = 8
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def batch_to_affine(jac, out, infinity):
     """Affine (x, y) of every Jacobian row of ``jac`` into ``out``; marks infinity. One inversion in all."""
     n = jac.shape[0]
@@ -45,7 +45,7 @@ def batch_to_affine(jac, out, infinity):
         coord_put(out, i, 1, fmul(coord_at(jac, i, 1), fmul(zi2, zi)))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_table(base, c, nwin, jac):
     """jac[w * half + d - 1] = d * 2^(c w) * base (Jacobian) for 1 <= d <= half = 2^(c-1)."""
     half = 1 << (c - 1)
@@ -59,7 +59,7 @@ def window_table(base, c, nwin, jac):
         x, y, _inf = jac_to_affine(jac_double(acc))  # 2^c * (this window's base)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def mul_many(table, digits, half, out):
     """out[i] = sum_w digits[w, i] * table entry (Jacobian), scalars in parallel."""
     nwin = digits.shape[0]

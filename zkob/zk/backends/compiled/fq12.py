@@ -59,12 +59,12 @@ XI = (9, 1)
 FROB = tuple(mont2(f2_int_pow(XI, j * (Q - 1) // 6)) for j in range(6))  # xi^(j(q-1)/6)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f2_conj(a):
     return (a[0], fq_neg(a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f2_mul_xi(a):
     """(x + y u)(9 + u) = (9x - y) + (x + 9y) u; additions only."""
     x, y = a
@@ -73,28 +73,28 @@ def f2_mul_xi(a):
     return (fq_sub(x9, y), fq_add(x, y9))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_add(a, b):
     return (f2_add(a[0], b[0]), f2_add(a[1], b[1]), f2_add(a[2], b[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_sub(a, b):
     return (f2_sub(a[0], b[0]), f2_sub(a[1], b[1]), f2_sub(a[2], b[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_neg(a):
     return (f2_neg(a[0]), f2_neg(a[1]), f2_neg(a[2]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_mul_v(a):
     """(a0 + a1 v + a2 v^2) v = xi a2 + a0 v + a1 v^2."""
     return (f2_mul_xi(a[2]), a[0], a[1])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_mul(a, b):
     """Karatsuba over Fq2: 6 Fq2 multiplications (18 Fq)."""
     t0 = f2_mul(a[0], b[0])
@@ -109,7 +109,7 @@ def f6_mul(a, b):
     return (c0, c1, c2)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f6_inv(a):
     """1/a via the adjugate: one Fq2 inversion; 0 maps to 0."""
     a0, a1, a2 = a
@@ -121,7 +121,7 @@ def f6_inv(a):
     return (f2_mul(c0, ti), f2_mul(c1, ti), f2_mul(c2, ti))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_mul(a, b):
     """Karatsuba over Fq6 with w^2 = v: 3 Fq6 multiplications (54 Fq)."""
     t0 = f6_mul(a[0], b[0])
@@ -130,7 +130,7 @@ def f12_mul(a, b):
     return (f6_add(t0, f6_mul_v(t1)), f6_sub(f6_sub(m, t0), t1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_sqr(a):
     """Complex squaring: c0 = (a0 + a1)(a0 + v a1) - t - v t, c1 = 2t with t = a0 a1 (36 Fq)."""
     a0, a1 = a
@@ -140,13 +140,13 @@ def f12_sqr(a):
     return (c0, f6_add(t, t))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_conj(a):
     """a^(q^6): c0 - c1 w."""
     return (a[0], f6_neg(a[1]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_inv(a):
     """(c0 - c1 w)/(c0^2 - v c1^2); 0 maps to 0."""
     a0, a1 = a
@@ -155,7 +155,7 @@ def f12_inv(a):
     return (f6_mul(a0, di), f6_neg(f6_mul(a1, di)))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_frob(a):
     """a^q: conjugate each Fq2 coefficient and scale the one at w^j by xi^(j(q-1)/6)."""
     c0, c1 = a
@@ -163,7 +163,7 @@ def f12_frob(a):
             (f2_mul(f2_conj(c1[0]), FROB[1]), f2_mul(f2_conj(c1[1]), FROB[3]), f2_mul(f2_conj(c1[2]), FROB[5])))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_eq(a, b):
     for i in range(2):
         for j in range(3):
@@ -174,19 +174,19 @@ def f12_eq(a, b):
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_is_one(a):
     return f12_eq(a, F12_ONE)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_from_array(x):
     """A (12, 4) uint64 Montgomery array, rows ordered (c0.c0.re, c0.c0.im, c0.c1.re, ...), as a tuple."""
     e = [(x[i, 0], x[i, 1], x[i, 2], x[i, 3]) for i in range(12)]
     return (((e[0], e[1]), (e[2], e[3]), (e[4], e[5])), ((e[6], e[7]), (e[8], e[9]), (e[10], e[11])))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def f12_to_array(a):
     """Inverse of f12_from_array."""
     out = np.empty((12, 4), dtype=np.uint64)

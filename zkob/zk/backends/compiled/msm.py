@@ -42,7 +42,7 @@ def window_bits(n: int, cores: int = 2) -> int:
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def signed_digits(s, c, nwin):
     """(nwin, n) int32 signed base-2^c digits of canonical scalars s (n, 4); sum d_w 2^(cw) = s."""
     n = s.shape[0]
@@ -71,7 +71,7 @@ def signed_digits(s, c, nwin):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_sum(table, digits, w, nb):
     """sum_d d * (sum of bases whose digit in window w is d), as a Jacobian point."""
     n = table.shape[0]
@@ -94,7 +94,7 @@ def window_sum(table, digits, w, nb):
     return total
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _flush(table, aff, full, pb, pi, ps, den, pre, cnt):
     """Apply the cnt queued affine additions aff[pb[e]] += (-1)^ps[e] table[pi[e]] with one inversion."""
     acc = fone(coord_at(table, 0, 0))
@@ -138,7 +138,7 @@ def _flush(table, aff, full, pb, pi, ps, den, pre, cnt):
         coord_put(aff, b, 0, x3)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def window_sum_batch_affine(table, digits, w, nb, batch):
     """window_sum with batch-affine bucket additions (see the module docstring)."""
     n = table.shape[0]
@@ -190,7 +190,7 @@ def window_sum_batch_affine(table, digits, w, nb, batch):
     return total
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def window_sums(table, digits, nb, batch, out):
     """Fill out[w] with window w's sum, windows in parallel; batch > 0 selects batch-affine filling."""
     for w in prange(digits.shape[0]):
@@ -200,7 +200,7 @@ def window_sums(table, digits, nb, batch, out):
             store_jac(out, w, window_sum(table, digits, w, nb))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def combine_windows(sums, c, result):
     """Horner over windows; writes the affine sum into result[0] and returns True for infinity."""
     nwin = sums.shape[0]

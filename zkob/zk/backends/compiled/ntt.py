@@ -25,7 +25,7 @@ def mont_scalar(value: int) -> np.ndarray:
     return ints_to_limbs([value * FR.r_mod % R], R)[0]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def powers(start, base, count):
     """(count, 4) array of start * base^i (Montgomery limbs in, out)."""
     out = np.empty((count, 4), np.uint64)
@@ -37,7 +37,7 @@ def powers(start, base, count):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def bit_reverse(a):
     """Permute rows of a into bit-reversed index order, in place."""
     n = a.shape[0]
@@ -55,7 +55,7 @@ def bit_reverse(a):
                 a[j, k] = t
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _butterfly(a, tw, k, m, twi):
     u = fr_load(a, k)
     v = fr_mul(fr_load(a, k + m), fr_load(tw, twi))
@@ -63,7 +63,7 @@ def _butterfly(a, tw, k, m, twi):
     fr_store(a, k + m, fr_sub(u, v))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def stages_in_block(a, tw, start, size):
     """Every stage whose butterflies stay inside a[start:start+size] (size a power of two)."""
     n = a.shape[0]
@@ -76,7 +76,7 @@ def stages_in_block(a, tw, start, size):
         m *= 2
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True, parallel=True)
 def butterflies_parallel(a, tw, blocks):
     """All stages, with 1 + log2(blocks) parallel regions (few barriers: cheap on a busy machine).
 
@@ -115,7 +115,7 @@ def butterflies(a: np.ndarray, tw: np.ndarray) -> None:
         stages_in_block(a, tw, 0, n)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rows_mul(x, y):
     out = np.empty_like(x)
     for i in range(x.shape[0]):
@@ -123,7 +123,7 @@ def rows_mul(x, y):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rows_sub(x, y):
     out = np.empty_like(x)
     for i in range(x.shape[0]):
@@ -131,7 +131,7 @@ def rows_sub(x, y):
     return out
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rows_scale(x, c):
     out = np.empty_like(x)
     cc = (c[0], c[1], c[2], c[3])

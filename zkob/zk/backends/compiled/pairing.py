@@ -53,7 +53,7 @@ R_BITS = np.array([int(b) for b in bin(R)[2:]], dtype=np.uint8)
 HARD_BITS = np.array([int(b) for b in bin((Q**4 - Q**2 + 1) // R)[2:]], dtype=np.uint8)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _line(lam, x, y, p):
     """The untwisted line of slope lam through the twisted point (x, y), evaluated at P."""
     xp, yp = p
@@ -62,14 +62,14 @@ def _line(lam, x, y, p):
     return (((yp, F2_ZERO[0]), F2_ZERO, F2_ZERO), (c1, c3, F2_ZERO))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _chord(x1, y1, lam, x2):
     """(x3, y3) of the line of slope lam through (x1, y1) and its second point with x = x2."""
     x3 = f2_sub(f2_sub(f2_sqr(lam), x1), x2)
     return (x3, f2_sub(f2_mul(lam, f2_sub(x1, x3)), y1))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _double_step(t, p):
     """(2T, line tangent at T evaluated at P); None-free: caller ensures y != 0."""
     x, y = t
@@ -78,7 +78,7 @@ def _double_step(t, p):
     return _chord(x, y, lam, x), _line(lam, x, y, p)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _add_step(t, q, p):
     """(T + Q, line through T and Q at P, kind): kind 0 chord, 1 tangent (T == Q), 2 vertical (T == -Q)."""
     if f2_eq(t[0], q[0]):
@@ -90,24 +90,24 @@ def _add_step(t, q, p):
     return _chord(t[0], t[1], lam, q[0]), _line(lam, t[0], t[1], p), 0
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _load_g1(g1, i):
     return ((g1[i, 0, 0], g1[i, 0, 1], g1[i, 0, 2], g1[i, 0, 3]), (g1[i, 1, 0], g1[i, 1, 1], g1[i, 1, 2], g1[i, 1, 3]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _load_f2(g2, i, c):
     return ((g2[i, c, 0, 0], g2[i, c, 0, 1], g2[i, c, 0, 2], g2[i, c, 0, 3]),
             (g2[i, c, 1, 0], g2[i, c, 1, 1], g2[i, c, 1, 2], g2[i, c, 1, 3]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _twist_frob(q):
     """pi(Q) on the twist: (conj(x) xi^((q-1)/3), conj(y) xi^((q-1)/2))."""
     return (f2_mul(f2_conj(q[0]), FROB[2]), f2_mul(f2_conj(q[1]), FROB[3]))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def miller_loop(g1, g2):
     """prod_i f_{6u+2, Q_i}(P_i) times the two final lines, one shared squaring chain.
 
@@ -146,7 +146,7 @@ def miller_loop(g1, g2):
     return f
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def final_exp(f):
     """f^((q^12 - 1)/r): easy part (q^6 - 1)(q^2 + 1) by conjugation, inversion and Frobenius; hard part by bits."""
     f = f12_mul(f12_conj(f), f12_inv(f))
@@ -159,18 +159,18 @@ def final_exp(f):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pairing_product(g1, g2):
     """prod e(P_i, Q_i) as an Fq12 tuple (Montgomery limbs)."""
     return final_exp(miller_loop(g1, g2))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def pairing_product_is_one_kernel(g1, g2):
     return f12_is_one(final_exp(miller_loop(g1, g2)))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def g2_times_r_is_inf(g2):
     """Per finite affine point of a (n, 2, 2, 4) array, whether r * Q is infinity (double-and-add, Jacobian).
 

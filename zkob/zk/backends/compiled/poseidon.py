@@ -83,7 +83,7 @@ def _c(k):
     return (C_TAB[k, 0], C_TAB[k, 1], C_TAB[k, 2], C_TAB[k, 3])
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _mds_row(state, t, m0):
     """sum_j M[m0 + j] * state[j]: t wide products summed in 9 limbs (< 17 r^2), one reduction."""
     w = (ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO, ZERO)
@@ -93,7 +93,7 @@ def _mds_row(state, t, m0):
     return _redc(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7], top)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _permute(state, t):
     """The permutation of width t on ``state`` (t, 4) in Montgomery form, in place."""
     c0, m0, rp = OFFSETS[t, 0], OFFSETS[t, 1], OFFSETS[t, 2]
@@ -112,7 +112,7 @@ def _permute(state, t):
         state[:, :] = nxt
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def poseidon_rows(x):
     """H(x_1..x_n) for canonical rows x of shape (n, 4); returns 4 canonical limbs."""
     n = x.shape[0]
@@ -240,7 +240,7 @@ def _full3(a, b, c, k, m00, m01, m02, m10, m11, m12, m20, m21, m22):
     return _dot3(m00, m01, m02, a, b, c), _dot3(m10, m11, m12, a, b, c), _dot3(m20, m21, m22, a, b, c)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _permute3(a, b, c):
     """The width-3 permutation on Montgomery tuples (a, b, c); partial rounds in sparse form (P3_*)."""
     c0, m0, rp = OFFSETS[3, 0], OFFSETS[3, 1], OFFSETS[3, 2]

@@ -73,7 +73,7 @@ class SparseR1CS:
                    SparseMatrix.of([c.c for c in cons]), r1cs.n_constraints, r1cs.n_public, r1cs.n_wires)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def csr_products(ptr, col, val, w, out):
     """out[j] = sum_k val[k] * w[col[k]] over row j's entries, for every row of the matrix."""
     zero = (np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
@@ -84,7 +84,7 @@ def csr_products(ptr, col, val, w, out):
         fr_store(out, j, acc)
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def first_failure(a, b, c, m):
     """Index of the first j < m with a[j] * b[j] != c[j], or -1."""
     for j in range(m):

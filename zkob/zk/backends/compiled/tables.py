@@ -32,7 +32,7 @@ _INV82 = pow(82, -1, FQ.modulus)
 G2_B = (_mont_tuple(27 * _INV82 % FQ.modulus), _mont_tuple((-3 * _INV82) % FQ.modulus))
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def rows_below(x, bound):
     """Index of the first row of x (n, limbs) that is >= bound, or -1."""
     for i in range(x.shape[0]):
@@ -46,7 +46,7 @@ def rows_below(x, bound):
     return -1
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def check_curve(table, b, infinity):
     """Mark infinity (all-zero) rows; return 1 + index of the first row off the curve, or 0."""
     n = table.shape[0]
