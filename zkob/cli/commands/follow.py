@@ -18,33 +18,48 @@ from ..console import err, out
               help="Light-client state file: created on first use, resumed afterwards.")
 @click.option("--one-by-one", is_flag=True, help="Verify each proof alone instead of one batch check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: root, height, bridge ops.")
+@click.option("--feed", "feed_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="The oracle committee's published reports ({\"reports\": [...]}): every report a batch used "
+                   "must be in it, and a batch that used an index report when a newer one was published is flagged.")
+@click.option("--max-ahead", type=click.IntRange(min=0), default=None,
+              help="Refuse a batch whose time is more than this many seconds ahead of this machine's clock.")
 def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path | None,
-            one_by_one: bool, as_json: bool) -> None:
+            one_by_one: bool, as_json: bool, feed_file: Path | None, max_ahead: int | None) -> None:
     """Verify the proofs in OUT... as a chain starting at the trusted ROOT; print the root reached.
 
     Each OUT is a directory written by `zkob prove` (public.json, proof.json
     and bridge.json, whose deposits and withdrawals are checked against the
     public bridge digest; it may be absent only when that digest is 0).
-    Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
-    record missing or mismatched); the steps before it stay applied.
+    Each OUT's market.json (its reports and listings) must hash to the
+    public market digest; with --feed, its reports must be the committee's.
+    Exit 1 when a step is refused (replay, fork, gap, time going backwards or
+    too far ahead, invalid proof, bridge or market record missing or
+    mismatched); the steps before it stay applied.
     """
+    import time as clock_time
+
     from ...pipeline.keyfiles import load_vk
     from ...pipeline.outputs import read_step
-    from ...state.lightclient import ClientState, LightClient, advance
+    from ...state.feed import parse_feed
+    from ...state.lightclient import ClientState, Clock, LightClient, advance
     from ...state.ops import to_json
     from ...zk.errors import Refused, ZkobError
     from ...zk.field import parse_decimal
+    from ...zk.strict_json import load_json
 
     vk = load_vk(vk_file)  # every input is read before the client file is created or changed
     trusted = parse_decimal(root, "ROOT")
     steps = [read_step(d) for d in outs]
+    feed = None if feed_file is None else parse_feed(load_json(feed_file.read_bytes(), str(feed_file)))
+    clock = None if max_ahead is None else Clock(int(clock_time.time()), max_ahead)
     if state_file is None:
-        state, outcome = advance(ClientState.start(vk, trusted), vk, steps, batch=not one_by_one)
+        state, outcome = advance(ClientState.start(vk, trusted), vk, steps, batch=not one_by_one, feed=feed,
+                                 clock=clock)
     else:
         with LightClient.open(state_file, vk, trusted) as client:  # locked until the state is written
             if client.state.genesis != trusted:
                 raise ZkobError(f"{state_file} follows a chain from another trusted root")
-            outcome = client.follow(vk, steps, batch=not one_by_one)
+            outcome = client.follow(vk, steps, batch=not one_by_one, feed=feed, clock=clock)
             state = client.state
     moves = [to_json(op) for a in outcome.accepted for op in a.bridge_ops]
     if as_json:
@@ -52,8 +67,12 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
             "root": str(state.root), "height": state.height, "accepted": len(outcome.accepted),
             "bridge_ops": moves, "refused": None if outcome.ok else
             {"index": outcome.refused_index, "reason": outcome.reason},
+            "flags": [flag for a in outcome.accepted for flag in a.flags],
         }), markup=False)
     else:
+        for accepted in outcome.accepted:
+            for flag in accepted.flags:
+                err.print(f"flag at height {accepted.height}: {flag}", markup=False)
         for move in moves:
             err.print(f"bridge: {move['op']} account {move['account']} asset {move['asset']} amount {move['amount']}",
                       markup=False)
