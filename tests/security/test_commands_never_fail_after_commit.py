@@ -114,7 +114,7 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     for number in (1, 2):
         deposits.append(base / f"d{number}.json")
         deposits[-1].write_text(json.dumps({"ops": [{"op": "deposit", "account": 1, "asset": 1, "amount": number,
-                                                     "pubkey": key_pub}], "salt": str(number)}))
+                                                     "pubkey": key_pub}], "time": number, "salt": str(number)}))
     run("prove", run_state, *deposits, "--keys", base / "keys", "-o", base / "outroot", "--quiet",
         shows=base / "outroot" / "000002")
     vk = base / "keys" / "verification_key.json"
