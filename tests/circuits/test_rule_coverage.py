@@ -17,8 +17,8 @@ from .coverage import COVERED
 NOT_YET = frozenset({
     'amount_range', 'cash_range', 'instrument_free', 'instrument_listed', 'instrument_live', 'instrument_settled',
     'insufficient_cash', 'liq_price', 'liq_worsens', 'list_expiry', 'list_kind', 'list_strike',
-    'list_underlying', 'margin_im', 'not_liquidatable', 'position_held', 'positions_full', 'price_stale',
-    'qty_exceeds_position', 'qty_range', 'report_instrument', 'report_price', 'report_quorum', 'report_stale',
+    'list_underlying', 'position_held', 'positions_full',
+    'qty_exceeds_position', 'qty_range', 'report_instrument', 'report_price', 'report_stale',
     'report_underlying', 'settle_early', 'settle_twice', 'size_range', 'slot_layout',
 })
 

@@ -1,0 +1,78 @@
+"""A cheating prover's traces: the state machine with some rules waived, and re-signed reports and ops.
+
+A cheating prover runs its own state machine. ``cheat(waive, *ops)`` is
+scenario.trace with the named rules skipped (``Context.require``, the
+report rules' ``_require``, ``require_im`` for margin_im), so every witness
+value a rule's violation implies (new leaves, siblings, margin figures) is
+recomputed consistently, and the circuit's first failing constraint is the
+rule's own. ``report_sets`` / ``op_sigs`` override a trace's report or
+full-slot op with values honestly signed by the committee / the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from unittest import mock
+
+from zkob.state import oracle_rules, rules_derivatives
+from zkob.state.errors import ZkobError
+from zkob.state.ops import Op, signing_message
+from zkob.state.rules import Context
+from zkob.zk.eddsa import sign_poseidon
+
+from .scenario import CONFIG, FULL, KEYS, trace
+
+
+@contextmanager
+def waiving(*rules: str) -> Iterator[None]:
+    """The state machine with ``rules`` not enforced (only inside the block)."""
+    real_require, real_report_require, real_im = Context.require, oracle_rules._require, rules_derivatives.require_im
+
+    def require(self, ok, rule, detail):
+        if rule not in rules:
+            real_require(self, ok, rule, detail)
+
+    def report_require(ok, rule, index, detail):
+        if rule not in rules:
+            real_report_require(ok, rule, index, detail)
+
+    def require_im(ctx, check, shrank=False):
+        if "margin_im" not in rules:
+            real_im(ctx, check, shrank)
+
+    with mock.patch.object(Context, "require", require), mock.patch.object(oracle_rules, "_require", report_require), \
+            mock.patch.object(rules_derivatives, "require_im", require_im):
+        yield
+
+
+def cheat(waive: tuple[str, ...], *ops: Op, **kw):
+    """scenario.trace(*ops, **kw) computed by a state machine that does not enforce ``waive``.
+
+    The honest state machine refuses the batch by ``waive[0]`` (checked first).
+    """
+    try:
+        trace(*ops, **kw)
+    except ZkobError as exc:
+        assert getattr(exc, "rule", None) == waive[0], f"refused by {getattr(exc, 'rule', exc)!r}, not {waive[0]!r}"
+    else:
+        raise AssertionError(f"the state machine accepts the batch: {waive[0]} is not violated")
+    with waiving(*waive):
+        return trace(*ops, **kw)
+
+
+def report_sets(report, slot: int = 0) -> dict[str, int]:
+    """Overrides putting a signed index report's fields and signatures in report slot ``slot``."""
+    name = f"report[{slot}]"
+    sets = {f"{name}/underlying": report.underlying, f"{name}/price": report.price, f"{name}/ts": report.ts}
+    for j, s in enumerate(report.sigs):
+        sets.update({f"{name}/sig[{j}]/signer": s.signer, f"{name}/sig[{j}]/R8_x": s.sig.R8[0],
+                     f"{name}/sig[{j}]/R8_y": s.sig.R8[1], f"{name}/sig[{j}]/S": s.sig.S})
+    return sets
+
+
+def op_sigs(tr, op: Op, account: int, slot: int = FULL) -> dict[str, int]:
+    """Overrides of slot ``slot``'s signature wires: ``op`` signed by ``account`` at the trace's nonce."""
+    nonce = tr.ops[slot].auth.nonce
+    sig = sign_poseidon(KEYS[account], signing_message(op, nonce, CONFIG.venue_id))
+    return {f"op[{slot}]/sig/R8_x": sig.R8[0], f"op[{slot}]/sig/R8_y": sig.R8[1], f"op[{slot}]/sig/S": sig.S}
