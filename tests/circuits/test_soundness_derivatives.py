@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from zkob.circuits.batch import prove_cs
 from zkob.state.oracle import IndexReport, sign_report
-from zkob.state.ops import DFill, Liquidate
+from zkob.state.instruments import FUTURE, PUT
+from zkob.state.ops import Deposit, DFill, DPlace, Liquidate, ListInstrument, Margin, Settle
 
-from .cheat import cheat, report_sets
+from .cheat import cheat, op_sigs, report_sets
 from .coverage import covers
-from .scenario import FULL, P, VALID, assert_batch_unsat, index, trace
+from .scenario import FULL, P, TIME, VALID, assert_batch_unsat, book, index, settlement, trace
+
+U64 = 1 << 64
 
 
 @covers('self_trade')
@@ -89,3 +92,151 @@ def test_a_fill_leaving_the_buyer_one_unit_below_im_fails():
     """dfill 5 into 4 for all 3: account 1 (long 8 futures then) ends one unit below IM."""
     tr = cheat(("margin_im",), DFill(5, 4, 3))
     assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[0]/margin_im")
+
+
+# -- reports ------------------------------------------------------------------------------------
+@covers('report_price')
+def test_a_report_price_of_zero_or_2_64_fails():
+    """Index reports the committee did sign, at price 0 and at 2^64: refused by the price's own rule."""
+    zero = cheat(("report_price",), Deposit(1, 0, 7), reports=(index(0, 0, 19),))
+    assert_batch_unsat(zero, {}, "report[0]/report_price/nonzero/inv")
+    huge = cheat(("report_price",), Deposit(1, 0, 7), reports=(index(0, U64, 19),))
+    assert_batch_unsat(huge, {}, "report[0]/report_price/range/sum")
+
+
+@covers('report_underlying')
+def test_an_index_report_for_an_underlying_beyond_u_fails():
+    """U = 2: a signed report for underlying 2 (in place of the batch's report for u 0)."""
+    assert_batch_unsat(VALID["index_report"](), report_sets(index(2, 101, 19)), "report[0]/report_underlying/sum")
+
+
+@covers('report_stale')
+def test_an_index_report_not_newer_than_the_stored_one_or_from_the_future_fails():
+    """u 0's stored price is from time 4: a signed report at 4 is not newer; one at 21 is after the batch (20)."""
+    old = cheat(("report_stale",), Deposit(1, 0, 7), reports=(index(0, 101, 4),))
+    assert_batch_unsat(old, {}, "report[0]/report_stale/newer/sum")
+    ahead = cheat(("report_stale",), Deposit(1, 0, 7), reports=(index(0, 101, 21),))
+    assert_batch_unsat(ahead, {}, "report[0]/report_stale/not_after_time/sum")
+
+
+@covers('report_instrument')
+def test_a_settlement_report_for_instrument_0_fails():
+    """The settle batch's settlement report with its instrument id claimed 0 (never listed)."""
+    assert_batch_unsat(VALID["settle"](), {"report[0]/instrument": 0}, "report[0]/report_instrument/inv")
+
+
+@covers('settle_early')
+def test_a_settlement_report_before_expiry_fails():
+    """Instrument 2 expires at 1000: its signed settlement in a batch at 999."""
+    early = cheat(("settle_early",), Deposit(1, 0, 7), time=999, reports=(settlement(book(), 2, 70),))
+    assert_batch_unsat(early, {}, "report[0]/settle_early/range/sum")
+
+
+# -- list -----------------------------------------------------------------------------------------
+@covers('list_kind')
+def test_a_list_of_an_unknown_kind_fails():
+    assert_batch_unsat(cheat(("list_kind",), ListInstrument(3, 4, 0, 90, 1000)), {}, f"op[{FULL}]/list/list_kind/code")
+    assert_batch_unsat(cheat(("list_kind",), ListInstrument(3, 0, 0, 90, 1000)), {}, f"op[{FULL}]/list/list_kind/real")
+
+
+@covers('list_underlying')
+def test_a_list_on_an_underlying_beyond_u_fails():
+    tr = cheat(("list_underlying",), ListInstrument(3, PUT, 2, 90, 1000))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/instrument/list_underlying/sum")
+
+
+@covers('list_strike')
+def test_a_list_with_a_wrong_strike_fails():
+    """A future with a strike, an option with strike 0; an option's strike of 2^64 fails at the strike's range
+    check of the instrument's contract value, which every instrument the slot touches passes."""
+    future = cheat(("list_strike",), ListInstrument(3, FUTURE, 0, 90, 1000))
+    assert_batch_unsat(future, {}, f"op[{FULL}]/list/list_strike/future")
+    free = cheat(("list_strike",), ListInstrument(3, PUT, 0, 0, 1000))
+    assert_batch_unsat(free, {}, f"op[{FULL}]/list/list_strike/nonzero/inv")
+    huge = cheat(("list_strike",), ListInstrument(3, PUT, 0, U64, 1000))
+    assert_batch_unsat(huge, {}, f"op[{FULL}]/instrument/value/strike_range/sum")
+
+
+@covers('list_expiry')
+def test_a_list_expiring_now_or_at_2_32_fails():
+    now = cheat(("list_expiry",), ListInstrument(3, PUT, 0, 90, TIME))
+    assert_batch_unsat(now, {}, f"op[{FULL}]/list/list_expiry/after/sum")
+    late = cheat(("list_expiry",), ListInstrument(3, PUT, 0, 90, 1 << 32))
+    assert_batch_unsat(late, {}, f"op[{FULL}]/list/list_expiry/range/sum")
+
+
+@covers('instrument_free')
+def test_listing_a_listed_instrument_fails():
+    """Instrument 1 is listed: its leaf is not the 0 a list must find (instrument/old_root, by construction)."""
+    tr = cheat(("instrument_free",), ListInstrument(1, PUT, 0, 90, 1000))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/instrument/old_root")
+
+
+# -- margin transfers and orders ----------------------------------------------------------------
+@covers('amount_range')
+def test_a_margin_transfer_of_2_64_fails():
+    """|amount| = 2^64 in and out: refused at the amount's range, before the balance leg moves it."""
+    inward = cheat(("amount_range", "insufficient_balance"), Margin(1, U64))
+    assert_batch_unsat(inward, {}, f"op[{FULL}]/margin/amount_range/bits/sum")
+    out = cheat(("amount_range", "insufficient_cash", "margin_im", "balance_overflow"), Margin(3, -U64))
+    assert_batch_unsat(out, {}, f"op[{FULL}]/margin/amount_range/not_min")
+
+
+@covers('insufficient_cash')
+def test_a_margin_transfer_out_beyond_the_cash_fails():
+    """Account 3 has cash 1024: moving 1025 out."""
+    tr = cheat(("insufficient_cash", "margin_im"), Margin(3, -1025))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/margin/insufficient_cash/sum")
+
+
+@covers('qty_range')
+def test_a_dplace_of_2_40_fails():
+    tr = cheat(("qty_range",), DPlace(2, 3, 1, 0, 99, 1 << 40))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/dplace/qty_range/sum")
+
+
+@covers('instrument_listed')
+def test_a_dplace_on_an_unlisted_instrument_fails():
+    """The dplace re-signed for instrument 3 (free), claiming instrument 1's terms there: not in the tree."""
+    tr = VALID["dplace"]()
+    sets = {f"op[{FULL}]/f3": 3, f"op[{FULL}]/instrument/id": 3, **op_sigs(tr, DPlace(2, 3, 3, 0, 99, 2), 3)}
+    assert_batch_unsat(tr, sets, f"op[{FULL}]/instrument/old_root")
+
+
+@covers('instrument_live')
+def test_a_dplace_at_expiry_fails():
+    """Instrument 1 expires at 1000: a dplace on it in a batch at 1000."""
+    tr = cheat(("instrument_live",), DPlace(2, 3, 1, 0, 99, 2), time=1000)
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/instrument_live/sum")
+
+
+# -- liquidate and settle -----------------------------------------------------------------------
+@covers('position_held')
+def test_liquidating_or_settling_a_position_not_held_fails():
+    """Account 2 holds no calls (instrument 2): liquidating them, and settling them at expiry."""
+    liq = cheat(("position_held", "qty_exceeds_position", "not_liquidatable", "liq_price"), Liquidate(2, 3, 2, 1, 10),
+                reports=(index(0, 80, 20),))
+    assert_batch_unsat(liq, {}, f"op[{FULL}]/liquidate/position_held/inv")
+    settle = cheat(("position_held",), Settle(2, 2), time=1000, reports=(settlement(book(), 2, 70),))
+    assert_batch_unsat(settle, {}, f"op[{FULL}]/settle/position_held/inv")
+
+
+@covers('qty_exceeds_position')
+def test_liquidating_more_than_the_position_fails():
+    """Account 1 is long 5 futures: liquidating 6."""
+    tr = cheat(("qty_exceeds_position",), Liquidate(1, 3, 1, 6, 81), reports=(index(0, 80, 20),))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/liquidate/qty_exceeds_position/sum")
+
+
+@covers('liq_price')
+def test_a_liquidation_price_outside_the_band_fails():
+    """u 0 at 80, liq_band 3%: a liquidation at 90 (12.5% off the future's value)."""
+    tr = cheat(("liq_price",), Liquidate(1, 3, 1, 2, 90), reports=(index(0, 80, 20),))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/liquidate/liq_price/within/range/sum")
+
+
+@covers('instrument_settled')
+def test_settling_an_instrument_without_a_settlement_price_fails():
+    """Instrument 1 expired at 1000 but was never settled: account 2 settles its futures."""
+    tr = cheat(("instrument_settled",), Settle(2, 1), time=1000)
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/settle/instrument_settled/inv")
