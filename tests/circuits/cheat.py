@@ -13,15 +13,32 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import lru_cache
 from unittest import mock
 
 from zkob.state import oracle_rules, rules_derivatives
+from zkob.state.api import apply_batch, new_state, trace_batch
 from zkob.state.errors import ZkobError
+from zkob.state.state import State
 from zkob.state.ops import Op, signing_message
 from zkob.state.rules import Context
 from zkob.zk.eddsa import sign_poseidon
 
-from .scenario import CONFIG, FULL, KEYS, trace
+from .scenario import BOOK, CONFIG, FULL, KEYS, P, TIME, signed, trace
+
+
+@lru_cache(maxsize=4)
+def book_with(extra: tuple) -> State:
+    """scenario's book with these further ``(time, reports, ops)`` batches applied (each state built once)."""
+    state = new_state(P)
+    for i, (time, reports, ops) in enumerate([*BOOK, *extra]):
+        apply_batch(state, signed(state, *ops, salt=i + 1, time=time, reports=reports))
+    return state
+
+
+def trace_on(state: State, *ops: Op, salt: int = 99, time: int = TIME, reports=()):
+    """The trace of ``ops`` on ``state`` (not changed), signed ops signed with KEYS."""
+    return trace_batch(state, signed(state, *ops, salt=salt, time=time, reports=reports))
 
 
 @contextmanager
@@ -46,19 +63,21 @@ def waiving(*rules: str) -> Iterator[None]:
         yield
 
 
-def cheat(waive: tuple[str, ...], *ops: Op, **kw):
-    """scenario.trace(*ops, **kw) computed by a state machine that does not enforce ``waive``.
+def cheat(waive: tuple[str, ...], *ops: Op, on: State | None = None, **kw):
+    """scenario.trace(*ops, **kw) (or trace_on(on, ...)) computed by a state machine that does not enforce ``waive``.
 
     The honest state machine refuses the batch by ``waive[0]`` (checked first).
     """
+    def run():
+        return trace(*ops, **kw) if on is None else trace_on(on, *ops, **kw)
     try:
-        trace(*ops, **kw)
+        run()
     except ZkobError as exc:
         assert getattr(exc, "rule", None) == waive[0], f"refused by {getattr(exc, 'rule', exc)!r}, not {waive[0]!r}"
     else:
         raise AssertionError(f"the state machine accepts the batch: {waive[0]} is not violated")
     with waiving(*waive):
-        return trace(*ops, **kw)
+        return run()
 
 
 def report_sets(report, slot: int = 0) -> dict[str, int]:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from zkob.circuits.batch import prove_cs
 from zkob.state.oracle import IndexReport, sign_report
 from zkob.state.instruments import FUTURE, PUT
-from zkob.state.ops import Deposit, DFill, DPlace, Liquidate, ListInstrument, Margin, Settle
+from zkob.state.ops import Cancel, Deposit, DFill, DPlace, Liquidate, ListInstrument, Margin, Settle
 
-from .cheat import cheat, op_sigs, report_sets
+from .cheat import book_with, cheat, op_sigs, report_sets
 from .coverage import covers
 from .scenario import FULL, P, TIME, VALID, assert_batch_unsat, book, index, settlement, trace
 
@@ -240,3 +240,33 @@ def test_settling_an_instrument_without_a_settlement_price_fails():
     """Instrument 1 expired at 1000 but was never settled: account 2 settles its futures."""
     tr = cheat(("instrument_settled",), Settle(2, 1), time=1000)
     assert_batch_unsat(tr, {}, f"op[{FULL}]/settle/instrument_settled/inv")
+
+
+# -- on a longer book (cheat.book_with) -----------------------------------------------------------
+CANCELS = ((19, (), (Cancel(6, 2),)), (20, (), (Cancel(7, 1),)))  # frees order slots 6 and 7
+
+
+@covers('settle_twice')
+def test_settling_an_instrument_twice_fails():
+    """Instrument 2 settled at 70 (time 1000); a second signed settlement at 71 a second later."""
+    state = book_with(((1000, (settlement(book(), 2, 70),), (Deposit(1, 0, 7),)),))
+    tr = cheat(("settle_twice",), Deposit(1, 0, 7), on=state, time=1001, reports=(settlement(state, 2, 71),))
+    assert_batch_unsat(tr, {}, "report[0]/settle_twice")
+
+
+@covers('cash_range')
+def test_a_trade_taking_cash_to_2_96_fails():
+    """Account 3 buys 2^36 futures at 2^61 from account 2: its cash would be 1024 - 2^97."""
+    state = book_with(CANCELS + ((21, (), (DPlace(6, 3, 1, 0, 1 << 61, 1 << 36),)),
+                                 (22, (), (DPlace(7, 2, 1, 1, 1 << 61, 1 << 36),))))
+    tr = cheat(("cash_range", "margin_im"), DFill(7, 6, 1 << 36), on=state, time=23)
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/margin_eval/acct[0]/after/cash_range/bits/sum")
+
+
+@covers('slot_layout')
+def test_a_derivatives_op_cannot_take_the_spot_slot():
+    """Margin(1, 50) moved from the full slot into the spot slot (0), which has no margin selector: the
+    layout K = (spot, full) is fixed by construction, so the slot's op type fits none of its selectors."""
+    sets = {"op[0]/sel[noop]": 0, "op[0]/f1": 1, "op[0]/f2": 50,
+            f"op[{FULL}]/sel[margin]": 0, f"op[{FULL}]/sel[noop]": 1, f"op[{FULL}]/f1": 0, f"op[{FULL}]/f2": 0}
+    assert_batch_unsat(VALID["margin_in"](), sets, "op[0]/op_type/one_hot")
