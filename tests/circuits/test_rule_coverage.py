@@ -15,7 +15,7 @@ from . import test_soundness, test_soundness_derivatives  # noqa: F401  (registe
 from .coverage import COVERED
 
 NOT_YET = frozenset({
-    'liq_worsens', 'positions_full', 'size_range',
+    'liq_worsens',
 })
 
 

@@ -270,3 +270,22 @@ def test_a_derivatives_op_cannot_take_the_spot_slot():
     sets = {"op[0]/sel[noop]": 0, "op[0]/f1": 1, "op[0]/f2": 50,
             f"op[{FULL}]/sel[margin]": 0, f"op[{FULL}]/sel[noop]": 1, f"op[{FULL}]/f1": 0, f"op[{FULL}]/f2": 0}
     assert_batch_unsat(VALID["margin_in"](), sets, "op[0]/op_type/one_hot")
+
+
+@covers('positions_full')
+def test_opening_a_third_position_with_two_slots_fails():
+    """P = 2: account 1 holds futures and calls; it buys 1 put (instrument 3, listed at 19) from account 2."""
+    state = book_with(((19, (), (Cancel(6, 2), ListInstrument(3, PUT, 0, 90, 1000))),
+                       (20, (), (DPlace(2, 1, 3, 0, 5, 1),)), (21, (), (DPlace(6, 2, 3, 1, 5, 1),))))
+    tr = cheat(("positions_full", "margin_im"), DFill(6, 2, 1), on=state, time=22)
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[0]/position/positions_full")
+
+
+@covers('size_range')
+def test_a_trade_taking_a_size_to_2_40_fails():
+    """Account 2 (short 5) sells 2^40 - 1 more futures to account 1 (long 5): both sizes pass 2^40; the seller's
+    update runs first."""
+    big = (1 << 40) - 1
+    state = book_with(CANCELS + ((21, (), (DPlace(6, 1, 1, 0, 100, big),)), (22, (), (DPlace(7, 2, 1, 1, 100, big),))))
+    tr = cheat(("size_range", "margin_im", "cash_range"), DFill(7, 6, big), on=state, time=23)
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[1]/position/size_range/bits/sum")
