@@ -289,3 +289,11 @@ def test_a_trade_taking_a_size_to_2_40_fails():
     state = book_with(CANCELS + ((21, (), (DPlace(6, 1, 1, 0, 100, big),)), (22, (), (DPlace(7, 2, 1, 1, 100, big),))))
     tr = cheat(("size_range", "margin_im", "cash_range"), DFill(7, 6, big), on=state, time=23)
     assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[1]/position/size_range/bits/sum")
+
+
+@covers('liq_worsens')
+def test_a_liquidation_that_grows_the_deficit_fails():
+    """Account 1 (below MM with u 0 at 80) has 1 of its long calls (value 10, MM 0) sold at 9, within liq_band of
+    u 1 = 60: its equity drops by 1 and its MM does not, so its deficit grows."""
+    tr = cheat(("liq_worsens",), Liquidate(1, 3, 2, 1, 9), reports=(index(0, 80, 20),))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/liquidate/liq_worsens/range/sum")
