@@ -1,10 +1,9 @@
 """Every rule of state/protocol.RULES has a cheating-witness test of the batch circuit (coverage.covers).
 
 A rule added to the state machine without its constraint and test fails
-here. NOT_YET is the v2 rules whose circuit constraints exist (labelled in
-circuits/rules_derivatives.py, market.py, reports.py) but whose
-cheating-witness test is still to write (issue 14, left at the session's
-end): it may only shrink; a rule leaving it must be covered.
+here. NOT_YET lists rules whose constraints exist but whose cheating-witness
+test is still to write; it is empty since every v2 rule got one
+(test_soundness_derivatives.py) and may only stay empty or shrink.
 """
 
 from __future__ import annotations

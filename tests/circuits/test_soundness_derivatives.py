@@ -2,12 +2,19 @@
 
 As test_soundness.py: a valid trace of scenario.py with named free inputs
 overridden, everything else recomputed; the first failing constraint names
-the rule. test_rule_coverage.py lists the v2 rules still without one.
+the rule. Most start from a cheating prover's trace (cheat.py: the state
+machine with the rule waived, after checking that the honest one refuses
+the batch by that rule), so every dependent witness value is consistent
+and only the rule is broken; reports and signed ops a prover would have
+to forge are re-signed by the keys the scenario holds. Each test builds
+one or two prove-mode witnesses, stopping at the first failing constraint
+(about 2 s each). test_rule_coverage.py checks every v2 rule has one.
 """
 
 from __future__ import annotations
 
 from zkob.circuits.batch import prove_cs
+from zkob.state.margin import BP
 from zkob.state.oracle import IndexReport, sign_report
 from zkob.state.instruments import FUTURE, PUT
 from zkob.state.ops import Cancel, Deposit, DFill, DPlace, Liquidate, ListInstrument, Margin, Settle
@@ -83,6 +90,8 @@ def test_liquidating_an_account_exactly_at_mm_fails():
     """
     op = Liquidate(1, 3, 1, 2, 88)
     tr = cheat(("not_liquidatable",), op, reports=(index(0, 88, 20),))
+    before = tr.ops[FULL].margin[0]
+    assert (before.account, before.when, BP * before.equity) == (1, "before", before.maintenance_bp)  # exactly MM
     assert_batch_unsat(tr, {}, f"op[{FULL}]/liquidate/not_liquidatable")
     assert prove_cs(P, trace(op, reports=(index(0, 87, 20),))).first_failure is None
 
@@ -91,6 +100,8 @@ def test_liquidating_an_account_exactly_at_mm_fails():
 def test_a_fill_leaving_the_buyer_one_unit_below_im_fails():
     """dfill 5 into 4 for all 3: account 1 (long 8 futures then) ends one unit below IM."""
     tr = cheat(("margin_im",), DFill(5, 4, 3))
+    buyer = tr.ops[FULL].margin[0]
+    assert (buyer.account, BP * (buyer.equity + 1)) == (1, buyer.initial_bp)  # one unit of equity short of IM
     assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[0]/margin_im")
 
 
