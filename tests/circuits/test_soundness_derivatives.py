@@ -48,7 +48,8 @@ def test_the_batch_time_cannot_go_back():
 @covers('report_quorum')
 def test_a_price_the_committee_did_not_sign_fails():
     """The batch's index report (u 0 at 101, signed by members 0 and 1) claimed at 102: no member signed that."""
-    assert_batch_unsat(VALID["index_report"](), {"report[0]/price": 102}, "report[0]/report_quorum/sig[0]/eddsa/check/x")
+    assert_batch_unsat(VALID["index_report"](), {"report[0]/price": 102},
+                       "report[0]/report_quorum/sig[0]/eddsa/check/x")
 
 
 @covers('report_quorum')
