@@ -73,6 +73,8 @@ def test_one_signature_short_of_quorum_fails():
     # member 1's slot without member 1's signature (member 0's copied in): refused at the signature
     copied = {k: v for k, v in twice.items() if not k.endswith("signer")}
     assert_batch_unsat(tr, copied, "report[0]/report_quorum/sig[1]/eddsa/check/x")
+    # a signer index beyond the committee (N = 3) selects no key
+    assert_batch_unsat(tr, {"report[0]/sig[1]/signer": 3}, "report[0]/report_quorum/sig[1]/signer/sum")
 
 
 @covers('price_stale')
@@ -106,6 +108,14 @@ def test_a_fill_leaving_the_buyer_one_unit_below_im_fails():
     assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[0]/margin_im")
 
 
+
+@covers('margin_im')
+def test_a_margin_transfer_out_leaving_one_unit_below_im_fails():
+    """Account 3 (cash 1024, short 2 calls worth 10, IM 18): moving 987 out leaves equity 17; 986 is allowed."""
+    tr = cheat(("margin_im",), Margin(3, -987))
+    assert_batch_unsat(tr, {}, f"op[{FULL}]/acct[0]/margin_im")
+    assert prove_cs(P, trace(Margin(3, -986))).first_failure is None
+
 # -- reports ------------------------------------------------------------------------------------
 @covers('report_price')
 def test_a_report_price_of_zero_or_2_64_fails():
@@ -133,8 +143,10 @@ def test_an_index_report_not_newer_than_the_stored_one_or_from_the_future_fails(
 
 @covers('report_instrument')
 def test_a_settlement_report_for_instrument_0_fails():
-    """The settle batch's settlement report with its instrument id claimed 0 (never listed)."""
+    """The settle batch's settlement report with its instrument id claimed 0 (never used) or 3 (not listed)."""
     assert_batch_unsat(VALID["settle"](), {"report[0]/instrument": 0}, "report[0]/report_instrument/inv")
+    # instrument 3 (never listed) claimed with instrument 2's terms: not in the instruments tree
+    assert_batch_unsat(VALID["settle"](), {"report[0]/instrument": 3}, "report[0]/report_instrument/old_root")
 
 
 @covers('settle_early')
