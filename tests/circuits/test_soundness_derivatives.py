@@ -228,10 +228,16 @@ def test_a_dplace_on_an_unlisted_instrument_fails():
 
 
 @covers('instrument_live')
-def test_a_dplace_at_expiry_fails():
-    """Instrument 1 expires at 1000: a dplace on it in a batch at 1000."""
+def test_trading_at_expiry_fails():
+    """Instrument 1 expires at 1000: a dplace, a dfill and a liquidation on it in a batch at 1000."""
     tr = cheat(("instrument_live",), DPlace(2, 3, 1, 0, 99, 2), time=1000)
     assert_batch_unsat(tr, {}, f"op[{FULL}]/instrument_live/sum")
+    # a dfill and a liquidation at 1000, with both prices fresh (u 1 reported at 999, u 0 in the batch)
+    fresh = book_with(((999, (index(1, 60, 999),), (Deposit(1, 0, 7),)),))
+    fill = cheat(("instrument_live",), DFill(5, 4, 2), on=fresh, time=1000, reports=(index(0, 100, 1000),))
+    assert_batch_unsat(fill, {}, f"op[{FULL}]/instrument_live/sum")
+    liq = cheat(("instrument_live",), Liquidate(1, 3, 1, 2, 81), on=fresh, time=1000, reports=(index(0, 80, 1000),))
+    assert_batch_unsat(liq, {}, f"op[{FULL}]/instrument_live/sum")
 
 
 # -- liquidate and settle -----------------------------------------------------------------------
