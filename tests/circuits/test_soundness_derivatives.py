@@ -225,6 +225,13 @@ def test_a_dplace_on_an_unlisted_instrument_fails():
     tr = VALID["dplace"]()
     sets = {f"op[{FULL}]/f3": 3, f"op[{FULL}]/instrument/id": 3, **op_sigs(tr, DPlace(2, 3, 3, 0, 99, 2), 3)}
     assert_batch_unsat(tr, sets, f"op[{FULL}]/instrument/old_root")
+    # settle and liquidate open the instrument with the same gadget; claiming instrument 3 there fails even
+    # earlier, at the position slots: no account holds (or, with P = 2 used, can open) a position in it
+    settle = {f"op[{FULL}]/f2": 3, f"op[{FULL}]/instrument/id": 3}
+    assert_batch_unsat(VALID["settle"](), settle, f"op[{FULL}]/acct[0]/position/positions_full")
+    tr = VALID["liquidate"]()
+    liq = {f"op[{FULL}]/f3": 3, f"op[{FULL}]/instrument/id": 3, **op_sigs(tr, Liquidate(1, 3, 3, 2, 81), 3)}
+    assert_batch_unsat(tr, liq, f"op[{FULL}]/acct[1]/position/positions_full")
 
 
 @covers('instrument_live')
