@@ -334,3 +334,9 @@ def test_a_liquidation_that_grows_the_deficit_fails():
     u 1 = 60: its equity drops by 1 and its MM does not, so its deficit grows."""
     tr = cheat(("liq_worsens",), Liquidate(1, 3, 2, 1, 9), reports=(index(0, 80, 20),))
     assert_batch_unsat(tr, {}, f"op[{FULL}]/liquidate/liq_worsens/range/sum")
+
+
+def test_a_settle_cannot_claim_another_settlement_price():
+    """Instrument 2 settled at 70 in the batch: a settle reading 200 from its leaf contradicts the tree."""
+    assert_batch_unsat(VALID["settle"](), {f"op[{FULL}]/instrument/leaf/settle_price": 200},
+                       f"op[{FULL}]/instrument/old_root")
