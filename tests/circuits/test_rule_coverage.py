@@ -1,10 +1,9 @@
 """Every rule of state/protocol.RULES has a cheating-witness test of the batch circuit (coverage.covers).
 
 A rule added to the state machine without its constraint and test fails
-here. NOT_YET is the v2 rules whose circuit constraints exist (labelled in
-circuits/rules_derivatives.py, market.py, reports.py) but whose
-cheating-witness test is still to write (issue 14, left at the session's
-end): it may only shrink; a rule leaving it must be covered.
+here. NOT_YET lists rules whose constraints exist but whose cheating-witness
+test is still to write; it is empty since every v2 rule got one
+(test_soundness_derivatives.py) and may only stay empty or shrink.
 """
 
 from __future__ import annotations
@@ -14,13 +13,7 @@ from zkob.state.protocol import RULES
 from . import test_soundness, test_soundness_derivatives  # noqa: F401  (registers their @covers)
 from .coverage import COVERED
 
-NOT_YET = frozenset({
-    'amount_range', 'cash_range', 'instrument_free', 'instrument_listed', 'instrument_live', 'instrument_settled',
-    'insufficient_cash', 'liq_price', 'liq_worsens', 'list_expiry', 'list_kind', 'list_strike',
-    'list_underlying', 'margin_im', 'not_liquidatable', 'position_held', 'positions_full', 'price_stale',
-    'qty_exceeds_position', 'qty_range', 'report_instrument', 'report_price', 'report_quorum', 'report_stale',
-    'report_underlying', 'settle_early', 'settle_twice', 'size_range', 'slot_layout',
-})
+NOT_YET: frozenset[str] = frozenset()
 
 
 def test_every_rule_has_a_cheating_witness_test_or_is_listed_as_not_yet():

@@ -4,9 +4,9 @@ Each test starts from a valid trace (scenario.py) and overrides named free
 inputs of the witness (op fields, leaves found, siblings); everything the
 circuit computes is then recomputed from them, so the witness is what a
 cheating prover would build, and the first failing constraint names the
-rule that stops it. The derivatives rules are test_soundness_derivatives.py,
-time and the reports test_soundness_market.py; test_rule_coverage.py checks
-that every rule of the protocol has one.
+rule that stops it. The derivatives, time and report rules are
+test_soundness_derivatives.py; test_rule_coverage.py checks that every rule
+of the protocol has one.
 """
 
 from __future__ import annotations
