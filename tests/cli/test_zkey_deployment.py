@@ -1,9 +1,11 @@
 """A deployment keyed by a .zkey: setup --ptau, prove with --keys and --zkey, and keys for other circuits refused.
 
-The smallest order-book circuit (depths 1/1/1, K = 1: 13,853 constraints)
-needs a ptau of power 14, which snarkjs prepares in about 14 minutes on
-this machine, so the ptau here is the known-secret one of
-tests/zk/known_ptau.py (tests only; DESIGN section 7).
+The smallest v2 venue (tests/security/tiny_config.json: depths 1/1/1,
+K = 1, one spot slot, one report slot: about 23,500 constraints) needs a
+domain of 2^15, so a ptau of power 16 (a domain of exactly 2^power is
+refused from power 15 on), which snarkjs prepares in far too long for a
+test; the ptau here is the known-secret one of tests/zk/known_ptau.py
+(tests only; DESIGN section 7).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from zkob.zk.eddsa import private_to_public, public_key_to_json  # noqa: E402
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
-SMALLEST = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "1"]
+SMALLEST = ["--config", str(Path(__file__).resolve().parent.parent / "security" / "tiny_config.json")]
 DEPOSIT = {"op": "deposit", "account": 1, "asset": 1, "amount": 50,
            "pubkey": public_key_to_json(private_to_public(bytes(range(32))))}
 
@@ -42,11 +44,11 @@ def ok(*args):
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
     d = tmp_path_factory.mktemp("zkeydeploy")
-    write_known_ptau(d / "p14.ptau", 14, blocks={14, 15})
+    write_known_ptau(d / "p16.ptau", 16, blocks={15, 16})
     ok("init", d / "st", *SMALLEST)
-    result = ok("setup", d / "st", "-o", d / "keys", "--ptau", d / "p14.ptau", "--quiet")
+    result = ok("setup", d / "st", "-o", d / "keys", "--ptau", d / "p16.ptau", "--quiet")
     assert "ONE phase-2 contribution" in result.stderr
-    (d / "b.json").write_text(json.dumps({"ops": [DEPOSIT], "salt": "5"}))
+    (d / "b.json").write_text(json.dumps({"ops": [DEPOSIT], "time": 1, "salt": "5"}))
     return d
 
 
@@ -69,7 +71,7 @@ def test_setup_writes_a_snarkjs_key_its_vk_and_the_binding(deployment):
     key = read_zkey(deployment / "keys" / "circuit_final.zkey")  # (zkey verify is tested on small circuits)
     assert [c.name for c in key.contributions] == ["zkob setup"]
     binding = json.loads((deployment / "keys" / "circuit.json").read_text())
-    assert binding["csHash"] == key.cs_hash.hex() and binding["domainSize"] == 1 << 14
+    assert binding["csHash"] == key.cs_hash.hex() and binding["domainSize"] == 1 << 15
     assert binding["zkob_params"]["batch_size"] == 1
 
 
@@ -117,7 +119,7 @@ def test_a_zkey_for_another_circuit_is_refused(fresh, deployment, tmp_path):
     from zkob.zk.formats.iden3 import r1cs_to_bytes
 
     (tmp_path / "c.r1cs").write_bytes(r1cs_to_bytes(mul_chain(20)[0]))
-    ok("zkey", "new", tmp_path / "c.r1cs", deployment / "p14.ptau", "-o", tmp_path / "c0.zkey")
+    ok("zkey", "new", tmp_path / "c.r1cs", deployment / "p16.ptau", "-o", tmp_path / "c0.zkey")
     ok("zkey", "contribute", tmp_path / "c0.zkey", tmp_path / "c1.zkey")
     assert "this key is for another circuit" in refused(fresh, deployment, "--zkey", tmp_path / "c1.zkey")
 
@@ -131,11 +133,11 @@ def test_setup_installs_a_ceremony_key_only_after_verifying_it(deployment, tmp_p
     at = forged.find(key.contributions[1].transcript)
     forged[at] ^= 1
     (tmp_path / "forged.zkey").write_bytes(bytes(forged))
-    result = run("setup", deployment / "st", "-o", tmp_path / "bad", "--ptau", deployment / "p14.ptau",
+    result = run("setup", deployment / "st", "-o", tmp_path / "bad", "--ptau", deployment / "p16.ptau",
                  "--zkey", tmp_path / "forged.zkey", "--quiet")
     assert result.exit_code == 1 and "contribution #2 (second): inconsistent transcript" in result.stderr
     assert not (tmp_path / "bad").exists()
-    result = ok("setup", deployment / "st", "-o", tmp_path / "keys", "--ptau", deployment / "p14.ptau",
+    result = ok("setup", deployment / "st", "-o", tmp_path / "keys", "--ptau", deployment / "p16.ptau",
                 "--zkey", tmp_path / "c2.zkey", "--quiet")
     assert "ONE phase-2 contribution" not in result.stderr
     installed = read_zkey(tmp_path / "keys" / "circuit_final.zkey")

@@ -17,7 +17,6 @@ phases go to ``report`` like the rest of the pipeline.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +40,7 @@ def zkey_in(keys_dir: Path) -> Path | None:
 
 def binding_json(params: Params, key: Zkey, ptau_power: int) -> str:
     """KEYS/circuit.json: the parameter set and the key's circuit hash (with its sizes, for a reader)."""
-    record = {"zkob_params": asdict(params), "csHash": key.cs_hash.hex(), "nVars": key.header.n_vars,
+    record = {"zkob_params": params.to_dict(), "csHash": key.cs_hash.hex(), "nVars": key.header.n_vars,
               "nPublic": key.header.n_public, "domainSize": key.header.domain_size, "ptauPower": ptau_power}
     return json.dumps(record, indent=1) + "\n"
 
@@ -57,8 +56,9 @@ def read_binding(keys_dir: Path, params: Params) -> bytes:
         raise MalformedInput(str(path), f"cannot read the key binding: {exc.strerror}") from None
     except (ValueError, KeyError, TypeError):
         raise MalformedInput(str(path), "not a key binding (csHash, zkob_params)") from None
-    if theirs != asdict(params):
-        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
+    ours = json.loads(json.dumps(params.to_dict()))  # as read back from JSON: lists, not tuples
+    if theirs != ours:
+        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {ours}")
     if len(cs_hash) != 64:
         raise MalformedInput(f"{path}.csHash", "expected 64 bytes in hex")
     return cs_hash
