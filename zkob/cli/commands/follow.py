@@ -1,4 +1,4 @@
-"""``zkob follow VK ROOT OUT1 OUT2 ...``: a light client over a run of proofs."""
+"""``zkob follow VK ROOT OUT1 OUT2 ...`` or ``zkob follow VK ROOT --url URL``: a light client over a run of proofs."""
 
 from __future__ import annotations
 
@@ -18,8 +18,12 @@ from ..console import err, out
               help="Light-client state file: created on first use, resumed afterwards.")
 @click.option("--one-by-one", is_flag=True, help="Verify each proof alone instead of one batch check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: root, height, bridge ops.")
+@click.option("--url", help="Follow a node's public feed (zkob serve) instead of OUT directories.")
+@click.option("--from", "start", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --url: the node height of the first batch after ROOT.")
+@click.option("--keep-running", is_flag=True, help="With --url: wait for new batches instead of stopping.")
 def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path | None,
-            one_by_one: bool, as_json: bool) -> None:
+            one_by_one: bool, as_json: bool, url: str | None, start: int, keep_running: bool) -> None:
     """Verify the proofs in OUT... as a chain starting at the trusted ROOT; print the root reached.
 
     Each OUT is a directory written by `zkob prove` (public.json, proof.json
@@ -27,7 +31,17 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     public bridge digest; it may be absent only when that digest is 0).
     Exit 1 when a step is refused (replay, fork, gap, invalid proof, bridge
     record missing or mismatched); the steps before it stay applied.
+
+    With --url, the steps come from a node's feed (GET /v1/feed and
+    /v1/batches/H/*.json), from height --from plus the steps the --state
+    file has already applied, until the feed has nothing new (or, with
+    --keep-running, until stopped).
     """
+    if url is not None:
+        if outs:
+            raise click.UsageError("give OUT directories or --url, not both")
+        _follow_url(vk_file, root, url, start, state_file, one_by_one, as_json, keep_running)
+        return
     from ...pipeline.keyfiles import load_vk
     from ...pipeline.outputs import read_step
     from ...state.lightclient import ClientState, LightClient, advance
@@ -61,3 +75,56 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     if outcome.refused_index is not None:
         where = outs[outcome.refused_index] if 0 <= outcome.refused_index < len(outs) else "?"
         raise Refused(f"refused {where}: {outcome.reason}")
+
+
+def _follow_url(vk_file: Path, root: str, url: str, start: int, state_file: Path | None, one_by_one: bool,
+                as_json: bool, keep_running: bool) -> None:
+    from ...node.client import NodeClient, follow_node
+    from ...pipeline.keyfiles import load_vk
+    from ...state.lightclient import ClientState, LightClient, advance
+    from ...zk.errors import ZkobError
+    from ...zk.field import parse_decimal
+
+    vk = load_vk(vk_file)
+    trusted = parse_decimal(root, "ROOT")
+    moves: list[dict] = []
+    holder: dict = {"state": ClientState.start(vk, trusted)}
+
+    def apply(steps: list) -> tuple[int, int, str | None]:
+        if state_file is None:
+            holder["state"], outcome = advance(holder["state"], vk, steps, batch=not one_by_one)
+        else:
+            with LightClient.open(state_file, vk, trusted) as client:
+                if client.state.genesis != trusted:
+                    raise ZkobError(f"{state_file} follows a chain from another trusted root")
+                outcome = client.follow(vk, steps, batch=not one_by_one)
+                holder["state"] = client.state
+        moves.extend(to_json_op(op) for a in outcome.accepted for op in a.bridge_ops)
+        return holder["state"].height, holder["state"].root, None if outcome.ok else outcome.reason
+
+    def next_height() -> int:
+        if state_file is not None and state_file.exists():
+            with LightClient.open(state_file, vk, trusted) as client:
+                return start + client.state.height
+        return start + holder["state"].height
+
+    def shown(height: int, new_root: int) -> None:
+        if not as_json:
+            err.print(f"batch {height}: root {new_root}", markup=False)
+
+    with NodeClient(url) as node:
+        follow_node(node, apply, next_height, keep_running, on_step=shown)
+    state = holder["state"]
+    if state_file is not None and state_file.exists():
+        with LightClient.open(state_file, vk, trusted) as client:
+            state = client.state
+    if as_json:
+        out.print(json.dumps({"root": str(state.root), "height": state.height, "bridge_ops": moves}), markup=False)
+    else:
+        out.print(str(state.root), markup=False)
+
+
+def to_json_op(op: object) -> dict:
+    from ...state.ops import to_json
+
+    return to_json(op)  # type: ignore[arg-type]
