@@ -126,7 +126,7 @@ class Sequencer:
         priorities = {}
         for seq, _, op, _ in self.log.ops_page(0, 1 << 62):
             if op["op"] in ORDER_OPS:
-                priorities[op["order"]] = seq
+                priorities[int(op["order"])] = seq
         for logged in batches:
             self.last_time = max(self.last_time, logged.time)
             ops = [op_from_json(op) for _, op, _ in logged.ops]
@@ -167,23 +167,45 @@ class Sequencer:
     def run(self) -> None:
         """The loop: take every waiting request, sequence them, cut when due, commit, answer."""
         while not self.stopping:
-            waiting = self._take()
-            answers: list[tuple[Future, Any]] = []
-            for kind, payload, future in waiting:
-                if kind == "stop":
-                    self.stopping = True
-                    continue
-                try:
-                    answers.append((future, self._handle(kind, payload)))
-                except ZkobError as exc:
-                    future.set_exception(exc)  # refused: nothing of it was sequenced
-            self._cut_if_due()
-            self._commit()
-            for future, answer in answers:
-                future.set_result(answer)
-            cuts, self.cut_now = self.cut_now, []
-            for cut in cuts:
-                self.on_cut(cut)
+            self.process(self._take())
+
+    def process(self, waiting: list[tuple[str, Any, Future | None]]) -> None:
+        """One pass over ``waiting`` requests: sequence, cut when due, commit once, then answer them.
+
+        A request refused by a rule is answered at once (nothing of it was
+        sequenced); accepted ones are answered only after the commit.
+        """
+        answers: list[tuple[Future, Any]] = []
+        for kind, payload, future in waiting:
+            if kind == "stop":
+                self.stopping = True
+                continue
+            try:
+                answer = self._handle(kind, payload)
+            except ZkobError as exc:
+                if future is not None:
+                    future.set_exception(exc)
+                continue
+            except Exception as exc:  # a bug: answer it as one, keep serving the others
+                log.exception("request %s failed", kind)
+                if future is not None:
+                    future.set_exception(InternalError(f"{type(exc).__name__}: {exc}"))
+                continue
+            if future is not None:
+                answers.append((future, answer))
+        self._cut_if_due()
+        self._commit()
+        for future, answer in answers:
+            future.set_result(answer)
+        cuts, self.cut_now = self.cut_now, []
+        for cut in cuts:
+            self.on_cut(cut)
+
+    def handle(self, kind: str, payload: Any) -> Any:
+        """Run one request in the calling thread (tests, tools): its answer, or its error raised."""
+        future: Future = Future()
+        self.process([(kind, payload, future)])
+        return future.result(timeout=0)
 
     def _take(self) -> list[tuple[str, Any, Future | None]]:
         timeout = 0.5
