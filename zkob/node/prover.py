@@ -25,9 +25,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..pipeline.cluster import Provers
+from ..pipeline.cluster import LocalProvers, Provers
 from ..pipeline.cluster_outroot import step_dir, write_step
 from ..pipeline.outputs import BATCH
+from ..pipeline.prove import load_prover
 from ..pipeline.replay import replay_output
 from ..state.state import State
 from ..zk.errors import Refused, ZkobError
@@ -79,7 +80,18 @@ class Publisher:
         self.waiting.put(None)
 
     def _wait_for_proofs(self) -> None:
-        """The proof thread: each proof in order, handed to the sequencer's thread to check and publish."""
+        """The proof thread: each proof in order, handed to the sequencer's thread to check and publish.
+
+        A local prover is loaded first (kernels, key, circuit), so the
+        first batch does not wait for it.
+        """
+        if isinstance(self.provers, LocalProvers) and self.provers.prover is None:
+            try:
+                self.provers.prover = load_prover(self.provers.params, self.provers.keys_dir, self.provers.backend)
+                log.info("prover loaded")
+            except ZkobError as exc:
+                self.failure = f"the prover did not load: {exc}"
+                log.error(self.failure)
         while True:
             item = self.waiting.get()
             if item is None:
