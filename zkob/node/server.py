@@ -162,13 +162,15 @@ def serve(config: NodeConfig) -> None:
                                                log_config=logging_config(), lifespan="off"))
         log.info("serving %s on http://%s:%d (tokens in %s)", directory, config.host, config.port,
                  directory / TOKENS_FILE)
-        for sig in (signal.SIGTERM, signal.SIGINT):  # uvicorn re-raises the signal after its shutdown:
-            signal.signal(sig, _stopped)              # land here instead, so the node's own shutdown runs
+        # uvicorn re-raises the signal after its shutdown: land in _stopped instead, so the node's own runs
+        previous = {sig: signal.signal(sig, _stopped) for sig in (signal.SIGTERM, signal.SIGINT)}
         try:
             server.run()
         finally:
             log.info("stopping: no new requests; finishing the current step")
             runtime.stop()
             log.info("stopped")
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     finally:
         os.close(lock)
