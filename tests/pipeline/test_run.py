@@ -201,3 +201,19 @@ def test_cli_proves_several_batches_locally_into_outroot(tmp_path, batch_files, 
     assert [b["new_root"] for b in record["batches"]] == [str(p[1]) for p in reference_run.public[:2]]
     again = runner.invoke(cli, args[:-1])
     assert again.exit_code == 0 and "batches 1-2 were already written" in again.output
+
+
+def test_keys_name_their_parameters_and_a_key_id_that_tells_ceremonies_apart(run_keys):
+    from dataclasses import replace
+
+    from zkob.pipeline.keyfiles import key_id, keys_identity, load_vk, read_key_header
+
+    params, circuit = read_key_header(run_keys)
+    identity = keys_identity(run_keys, PARAMS)
+    assert params == PARAMS and identity.circuit == circuit and len(identity.key_id) == 16
+    vk = load_vk(run_keys / "verification_key.json")
+    assert identity.key_id == key_id(circuit, vk)
+    assert key_id(circuit, replace(vk, alpha1=vk.ic[0])) != identity.key_id  # another ceremony, same circuit
+    assert key_id("00" * 32, vk) != identity.key_id
+    with pytest.raises(MalformedInput, match="keys were made for parameters"):
+        keys_identity(run_keys, replace(PARAMS, batch_size=2))

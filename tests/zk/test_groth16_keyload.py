@@ -8,6 +8,7 @@ way a bad point is a MalformedInput naming the query entry.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import struct
 
@@ -98,3 +99,18 @@ def test_backends_declare_whether_their_byte_tables_check_points():
     with pytest.raises(MalformedInput, match=r"H\[0\]: point is not on the curve"):
         compiled_backend().g1_table_bytes(off_curve, "H")
     assert PureBackend().g1_table_bytes(off_curve) == [(1, 1)]  # decodes only: why prove() must check for it
+
+
+def test_the_header_alone_names_the_parameters_and_circuit_as_the_full_loader_does():
+    from zkob.zk.groth16.keys import pk_header
+
+    _, _, pk, *_ = keys_and_proof("cubic")
+    pk = dataclasses.replace(pk, params={"zkob_params": {"accounts_depth": 3}})
+    data = pk_to_bytes(pk)
+    loaded = pk_from_bytes(data)
+    head = 4 + 8 + len(b'{"zkob_params":{"accounts_depth":3}}') + 32
+    assert pk_header(data[:head]) == (loaded.params, loaded.digest) == pk_header(data)
+    with pytest.raises(MalformedInput, match="proving_key.digest: file is truncated"):
+        pk_header(data[:head - 1])
+    with pytest.raises(MalformedInput, match="not a zkob proving key"):
+        pk_header(b"zkey" + data[4:head])

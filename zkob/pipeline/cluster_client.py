@@ -117,16 +117,24 @@ def wait_for_provers(client: Client, identity: KeyIdentity, at_least: int, timeo
     while True:
         holding = provers_holding(client, identity)
         if len(holding) >= at_least:
+            for addr, what in _holdings(client).items():
+                if addr not in holding:
+                    report(f"not using {addr}: it holds other keys ({what})")
             return len(holding)
         if time.monotonic() > deadline:
             break
         time.sleep(0.25)
-    try:
-        others = "; ".join(f"{addr}: {what}" for addr, what in sorted(client.run(describe_worker).items()))
-    except Exception:
-        others = ""
+    others = "; ".join(f"{addr}: {what}" for addr, what in sorted(_holdings(client).items()))
     raise ClusterError(f"no worker holds this run's keys ({identity.describe()}) after {timeout:.0f} s; "
                        f"workers: {others or 'none'}")
+
+
+def _holdings(client: Client) -> dict[str, str]:
+    """What each worker holds, for messages ({} if the workers cannot be asked)."""
+    try:
+        return dict(client.run(describe_worker))
+    except Exception:
+        return {}
 
 
 @contextmanager
