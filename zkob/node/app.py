@@ -6,7 +6,7 @@
     GET  /v1/status                   heights, root, time, pending ops, prover state
     GET  /v1/accounts/{id}            the account's nonce after every sequenced op (for signing)
     GET  /v1/batches                  batch summaries (?from=H or the newest), for the explorer
-    GET  /v1/batches/{h}/{public.json|proof.json|bridge.json}   the public feed
+    GET  /v1/batches/{h}/{public.json|proof.json|bridge.json}   the public feed (v2: market.json too)
     GET  /v1/batches/{h}/batch.json   the private batch (replica token)
     GET  /v1/feed?from=H&wait=S       long poll: published heights >= H, once there is one (or [] after S s)
     GET  /                            the explorer (server-rendered; refreshes itself)
@@ -32,7 +32,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from ..pipeline.outputs import BATCH, BRIDGE, PROOF, PUBLIC
+from ..pipeline.outputs import BATCH
 from ..state.errors import Rejected
 from ..zk.errors import InternalError, MalformedInput, ZkobError
 from ..zk.strict_json import load_json
@@ -40,11 +40,10 @@ from .explorer import render_page
 from .prover import Publisher
 from .protocol import parse_committee_report, parse_deposit, parse_user_op
 from .sequencer import Sequenced, Sequencer
-from .views import MAX_ROWS, batch_rows, published_step
+from .views import MAX_ROWS, PUBLIC_FILES, batch_rows, published_step
 
 MAX_BODY = 64 << 10   # one op is about 1 KiB of JSON; a deposit list of K ops fits easily
 MAX_WAIT = 30.0       # longest long poll, seconds
-PUBLIC_FILES = (PUBLIC, PROOF, BRIDGE)
 
 
 class HttpError(Exception):

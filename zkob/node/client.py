@@ -27,12 +27,12 @@ from typing import Any
 
 import httpx
 
-from ..pipeline.outputs import BATCH, BRIDGE, PROOF, PUBLIC
-from ..state.lightclient import MAX_BRIDGE_RECORD_BYTES, Step, parse_bridge_record
+from ..pipeline.outputs import BATCH, PROOF, PUBLIC, read_step
+from ..state.lightclient import MAX_BRIDGE_RECORD_BYTES, Step
 from ..zk.errors import Refused, ZkobError
 from ..zk.files import PRIVATE, write_atomic
-from ..zk.formats.snarkjs_json import parse_proof, parse_public
 from ..zk.strict_json import load_json
+from .views import PUBLIC_FILES
 
 MAX_ANSWER = MAX_BRIDGE_RECORD_BYTES  # no answer of a node is larger than a bridge record
 FEED_WAIT = 20
@@ -108,13 +108,22 @@ class NodeClient:
         return [int(h) for h in data["heights"]]
 
     def step(self, height: int) -> Step:
-        """Batch ``height`` as a light client sees it (strictly parsed, bridge record bounded)."""
-        where = f"{self.url}/v1/batches/{height}"
-        public = parse_public(load_json(self._request("GET", f"/v1/batches/{height}/{PUBLIC}"), f"{where}/{PUBLIC}"))
-        proof = parse_proof(load_json(self._request("GET", f"/v1/batches/{height}/{PROOF}"), f"{where}/{PROOF}"))
-        record = parse_bridge_record(load_json(self._request("GET", f"/v1/batches/{height}/{BRIDGE}"),
-                                               f"{where}/{BRIDGE}"))
-        return Step(tuple(public), proof, record)
+        """Batch ``height`` as a light client sees it: its public files, read as `zkob follow OUT` reads them.
+
+        The files are fetched into a private scratch directory and read by
+        pipeline.outputs.read_step (strict, each bounded), so the feed and
+        the files agree on what a step is.
+        """
+        with tempfile.TemporaryDirectory(prefix="zkob-step-") as scratch:
+            for name in PUBLIC_FILES:
+                try:
+                    data = self._request("GET", f"/v1/batches/{height}/{name}")
+                except NodeError as exc:
+                    if exc.status == 404 and name not in (PUBLIC, PROOF):
+                        continue  # an optional record the node did not publish: read_step decides
+                    raise
+                write_atomic(Path(scratch) / name, data)
+            return read_step(Path(scratch))
 
     def private_batch(self, height: int) -> tuple[bytes, bytes]:
         """(public.json, batch.json) of batch ``height`` (batch.json needs the replica token)."""

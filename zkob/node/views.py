@@ -15,12 +15,17 @@ import json
 import sqlite3
 from pathlib import Path
 
+from ..pipeline import outputs
 from ..pipeline.cluster_outroot import step_dir
 from ..pipeline.outputs import BRIDGE, PUBLIC
 from ..state.protocol import PUBLIC_INPUTS
 from .log import LOG_FILE
 
 MAX_ROWS = 100
+#: the files of a published batch anyone may read: every output file but the private batch.json
+#: (v2's pipeline adds market.json; listing the module's names keeps the feed in step with it)
+PUBLIC_FILES: tuple[str, ...] = tuple(getattr(outputs, name) for name in ("PUBLIC", "PROOF", "BRIDGE", "MARKET")
+                                      if hasattr(outputs, name))
 
 
 def read_connection(directory: Path) -> sqlite3.Connection:
