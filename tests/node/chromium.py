@@ -41,17 +41,50 @@ def screenshot(url: str, path: Path, size: str = "1280,900") -> Path:
     return path
 
 
-def png_pixels(path: Path) -> tuple[int, int, bytes]:
-    """(width, height, the decompressed scanlines) of a non-interlaced PNG (standard library only)."""
+def png_pixels(path: Path) -> tuple[int, int, list[bytes]]:
+    """(width, height, unfiltered rows of RGB(A) bytes) of an 8-bit non-interlaced PNG (standard library only)."""
     data = path.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
-    pos, idat, width, height = 8, b"", 0, 0
+    pos, idat, width, height, channels = 8, b"", 0, 0, 0
     while pos < len(data):
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         body = data[pos + 8:pos + 8 + length]
         if kind == b"IHDR":
-            width, height = struct.unpack(">II", body[:8])
+            width, height, depth, color = struct.unpack(">IIBB", body[:10])
+            assert depth == 8 and color in (2, 6), f"expected 8-bit RGB or RGBA, got depth {depth} color {color}"
+            channels = 3 if color == 2 else 4
         elif kind == b"IDAT":
             idat += body
         pos += 12 + length
-    return width, height, zlib.decompress(idat)
+    raw, stride = zlib.decompress(idat), width * channels
+    rows: list[bytes] = []
+    previous = bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1:(y + 1) * (stride + 1)])
+        for i in range(stride):
+            left = line[i - channels] if i >= channels else 0
+            up, corner = previous[i], previous[i - channels] if i >= channels else 0
+            if kind == 1:
+                line[i] = (line[i] + left) & 0xFF
+            elif kind == 2:
+                line[i] = (line[i] + up) & 0xFF
+            elif kind == 3:
+                line[i] = (line[i] + (left + up) // 2) & 0xFF
+            elif kind == 4:
+                p = left + up - corner
+                pa, pb, pc = abs(p - left), abs(p - up), abs(p - corner)
+                line[i] = (line[i] + (left if pa <= pb and pa <= pc else up if pb <= pc else corner)) & 0xFF
+        rows.append(bytes(line))
+        previous = line
+    return width, height, rows
+
+
+def ink(rows: list[bytes], channels: int = 4) -> float:
+    """The fraction of pixels that are not white (text, rules, backgrounds)."""
+    total = dark = 0
+    for row in rows:
+        step = channels if len(row) % 4 == 0 else 3
+        for i in range(0, len(row) - 2, step):
+            total += 1
+            dark += row[i] < 240 or row[i + 1] < 240 or row[i + 2] < 240
+    return dark / total
