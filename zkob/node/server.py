@@ -149,7 +149,8 @@ def serve(config: NodeConfig) -> None:
 
     from .app import make_app
 
-    logging.config.dictConfig(logging_config(os.environ.get("ZKOB_LOG_LEVEL", "INFO")))
+    level = os.environ.get("ZKOB_LOG_LEVEL", "INFO").upper()
+    logging.config.dictConfig(logging_config(level))
     directory = config.directory
     if not directory.is_dir():
         raise ZkobError(f"{directory} is not a state directory (run `zkob init` first)")
@@ -159,7 +160,7 @@ def serve(config: NodeConfig) -> None:
         node = runtime.start()
         app = make_app(node)
         server = uvicorn.Server(uvicorn.Config(app, host=config.host, port=config.port,
-                                               log_config=logging_config(), lifespan="off"))
+                                               log_config=logging_config(level), lifespan="off"))
         log.info("serving %s on http://%s:%d (tokens in %s)", directory, config.host, config.port,
                  directory / TOKENS_FILE)
         # uvicorn re-raises the signal after its shutdown: land in _stopped instead, so the node's own runs
