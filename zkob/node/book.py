@@ -15,6 +15,7 @@ Cost: ``next_fill`` scans the resting orders of one market, O(book).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ..state.ops import Op
 from ..state.protocol import BUY
@@ -53,16 +54,17 @@ class Book:
 
     def apply(self, op: Op, seq: int) -> None:
         """Follow one sequenced op: an order rests, a cancel removes, a fill reduces both orders."""
+        fields: Any = op  # the op table's fields, by name (protocol.py decides which ops have them)
         name = op.NAME
         if name in ORDER_OPS:
-            self.orders[op.order] = Resting(op.order, op.account, op.side, op.price,  # type: ignore[attr-defined]
-                                            op.qty, seq, market_of(op))  # type: ignore[attr-defined]
+            self.orders[fields.order] = Resting(fields.order, fields.account, fields.side, fields.price,
+                                                fields.qty, seq, market_of(op))
         elif name == "cancel":
-            self.orders.pop(op.order, None)  # type: ignore[attr-defined]
+            self.orders.pop(fields.order, None)
         elif name in ("fill", "dfill"):
-            for slot in (op.taker, op.maker):  # type: ignore[attr-defined]
+            for slot in (fields.taker, fields.maker):
                 resting = self.orders[slot]
-                resting.remaining -= op.qty  # type: ignore[attr-defined]
+                resting.remaining -= fields.qty
                 if resting.remaining == 0:
                     del self.orders[slot]
 

@@ -124,9 +124,9 @@ class Sequencer:
         batches = self.log.batches(after=committed)
         to_prove: list[CutBatch] = []
         priorities = {}
-        for seq, _, op, _ in self.log.ops_page(0, 1 << 62):
-            if op["op"] in ORDER_OPS:
-                priorities[int(op["order"])] = seq
+        for seq, _, entry, _ in self.log.ops_page(0, 1 << 62):
+            if entry["op"] in ORDER_OPS:
+                priorities[int(entry["order"])] = seq
         for logged in batches:
             self.last_time = max(self.last_time, logged.time)
             ops = [op_from_json(op) for _, op, _ in logged.ops]
@@ -237,18 +237,18 @@ class Sequencer:
     def _sequence_order(self, order: Op) -> Sequenced:
         """An order and then its fills, proposed by the book and checked one by one."""
         placed = self._sequence([order], "user")
+        slot: int = getattr(order, "order")  # every order op has its slot in "order"
         fills = []
         while True:
-            proposal = self.book.next_fill(order.order)  # type: ignore[attr-defined]
+            proposal = self.book.next_fill(slot)
             if proposal is None:
                 break
             maker, qty, market = proposal
-            fill = fill_op(order.order, maker, qty, market)  # type: ignore[attr-defined]
+            fill = fill_op(slot, maker, qty, market)
             try:
                 done = self._sequence([fill], "match")
             except Rejected as exc:  # e.g. a derivatives fill failing margin: the order rests instead
-                log.info("fill of order %s against %s refused (%s); the order rests", order.order,  # type: ignore[attr-defined]
-                         maker, exc.rule)
+                log.info("fill of order %s against %s refused (%s); the order rests", slot, maker, exc.rule)
                 break
             fills.append((done.seqs[0], op_json(fill)))
         return Sequenced(placed.seqs, placed.height, tuple(fills))
