@@ -38,7 +38,7 @@ from zkob.state.api import close_state, create_state
 from zkob.state.params import Params
 from zkob.zk.eddsa import private_to_public, public_key_to_json
 
-PARAMS = Params(accounts_depth=4, orders_depth=3, assets_depth=2, batch_size=8)
+PARAMS = Params(accounts_depth=4, orders_depth=1, assets_depth=1, batch_size=4)
 ACCOUNTS = 16
 LEVELS = (1, 4, 16)
 
@@ -125,7 +125,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--keys", type=Path, required=True)
     parser.add_argument("--make-keys", action="store_true")
-    parser.add_argument("--ops", type=int, default=96, help="ops per level (split between the clients)")
+    parser.add_argument("--ops", type=int, default=32, help="ops per level (split between the clients)")
     parser.add_argument("--batch-seconds", type=float, default=0.5)
     parser.add_argument("-o", "--out", type=Path, required=True)
     parser.add_argument("--plot", type=Path)
@@ -151,11 +151,12 @@ def main() -> None:
                 break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        for a in range(ACCOUNTS):
-            deposit = {"op": "deposit", "account": a, "asset": 1, "amount": 1_000_000,
-                       "pubkey": public_key_to_json(private_to_public(key(a)))}
-            httpx.post(f"{url}/v1/deposits", json={"deposits": [deposit]}, headers={"authorization": "Bearer op"},
-                       timeout=60).raise_for_status()
+        deposits = [{"op": "deposit", "account": a, "asset": 1, "amount": 1_000_000,
+                     "pubkey": public_key_to_json(private_to_public(key(a)))} for a in range(ACCOUNTS)]
+        k = PARAMS.batch_size
+        for first in range(0, ACCOUNTS, k):  # K deposits a request: one batch each
+            httpx.post(f"{url}/v1/deposits", json={"deposits": deposits[first:first + k]},
+                       headers={"authorization": "Bearer op"}, timeout=60).raise_for_status()
         watcher = Watcher(url, 1)
         drain(url, watcher)
         nonces = {a: 0 for a in range(ACCOUNTS)}

@@ -44,6 +44,7 @@ from .views import MAX_ROWS, PUBLIC_FILES, batch_rows, published_step
 
 MAX_BODY = 64 << 10   # one op is about 1 KiB of JSON; a deposit list of K ops fits easily
 MAX_WAIT = 30.0       # longest long poll, seconds
+ANSWER_TIMEOUT = 120.0  # a request the sequencer has not answered by then gets a 503 (it may still be sequenced)
 
 
 class HttpError(Exception):
@@ -98,7 +99,9 @@ def require_token(request: Request, token: str, what: str) -> None:
 async def ask(node: Node, kind: str, payload: Any) -> Any:
     """Hand a request to the sequencer's thread and wait for its answer."""
     try:
-        return await asyncio.wrap_future(node.sequencer.submit(kind, payload))
+        return await asyncio.wait_for(asyncio.wrap_future(node.sequencer.submit(kind, payload)), ANSWER_TIMEOUT)
+    except TimeoutError:
+        raise HttpError(503, f"the sequencer did not answer within {ANSWER_TIMEOUT:.0f} s") from None
     except Rejected as exc:
         raise HttpError(422, str(exc), exc.rule) from None
     except InternalError as exc:
