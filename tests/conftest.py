@@ -73,3 +73,19 @@ def walkthrough_keys(tmp_path_factory) -> Path:
     keys = tmp_path_factory.mktemp("walkthrough-keys")
     make_keys(PARAMS, keys)
     return keys
+
+
+@pytest.fixture(scope="session")
+def snarkjs_ptau(node, tmp_path_factory) -> Path:
+    """A prepared Powers of Tau of power 8 made by snarkjs itself (new, one contribution, prepare phase2).
+
+    Made once per session (about 10 s); the .zkey interop tests read it.
+    """
+    d = tmp_path_factory.mktemp("snarkjs_ptau")
+    steps = [("powersoftau", "new", "bn128", "8", str(d / "p0.ptau")),
+             ("powersoftau", "contribute", str(d / "p0.ptau"), str(d / "p1.ptau"), "--name=tests", "-e=zkob tests"),
+             ("powersoftau", "prepare", "phase2", str(d / "p1.ptau"), str(d / "p8.ptau"))]
+    for args in steps:
+        res = node.snarkjs(*args)
+        assert res.returncode == 0, (args, res.stdout[-500:], res.stderr[-500:])
+    return d / "p8.ptau"

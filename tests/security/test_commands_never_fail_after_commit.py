@@ -37,6 +37,26 @@ def _leaf_commands(group: click.Group, prefix: str = "") -> set[str]:
     return names
 
 
+def _zkey_walk(run, base) -> None:
+    """The zkey verbs on a 2^5 circuit and a known-secret ptau, every path under the markup-looking base."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "zk"))
+    from known_ptau import write_known_ptau
+    from zk_sample_circuits import mul_chain
+
+    from zkob.zk.formats.iden3 import r1cs_to_bytes
+
+    write_known_ptau(base / "p5.ptau", 5)
+    (base / "m.r1cs").write_bytes(r1cs_to_bytes(mul_chain(20)[0]))
+    run("zkey", "new", base / "m.r1cs", base / "p5.ptau", "-o", base / "m0.zkey", shows=base / "m0.zkey")
+    run("zkey", "contribute", base / "m0.zkey", base / "m1.zkey", "--name", "[b]x", shows=base / "m1.zkey")
+    run("zkey", "beacon", base / "m1.zkey", base / "m2.zkey", "ab" * 16, "10", shows=base / "m2.zkey")
+    run("zkey", "verify", base / "m.r1cs", base / "p5.ptau", base / "m2.zkey", shows="[b]x")
+    run("zkey", "export", "verificationkey", base / "m2.zkey", "-o", base / "mvk.json", shows=base / "mvk.json")
+
+
 def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough_keys):
     base = tmp_path / "a[/x]b"
     base.mkdir(parents=True)
@@ -46,7 +66,9 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     def run(*args, shows=None):
         args = [str(a) for a in args]
         result = CliRunner().invoke(cli, args)
-        name = args[0] if args[0] not in ("circuit", "export", "anchor", "client") else f"{args[0]} {args[1]}"
+        name = args[0] if args[0] not in ("circuit", "export", "anchor", "zkey", "client") else f"{args[0]} {args[1]}"
+        if args[:2] == ["zkey", "export"]:
+            name += f" {args[2]}"
         ran.add(name)
         if result.exit_code != 0 or "MarkupError" in result.output:
             why = result.output.strip()[-300:] or repr(result.exception)
@@ -97,6 +119,7 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("vectors", "-o", base / "vectors", "--topic", "poseidon", shows=base / "vectors")
     run("demo", "--keep", base / "demo", *DEMO, shows=base / "demo")
     run("anchor", "demo", "--keep", base / "anchor", "--keys", walkthrough_keys, shows=base / "anchor")
+    _zkey_walk(run, base)
 
     _walk_node(run, base, walkthrough_keys, key_pub)
 

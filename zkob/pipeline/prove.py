@@ -27,13 +27,13 @@ from ..zk.backends import get_backend, warm_up
 from ..zk.backends.base import Backend
 from ..zk.errors import InternalError, MalformedInput
 from ..zk.groth16.data import Proof, VerifyingKey
-from ..zk.groth16.keys import ProvingKey
 from ..zk.groth16.prepared import PreparedR1CS, prepare
-from ..zk.groth16.prove import prove
+from ..zk.groth16.prove import AnyProvingKey, prove
 from ..zk.groth16.verify import Verdict, verify
 from . import Report, quiet
 from .keyfiles import load_proving_key
 from .outputs import write_outputs
+from .zkeyfiles import load_zkey_key, read_binding, zkey_in
 
 
 @dataclass(frozen=True)
@@ -41,27 +41,38 @@ class Prover:
     """Everything that does not change between batches of one deployment, loaded once."""
 
     params: Params
-    pk: ProvingKey
+    pk: AnyProvingKey
     circuit: PreparedR1CS
     backend: Backend
     check: Callable[[Sequence[int], Proof], Verdict]
 
 
-def load_prover(params: Params, keys_dir: Path, backend: str = "auto", report: Report = quiet) -> Prover:
+def load_prover(params: Params, keys_dir: Path | None, backend: str = "auto", report: Report = quiet,
+                zkey: Path | None = None) -> Prover:
     """Kernels, proving key (refused for other parameters) and the prepared circuit.
 
     Kernel loading is its own phase so a first compilation is reported
     honestly. Key points are checked once: by the loader, or by the backend
-    when it builds its tables (``checks_points``).
+    when it builds its tables (``checks_points``). The key is KEYS's
+    proving_key.zkpk, or a snarkjs .zkey: ``zkey`` given, or
+    KEYS/circuit_final.zkey with the circuit hash KEYS records
+    (zkeyfiles.py); a .zkey is bound to the circuit once it is built.
     """
     report("loading prover kernels")
     warm_up(backend)
     engine = get_backend(backend)
-    report("loading the proving key")
-    pk = load_proving_key(keys_dir, params, check_points=not engine.checks_points)
+    zkey = zkey or (zkey_in(keys_dir) if keys_dir else None)
+    cs_hash = read_binding(keys_dir, params) if zkey and keys_dir else None
+    pk: AnyProvingKey | None = None
+    if zkey is None:
+        report("loading the proving key")
+        pk = load_proving_key(keys_dir or Path("."), params, check_points=not engine.checks_points)
     report("building the circuit")
     r1cs, _ = build_circuit(params)
     circuit = prepare(r1cs, engine)
+    if pk is None:
+        report("binding the .zkey to the circuit")
+        pk = load_zkey_key(zkey or Path("."), circuit, cs_hash)
     return Prover(params, pk, circuit, engine, proof_checker(pk.vk, engine.name))
 
 
@@ -95,13 +106,14 @@ class ProveResult:
     constraints: int
 
 
-def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backend: str = "auto",
-                report: Report = quiet, prover: Prover | None = None) -> ProveResult:
+def prove_batch(state: State, batch: Batch, keys_dir: Path | None, out_dir: Path, backend: str = "auto",
+                report: Report = quiet, prover: Prover | None = None, zkey: Path | None = None) -> ProveResult:
     """Prove ``batch`` on ``state``, write OUT/*, then advance the state; the batch runs once.
 
     The rules are checked before anything heavy is loaded (``apply_batch``
     calls its check only for a batch it accepts). Pass a ``prover`` from
-    load_prover to reuse it across batches. Raises Rejected or
+    load_prover to reuse it across batches, or a snarkjs ``zkey`` instead of
+    ``keys_dir`` (load_prover). Raises Rejected or
     MalformedInput for a bad batch or key, InternalError when the new proof
     fails its own check; in every case the state is untouched.
     """
@@ -112,7 +124,7 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path, out_dir: Path, backe
     def prove_and_write(trace: BatchTrace) -> None:
         nonlocal prover
         if prover is None:
-            prover = load_prover(state.params, keys_dir, backend, report)
+            prover = load_prover(state.params, keys_dir, backend, report, zkey)
         proof = prove_trace(prover, trace, report)
         report("verifying the proof")
         verdict = prover.check(trace.public_inputs, proof)

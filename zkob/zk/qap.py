@@ -100,3 +100,16 @@ def h_from_rows(backend: Backend, a: FrVec, b: FrVec, c: FrVec) -> FrVec:
     z_inv = pow((pow(COSET_SHIFT, n, R) - 1) % R, -1, R)
     quotient = backend.fr_scale(backend.fr_sub(backend.fr_mul(ea, eb), ec), z_inv)
     return backend.ntt(quotient, inverse=True, shift=COSET_SHIFT)
+
+
+def odd_values_from_rows(backend: Backend, a: FrVec, b: FrVec, c: FrVec) -> FrVec:
+    """A*B - C on the odd points w_2n^(2i+1) of the 2n-point domain (the H path of a snarkjs .zkey).
+
+    A*B - C has degree at most 2n - 2 and vanishes on the n-point domain
+    (the even points), so sum_i L_{2i+1}(tau) (A*B - C)(w_2n^(2i+1)) is
+    h(tau) t(tau): a .zkey's H query holds L_{2i+1}(tau)/delta and needs
+    no division by Z. Three inverse NTTs and three NTTs shifted by w_2n.
+    """
+    shift = root_of_unity(2 * len(a))
+    ea, eb, ec = (backend.ntt(backend.ntt(v, inverse=True), shift=shift) for v in (a, b, c))
+    return backend.fr_sub(backend.fr_mul(ea, eb), ec)

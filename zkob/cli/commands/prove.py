@@ -1,4 +1,4 @@
-"""``zkob prove DIR BATCH.json... --keys KEYS -o OUT [--cluster local:N|tcp://HOST:PORT]``: apply batches and prove them."""
+"""``zkob prove DIR BATCH.json... --keys KEYS|--zkey FILE -o OUT [--cluster local:N|tcp://HOST:PORT]``: apply batches and prove them."""
 
 from __future__ import annotations
 
@@ -14,8 +14,10 @@ from ..statedir import state_dir
 @click.command("prove")
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.argument("batch_files", metavar="BATCH.json...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+@click.option("--keys", "keys_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Directory made by `zkob setup` for this state's parameters.")
+@click.option("--zkey", "zkey", type=click.Path(dir_okay=False, path_type=Path),
+              help="A snarkjs Groth16 .zkey for this state's circuit (instead of --keys), e.g. a ceremony's final key.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
               help="With one BATCH and no --cluster: the directory for proof.json, public.json, bridge.json "
                    "and batch.json. Otherwise OUTROOT: batch i of the command goes to OUTROOT/00000i/, and "
@@ -27,8 +29,8 @@ from ..statedir import state_dir
               help="Prover arithmetic: numba kernels or the pure-Python reference (this process only).")
 @click.option("--quiet", is_flag=True, help="No progress output.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (public inputs, timings).")
-def command(directory: Path, batch_files: tuple[Path, ...], keys_dir: Path, out_dir: Path, cluster: str | None,
-            backend: str, quiet: bool, as_json: bool) -> None:
+def command(directory: Path, batch_files: tuple[Path, ...], keys_dir: Path | None, zkey: Path | None, out_dir: Path,
+            cluster: str | None, backend: str, quiet: bool, as_json: bool) -> None:
     """Prove that each BATCH.json, in order, moves DIRECTORY's state from its root to a new one.
 
     The state advances only when a batch's proof was made, checked and
@@ -36,14 +38,21 @@ def command(directory: Path, batch_files: tuple[Path, ...], keys_dir: Path, out_
     2 or 1), with the batches before it written and applied and nothing
     after it.
     """
+    from ...zk.errors import ZkobError
+
+    if (keys_dir is None) == (zkey is None):
+        raise ZkobError("give the proving key as exactly one of --keys KEYS and --zkey FILE")
     if len(batch_files) == 1 and cluster is None:
-        _prove_one(directory, batch_files[0], keys_dir, out_dir, backend, quiet, as_json)
+        _prove_one(directory, batch_files[0], keys_dir, zkey, out_dir, backend, quiet, as_json)
+    elif keys_dir is None:
+        raise ZkobError("a run of several batches or --cluster needs --keys KEYS (a keys directory may hold "
+                        "a .zkey installed by `zkob setup --ptau --zkey`)")
     else:
         _prove_run(directory, batch_files, keys_dir, out_dir, cluster, backend, quiet, as_json)
 
 
-def _prove_one(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path, backend: str,
-               quiet: bool, as_json: bool) -> None:
+def _prove_one(directory: Path, batch_file: Path, keys_dir: Path | None, zkey: Path | None, out_dir: Path,
+               backend: str, quiet: bool, as_json: bool) -> None:
     from ...pipeline.prove import prove_batch
     from ...state.batchfile import load_batch
     from ...state.protocol import PUBLIC_INPUTS
@@ -51,7 +60,7 @@ def _prove_one(directory: Path, batch_file: Path, keys_dir: Path, out_dir: Path,
     with state_dir(directory) as state:
         batch = load_batch(batch_file, state.params.batch_size)
         with Phases(quiet or as_json) as report:
-            result = prove_batch(state, batch, keys_dir, out_dir, backend, report)
+            result = prove_batch(state, batch, keys_dir, out_dir, backend, report, zkey=zkey)
     named = dict(zip(PUBLIC_INPUTS, result.public))
     if as_json:
         record: dict[str, object] = {name: str(value) for name, value in named.items()}

@@ -104,3 +104,20 @@ class Backend(Protocol):
 
     def g2_mul_many(self, base: G2, scalars: FrVec) -> bytes:
         """[s_i] base on G2, as 128-byte proving-key records."""
+
+    # --- snarkjs LEM sections: .zkey setup, phase 2, proving from a .zkey (optional) ----
+    def g1_table_lem(self, raw: bytes | memoryview, what: str = "g1") -> G1Table:
+        """Like g1_table_bytes for snarkjs's LEM records (Montgomery x||y, 64 bytes,
+        zeros = infinity; formats/lem.py); always checks the points."""
+
+    def g2_table_lem(self, raw: bytes | memoryview, what: str = "g2") -> G2Table:
+        """Like g1_table_lem for 128-byte LEM G2 records (x.c0, x.c1, y.c0, y.c1)."""
+
+    def lem_sparse_sums(self, coords: int, n_out: int, parts: Sequence[tuple[Any, Any, Any, Any]],
+                        values: Sequence[int], what: str) -> bytes:
+        """LEM bytes of out_k = sum over k's entries of values[vid] * base, for k < n_out.
+        Each part is (LEM bases, ptr (n_out + 1), base index per entry, value id per
+        entry), CSR by output; coords is 2 (G1) or 4 (G2). zkey setup uses it."""
+
+    def lem_scale(self, raw: bytes | memoryview, coords: int, scalar: int, what: str) -> bytes:
+        """Every LEM point of raw times scalar, as LEM bytes (phase-2 contributions)."""

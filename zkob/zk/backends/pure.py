@@ -160,6 +160,28 @@ class PureBackend:
         point: G2 = g2_to_affine(_pippenger(table, scalars, g2_add_affine, g2_add, g2_double, INF2))
         return point
 
+    # --- snarkjs LEM sections (pure_lem.py): .zkey setup, phase 2, proving from a .zkey ---
+    def g1_table_lem(self, raw: bytes | memoryview, what: str = "g1") -> list[G1]:
+        from ..formats.lem import g1_many_from_lem
+
+        return g1_many_from_lem(raw, what)
+
+    def g2_table_lem(self, raw: bytes | memoryview, what: str = "g2") -> list[G2]:
+        from ..formats.lem import g2_many_from_lem
+
+        return g2_many_from_lem(raw, what)
+
+    def lem_sparse_sums(self, coords: int, n_out: int, parts: Sequence[tuple[Any, Any, Any, Any]],
+                        values: Sequence[int], what: str) -> bytes:
+        from .pure_lem import lem_sparse_sums
+
+        return lem_sparse_sums(coords, n_out, parts, values, what, self.msm_g1, self.msm_g2)
+
+    def lem_scale(self, raw: bytes | memoryview, coords: int, scalar: int, what: str) -> bytes:
+        from .pure_lem import lem_scale
+
+        return lem_scale(raw, coords, scalar, what)
+
 
 def _point_bytes(points: Sequence[tuple[int, ...] | None], per_point: int) -> bytes:
     """Proving-key records: coordinates as 32-byte LE, infinity as zeros."""
@@ -240,3 +262,4 @@ def _fixed_table(base: Any, window: int, add_affine: Callable[[Any, Any, Any], A
         nxt = add_affine(row[-1], *start)  # 2^window * start
         start = normalize([nxt])[0]
     return rows
+

@@ -26,6 +26,7 @@ from collections.abc import Mapping, Sequence
 from ..errors import MalformedInput
 from ..field import R
 from ..r1cs import R1CS, Constraint
+from .binfile import BinFile, container
 
 N8 = 32
 R1CS_MAGIC = b"r1cs"
@@ -35,49 +36,21 @@ _U64 = struct.Struct("<Q")
 _R_BYTES = R.to_bytes(N8, "little")
 
 
-# --- the container ---------------------------------------------------------
+# --- the container (binfile.py holds its layout) ------------------------------
 
 def _container(magic: bytes, version: int, sections: Sequence[tuple[int, bytes]]) -> bytes:
-    parts = [magic, _U32.pack(version), _U32.pack(len(sections))]
-    for kind, payload in sections:
-        parts += [_U32.pack(kind), _U64.pack(len(payload)), payload]
-    return b"".join(parts)
+    return container(magic, version, sections)
 
 
 def _sections(data: bytes, magic: bytes, version: int, allowed: set[int], what: str) -> dict[int, bytes]:
     """Split a container into {type: payload}; each allowed type exactly once."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise MalformedInput(what, "expected bytes")
-    data = bytes(data)
-    if len(data) < 12:
-        raise MalformedInput(what, "file too short for a header")
-    if data[:4] != magic:
-        raise MalformedInput(f"{what}.magic", f"expected {magic!r}, got {data[:4]!r}")
-    (found_version,) = _U32.unpack_from(data, 4)
-    if found_version != version:
-        raise MalformedInput(f"{what}.version", f"expected {version}, got {found_version}")
-    (count,) = _U32.unpack_from(data, 8)
-    pos, out = 12, {}
-    for i in range(count):
-        if pos + 12 > len(data):
-            raise MalformedInput(f"{what}.section[{i}]", "truncated section header")
-        (kind,) = _U32.unpack_from(data, pos)
-        (size,) = _U64.unpack_from(data, pos + 4)
-        pos += 12
-        if kind not in allowed:
-            raise MalformedInput(f"{what}.section[{i}]", f"unsupported section type {kind}")
-        if kind in out:
-            raise MalformedInput(f"{what}.section[{i}]", f"section type {kind} appears twice")
-        if pos + size > len(data):
-            raise MalformedInput(f"{what}.section[{kind}]", "payload runs past the end of the file")
-        out[kind] = data[pos:pos + size]
-        pos += size
-    if pos != len(data):
-        raise MalformedInput(what, f"{len(data) - pos} trailing bytes after the last section")
-    missing = sorted(allowed - set(out))
+    file = BinFile(bytes(data), what, magic, (version,), allowed)
+    missing = sorted(allowed - set(file.sections))
     if missing:
         raise MalformedInput(what, f"missing section(s) {missing}")
-    return out
+    return {kind: bytes(file.section(kind)) for kind in file.sections}
 
 
 class _Reader:

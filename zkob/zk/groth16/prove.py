@@ -27,31 +27,39 @@ from ..backends.pure import PureBackend
 from ..curve import g1_neg
 from ..errors import InternalError, MalformedInput
 from ..field import R
-from ..qap import h_from_rows
+from ..qap import h_from_rows, odd_values_from_rows
 from ..r1cs import R1CS
 from .data import Proof
 from .keys import ProvingKey, g1_points, g2_points
 from .prepared import PreparedR1CS, prepare, satisfied_rows
 from .setup import RandomSource
+from .zkey_key import ZkeyProvingKey
+
+AnyProvingKey = ProvingKey | ZkeyProvingKey
 
 _SMALL = PureBackend()  # stateless; used for the handful of fixed points
 
 
-def _table_g1(backend: Backend, raw: bytes, what: str, checked: bool) -> G1Table:
+def _table_g1(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G1Table:
     """A query's table: straight from its bytes when its points are checked (by the key loader or by
-    the backend, ``checks_points``), else through keys.g1_points, which checks them."""
+    the backend, ``checks_points``), else through keys.g1_points, which checks them. A .zkey's points
+    (``lem``, zkey_key.py) go through the backend's LEM loader, which always checks them."""
+    if lem:
+        return backend.g1_table_lem(raw, f"zkey.{what}")
     if checked:
-        return backend.g1_table_bytes(raw, f"proving_key.{what}")
-    return backend.g1_table(g1_points(raw, f"proving_key.{what}"))
+        return backend.g1_table_bytes(bytes(raw), f"proving_key.{what}")
+    return backend.g1_table(g1_points(bytes(raw), f"proving_key.{what}"))
 
 
-def _table_g2(backend: Backend, raw: bytes, what: str, checked: bool) -> G2Table:
+def _table_g2(backend: Backend, raw: bytes | memoryview, what: str, checked: bool, lem: bool = False) -> G2Table:
+    if lem:
+        return backend.g2_table_lem(raw, f"zkey.{what}")
     if checked:
-        return backend.g2_table_bytes(raw, f"proving_key.{what}")
-    return backend.g2_table(g2_points(raw, f"proving_key.{what}"))
+        return backend.g2_table_bytes(bytes(raw), f"proving_key.{what}")
+    return backend.g2_table(g2_points(bytes(raw), f"proving_key.{what}"))
 
 
-def _check_key(pk: ProvingKey, prep: PreparedR1CS) -> None:
+def _check_key(pk: AnyProvingKey, prep: PreparedR1CS) -> None:
     if pk.digest != prep.digest:
         raise MalformedInput("proving_key.digest",
                              f"key was made for circuit {pk.digest[:16]}..., this circuit is {prep.digest[:16]}...")
@@ -59,7 +67,7 @@ def _check_key(pk: ProvingKey, prep: PreparedR1CS) -> None:
         raise MalformedInput("proving_key.counts", "wire counts differ from the circuit")
 
 
-def prove(pk: ProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng: RandomSource | None = None,
+def prove(pk: AnyProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng: RandomSource | None = None,
           backend: Backend | None = None) -> Proof:
     """Make a Groth16 proof that ``witness`` satisfies ``r1cs`` (public inputs = witness[1..n_public]).
 
@@ -71,7 +79,9 @@ def prove(pk: ProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng
     module never imports numba; the pure backend gives identical proofs for
     the same r, s. ``r1cs`` may be a PreparedR1CS (prepared.prepare): a
     caller proving many witnesses of one circuit prepares it once; a plain
-    R1CS is prepared for this call only.
+    R1CS is prepared for this call only. ``pk`` may also be a snarkjs
+    .zkey bound to the circuit (zkey_key.bind_zkey): its H query lives on
+    the odd points of the 2n-point domain (qap.odd_values_from_rows).
     """
     if backend is None:
         backend = r1cs.backend if isinstance(r1cs, PreparedR1CS) else get_backend("auto")
@@ -81,16 +91,21 @@ def prove(pk: ProvingKey, r1cs: R1CS | PreparedR1CS, witness: Sequence[int], rng
     w_all, a_rows, b_rows, c_rows = satisfied_rows(prep, witness, n)
     rng = rng or secrets.SystemRandom()
     r, s = rng.randrange(0, R), rng.randrange(0, R)
-    h = h_from_rows(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
-    if backend.fr_list(h[n - 1:]) != [0]:
-        raise InternalError("the quotient polynomial has full degree although the witness satisfies")
+    lem = isinstance(pk, ZkeyProvingKey)
+    if lem:
+        h = odd_values_from_rows(backend, a_rows, b_rows, c_rows)  # n values, one per H point
+    else:
+        h = h_from_rows(backend, a_rows, b_rows, c_rows)  # stays an engine vector; FrVecs slice
+        if backend.fr_list(h[n - 1:]) != [0]:
+            raise InternalError("the quotient polynomial has full degree although the witness satisfies")
+        h = h[:n - 1]
     w_priv = w_all[pk.n_public + 1:]
-    ok = pk.points_checked or backend.checks_points
-    a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A", ok), w_all)
-    b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1", ok), w_all)
-    b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2", ok), w_all)
-    c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C", ok), w_priv)
-    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H", ok), h[:n - 1])
+    ok = lem or pk.points_checked or backend.checks_points  # type: ignore[union-attr]
+    a_sum = backend.msm_g1(_table_g1(backend, pk.a_query, "A", ok, lem), w_all)
+    b1_sum = backend.msm_g1(_table_g1(backend, pk.b1_query, "B1", ok, lem), w_all)
+    b2_sum = backend.msm_g2(_table_g2(backend, pk.b2_query, "B2", ok, lem), w_all)
+    c_sum = backend.msm_g1(_table_g1(backend, pk.c_query, "C", ok, lem), w_priv)
+    h_sum = backend.msm_g1(_table_g1(backend, pk.h_query, "H", ok, lem), h)
 
     vk = pk.vk
     a = _SMALL.msm_g1([vk.alpha1, a_sum, pk.delta1], [1, 1, r])

@@ -17,7 +17,7 @@ import numpy as np
 from ...field import Q, R
 from .. import base
 from . import _arith, msm, ntt
-from . import sparse
+from . import sparse, sparse_sums
 from .fixed_base import fixed_base_many
 from .tables import table_from_bytes
 from .params import LIMBS, ints_to_limbs, le_bytes, limbs_to_ints
@@ -177,3 +177,21 @@ class CompiledBackend:
             return None
         x0, x1, y0, y1 = _fq_ints(res)
         return ((x0, x1), (y0, y1))
+
+    # --- snarkjs LEM sections (sparse_sums.py): .zkey setup, phase 2, proving from a .zkey ---
+    def g1_table_lem(self, raw: bytes | memoryview, what: str = "g1") -> PointTable:
+        """Table from LEM bytes (already this engine's Montgomery layout); checks the points."""
+        return PointTable(*sparse_sums.lem_array(raw, 2, what))
+
+    def g2_table_lem(self, raw: bytes | memoryview, what: str = "g2") -> PointTable:
+        return PointTable(*sparse_sums.lem_array(raw, 4, what))
+
+    def lem_sparse_sums(self, coords: int, n_out: int, parts, values: Sequence[int], what: str) -> bytes:
+        """CSR sums of LEM bases, Straus per output (sparse_sums.py); LEM bytes out."""
+        acc = sparse_sums.new_accumulator(n_out, coords)
+        for bases, ptr, base_idx, vids in parts:  # one table of multiples at a time (memory)
+            sparse_sums.sparse_sums_into(acc, bases, coords, ptr, base_idx, vids, list(values), what)
+        return sparse_sums.affine_lem(acc)
+
+    def lem_scale(self, raw: bytes | memoryview, coords: int, scalar: int, what: str) -> bytes:
+        return sparse_sums.scale_lem(raw, coords, scalar, what)
