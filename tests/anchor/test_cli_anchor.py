@@ -21,7 +21,7 @@ from zkob.zk.formats.snarkjs_json import dumps, proof_to_json, vk_to_json
 
 VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "groth16.json"
 KEY = bytes([7]) * 32
-OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0)]  # as bridge.json holds them
+OPS = [Deposit(1, 1, 100, tuple(private_to_public(KEY))), sign_op(Withdraw(1, 1, 40), KEY, 0, 5)]  # as bridge.json holds them
 
 
 def run(*args):
@@ -32,8 +32,8 @@ def run(*args):
 def proven(tmp_path_factory):
     """An OUT_DIR as `zkob prove` writes it, for a statement of the toy circuit."""
     root = tmp_path_factory.mktemp("anchor-cli")
-    pk, vk = statement_keys(4, seed=4)
-    public = [11, 12, 13, record_digest(OPS)]
+    pk, vk = statement_keys(6, seed=4)
+    public = [11, 12, 13, record_digest(OPS), 14, 15]  # old_root, new_root, commitment, bridge, market, time
     proof = prove_statement(pk, public)
     (root / "keys").mkdir()
     (root / "keys" / "verification_key.json").write_text(dumps(vk_to_json(vk)))
@@ -52,7 +52,7 @@ def test_export_solidity_from_keys_dir_and_from_the_file(proven, tmp_path):
         result = run("export", "solidity", source, "-o", target)
         assert result.exit_code == 0, result.stderr
         text = target.read_text()
-        assert "function verifyProof(" in text and "uint256[4] calldata _pubSignals" in text
+        assert "function verifyProof(" in text and "uint256[6] calldata _pubSignals" in text
 
 
 def test_export_solidity_with_the_rollup_sources(proven, tmp_path):
@@ -72,7 +72,7 @@ def test_export_solidity_refuses_bad_keys_without_writing(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1 and not (tmp_path / "v.sol").exists()
     (tmp_path / "one.json").write_text(json.dumps(vectors))
     result = run("export", "solidity", tmp_path / "one.json", "-o", tmp_path / "v.sol", "--rollup", tmp_path / "r")
-    assert result.exit_code == 2 and "ZkobRollup takes 4" in result.stderr
+    assert result.exit_code == 2 and "ZkobRollup takes 6" in result.stderr
     assert not (tmp_path / "v.sol").exists() and not (tmp_path / "r").exists()
 
 
@@ -85,7 +85,7 @@ def test_export_calldata_prints_submit_batch_arguments(proven):
     expected = submit_args(proof, public, record)
     assert [[int(w, 16) for w in arg] for arg in args] == expected
     data = run("export", "calldata", root / "out", "--data").stdout.strip()
-    assert data == "0x" + call_data(SUBMIT_SIGNATURE.format(n=4), expected).hex()
+    assert data == "0x" + call_data(SUBMIT_SIGNATURE.format(n=6), expected).hex()
 
 
 def test_export_calldata_for_the_verifier_is_snarkjs_shaped(proven):
@@ -99,7 +99,7 @@ def test_export_calldata_for_the_verifier_is_snarkjs_shaped(proven):
     assert [hexed(a), hexed(b), hexed(c), hexed(inputs)] == verify_args(proof, public)
     assert hexed(b)[0] == [proof.b[0][1], proof.b[0][0]]     # (c1, c0)
     data = run("export", "calldata", root / "out", "--verifier", "--data").stdout.strip()
-    assert data == "0x" + call_data(VERIFY_SIGNATURE.format(n=4), verify_args(proof, public)).hex()
+    assert data == "0x" + call_data(VERIFY_SIGNATURE.format(n=6), verify_args(proof, public)).hex()
 
 
 @pytest.mark.interop
@@ -122,7 +122,7 @@ def test_export_calldata_places_refusals(proven):
 
 @pytest.mark.parametrize("damage, message", [
     (lambda out: (out / "bridge.json").write_text(json.dumps(bridge_record_json(OPS[:1]))), "bridge"),
-    (lambda out: (out / "public.json").write_text('["011", "12", "13", "14"]'), "public.json[0]"),
+    (lambda out: (out / "public.json").write_text('["011", "12", "13", "14", "15", "16"]'), "public.json[0]"),
     (lambda out: (out / "proof.json").unlink(), "proof.json"),
 ])
 def test_export_calldata_refuses_bad_outputs_in_one_line(proven, tmp_path, damage, message):

@@ -7,6 +7,7 @@ from collections import defaultdict
 import pytest
 
 from zkob.circuits.batch import build_circuit, prove_cs, witness_for
+from zkob.state.protocol import PUBLIC_INPUTS
 from zkob.zk.field import R
 from zkob.zk.r1cs import evaluate
 
@@ -19,8 +20,8 @@ def test_every_op_type_gives_a_satisfying_witness_with_the_trace_publics(name):
     r1cs, layout = build_circuit(P)
     w = witness_for(P, tr)
     assert r1cs.first_failure(w) is None
-    assert tuple(w[1:5]) == tr.public_inputs
-    assert layout.public == ("old_root", "new_root", "commitment", "bridge")
+    assert tuple(w[1:7]) == tr.public_inputs
+    assert layout.public == PUBLIC_INPUTS == ("old_root", "new_root", "commitment", "bridge", "market", "time")
 
 
 def test_r1cs_is_the_same_for_every_batch():
@@ -52,7 +53,7 @@ def test_every_private_wire_is_constrained():
     assert free == []
 
 
-@pytest.mark.parametrize("name", ["fill_buyer_takes", "fill_self", "deposit_new", "cancel"])
+@pytest.mark.parametrize("name", ["fill_buyer_takes", "fill_self", "deposit_new", "cancel", "dfill", "liquidate", "settle"])
 def test_changing_any_single_private_value_breaks_satisfaction(name):
     """Each private wire + 1 (the rest of an honest witness fixed) fails some constraint."""
     r1cs, layout = build_circuit(P)

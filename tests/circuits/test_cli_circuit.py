@@ -18,15 +18,15 @@ from .scenario import P, PK1, signed
 
 UNSIGNED = {"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"},
                     {"op": "place", "order": 2, "account": 1, "base": 1, "quote": 0, "side": "buy",
-                     "price": 4, "qty": 5}], "salt": "12345"}
+                     "price": 4, "qty": 5}], "time": 20, "salt": "12345"}
 
 
 def _signed_batch(data: dict) -> dict:
     """``data`` signed by account 1 for the state of ``state_dir`` (nonces from 0)."""
     state = new_state(P)
     apply_batch(state, Batch((Deposit(1, 0, 100, PK1),), 3))
-    draft = parse_batch(data, P.batch_size, require_sigs=False)
-    return signed(state, *draft.ops, salt=draft.salt).to_json()
+    draft = parse_batch(data, P, require_sigs=False)
+    return signed(state, *draft.ops, salt=draft.salt, time=draft.time).to_json()
 
 
 BATCH = _signed_batch(UNSIGNED)
@@ -87,7 +87,7 @@ def test_export_wtns_is_a_satisfying_witness_and_leaves_the_state(state_dir, tmp
 
 def test_export_wtns_draws_a_missing_salt_and_prints_it(state_dir, tmp_path):
     batch, out = tmp_path / "b.json", tmp_path / "w.wtns"
-    batch.write_text(json.dumps({"ops": BATCH["ops"]}))
+    batch.write_text(json.dumps({"ops": BATCH["ops"], "time": BATCH["time"]}))
     result = run("export", "wtns", state_dir, batch, out)
     assert result.exit_code == 0, result.output
     salt = int(result.stdout.split("salt ")[1].split()[0])
@@ -97,7 +97,7 @@ def test_export_wtns_draws_a_missing_salt_and_prints_it(state_dir, tmp_path):
 
 
 @pytest.mark.parametrize("change,message", [
-    (_signed_batch({"ops": [dict(UNSIGNED["ops"][0], amount="101")], "salt": "1"}), "insufficient_balance"),
+    (_signed_batch({"ops": [dict(UNSIGNED["ops"][0], amount="101")], "time": 20, "salt": "1"}), "insufficient_balance"),
     ({"ops": [dict(BATCH["ops"][0], amount="101")]}, "signature_invalid"),  # the sig covers the amount
     ({"ops": [{"op": "withdraw", "account": "1", "asset": "0", "amount": "30"}]}, "must be signed"),
     ({"ops": [{k: v for k, v in BATCH["ops"][0].items() if k != "amount"}]}, "amount"),
@@ -122,7 +122,7 @@ def test_snarkjs_reads_the_r1cs_and_checks_the_witness(state_dir, tmp_path, node
     info = node.snarkjs("r1cs", "info", str(r1cs_file))
     assert info.returncode == 0, info.stderr
     assert f"# of Constraints: {build_circuit(P)[0].n_constraints}" in info.stdout
-    assert "# of Public Inputs: 4" in info.stdout
+    assert "# of Public Inputs: 6" in info.stdout
     check = node.snarkjs("wtns", "check", str(r1cs_file), str(wtns_file))
     assert check.returncode == 0 and "WITNESS IS CORRECT" in check.stdout, check.stdout + check.stderr
     # a witness with one private value changed is refused by snarkjs too

@@ -13,7 +13,7 @@ from zkob.state.batchfile import parse_batch
 from zkob.state.matching import random_flow
 from zkob.state.ops import Cancel, Deposit, Fill, Place, Withdraw
 
-from .scenario import KEYS, P, PKS, signed
+from .scenario import KEYS, P, PKS, TIME, signed
 
 ids = st.integers(0, 3)
 small = st.integers(1, 30)
@@ -30,7 +30,7 @@ def _check(trace, flip: int) -> None:
     r1cs, layout = build_circuit(P)
     w = witness_for(P, trace)
     assert r1cs.first_failure(w) is None
-    assert tuple(w[1:5]) == trace.public_inputs
+    assert tuple(w[1:7]) == trace.public_inputs
     wire = 1 + layout.n_public + flip % (layout.n_wires - 1 - layout.n_public)
     w[wire] += 1
     assert r1cs.first_failure(w) is not None, f"{layout.names[wire]} changed and nothing failed"
@@ -67,7 +67,7 @@ def test_valid_batches_satisfy_the_circuit():
                 _check(apply_batch(state, signed(state, *pending, salt=salt)), flip)
                 pending, seen["batches"] = [], seen["batches"] + 1
         _check(apply_batch(state, signed(state, *pending, salt=salt)) if pending else
-               trace_batch(state, Batch((), salt)), flip)
+               trace_batch(state, Batch((), salt, time=TIME)), flip)
         seen["ops"] += len(op_list)
         seen["batches"] += bool(pending)
 
@@ -81,10 +81,11 @@ def test_valid_batches_satisfy_the_circuit():
 def test_matching_engine_flows_satisfy_the_circuit(seed):
     """The demo's matching engine (crossing orders come with their fills) batch after batch."""
     import random
-    flow = random_flow(random.Random(seed), {1: KEYS[1], 3: KEYS[3]}, order_slots=4, n_ops=10)
+    flow = random_flow(random.Random(seed), {1: KEYS[1], 3: KEYS[3]}, order_slots=4, n_ops=10,
+                       venue=P.config.venue_id)
     state = new_state(P)
     for start in range(0, len(flow), P.batch_size):
-        batch = parse_batch({"ops": flow[start:start + P.batch_size], "salt": str(seed + start)}, P.batch_size)
+        batch = parse_batch({"ops": flow[start:start + P.batch_size], "time": TIME, "salt": str(seed + start)}, P)
         _check(apply_batch(state, batch), seed + start)
 
 

@@ -15,11 +15,20 @@ from zkob.zk.eddsa import key_file_to_json, private_to_public, public_key_to_jso
 
 pytestmark = [pytest.mark.prove, pytest.mark.slow]
 
-TINY = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "2"]
+# v2's simplest form: two spot slots, one underlying, one report slot, a fixed venue so replicas match
+TINY_CONFIG = {"accounts_depth": 1, "orders_depth": 1, "assets_depth": 1, "batch_size": 2, "underlyings": 1,
+               "instruments_depth": 1, "positions": 1, "reports": 1, "derivatives_slots": 0, "venue_id": 77}
 PRV = bytes(range(32))  # account 1's key in the tests that do not run keygen
 DEPOSIT = {"op": "deposit", "account": 1, "asset": 1, "amount": 50,
            "pubkey": public_key_to_json(private_to_public(PRV))}
 PLACE = {"op": "place", "order": 1, "account": 1, "base": 1, "quote": 0, "side": "sell", "price": 3, "qty": 10}
+
+
+def init(directory, **changes):
+    """``zkob init DIRECTORY --config`` with TINY_CONFIG (and ``changes``)."""
+    config = directory.parent / f"{directory.name}-config.json"
+    config.write_text(json.dumps({**TINY_CONFIG, **changes}))
+    return run("init", directory, "--config", config)
 
 
 def run(*args, ok=True):
@@ -33,7 +42,7 @@ def run(*args, ok=True):
 def deployment(tmp_path_factory):
     """A tiny state with keys (made once for the module; tests copy the state)."""
     root = tmp_path_factory.mktemp("e2e")
-    run("init", root / "st", *TINY)
+    init(root / "st")
     run("setup", root / "st", "-o", root / "keys", "--quiet")
     return root
 
@@ -45,8 +54,8 @@ def fresh(deployment, tmp_path):
     return tmp_path
 
 
-def write_batch(path, ops, salt=None):
-    body = {"ops": ops} if salt is None else {"ops": ops, "salt": str(salt)}
+def write_batch(path, ops, salt=None, time=1):
+    body = {"ops": ops, "time": time} if salt is None else {"ops": ops, "time": time, "salt": str(salt)}
     path.write_text(json.dumps(body))
     return path
 
@@ -67,7 +76,7 @@ def test_prove_verify_follow_replay(fresh):
     genesis = root_of(fresh / "st")
     pubkey = json.loads(run("keygen", "-o", fresh / "user.json").stdout)
     b1 = write_batch(fresh / "b1.json", [dict(DEPOSIT, pubkey=pubkey), PLACE])
-    b2 = write_batch(fresh / "b2.json", [{"op": "cancel", "order": 1, "account": 1}], salt=99)
+    b2 = write_batch(fresh / "b2.json", [{"op": "cancel", "order": 1, "account": 1}], salt=99, time=5)
     unsigned = run("prove", fresh / "st", b1, "--keys", fresh / "keys", "-o", fresh / "o1", ok=False)
     assert unsigned.exit_code == 2 and "ops[1] (place).sig" in unsigned.output and "zkob sign" in unsigned.output
     signed = run("sign", fresh / "user.json", fresh / "st", b1, "-o", b1)  # the new account's key, in place
@@ -96,14 +105,14 @@ def test_prove_verify_follow_replay(fresh):
     again = run("follow", vk, genesis, fresh / "o1", "--state", fresh / "lc.json", ok=False)
     assert again.exit_code == 1 and "replay" in again.output
 
-    run("init", fresh / "replica", *TINY)
+    init(fresh / "replica")
     replay = run("replay", fresh / "replica", fresh / "o1" / "batch.json", fresh / "o2" / "batch.json")
     assert replay.stdout.strip() == record["new_root"] == root_of(fresh / "replica")
 
 
 def test_rejected_batch_leaves_state_and_outputs_untouched(fresh):
     before = root_of(fresh / "st")
-    bad = write_batch(fresh / "bad.json", [to_json(sign_op(Withdraw(1, 1, 5), PRV, 0))])  # no account 1 yet
+    bad = write_batch(fresh / "bad.json", [to_json(sign_op(Withdraw(1, 1, 5), PRV, 0, TINY_CONFIG["venue_id"]))])  # no account 1 yet
     result = run("prove", fresh / "st", bad, "--keys", fresh / "keys", "-o", fresh / "out", ok=False)
     assert result.exit_code == 2 and "op 0 (withdraw)" in result.output and "account_exists" in result.output
     assert "Traceback" not in result.output
@@ -111,8 +120,7 @@ def test_rejected_batch_leaves_state_and_outputs_untouched(fresh):
 
 
 def test_keys_for_other_parameters_are_refused(fresh, tmp_path):
-    run("init", tmp_path / "other", "--accounts-depth", "2", "--orders-depth", "1", "--assets-depth", "1",
-        "--batch-size", "2")
+    init(tmp_path / "other", accounts_depth=2)
     b = write_batch(tmp_path / "b.json", [DEPOSIT])
     result = run("prove", tmp_path / "other", b, "--keys", fresh / "keys", "-o", tmp_path / "o", ok=False)
     assert result.exit_code == 2 and "keys were made for parameters" in result.output
@@ -129,7 +137,7 @@ def test_follow_refuses_a_tampered_statement_and_replay_a_wrong_root(fresh):
     result = run("follow", vk, genesis, fresh / "o1", ok=False)
     assert result.exit_code == 1 and "invalid proof" in result.output
     assert result.stdout.strip() == genesis  # where it was
-    run("init", fresh / "replica", *TINY)
+    init(fresh / "replica")
     replay = run("replay", fresh / "replica", fresh / "o1" / "batch.json", ok=False)
     assert replay.exit_code == 1 and "new_root differs" in replay.output
     assert root_of(fresh / "replica") == genesis

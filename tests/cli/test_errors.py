@@ -58,7 +58,7 @@ def test_a_proof_failing_its_own_check_is_an_internal_error_and_changes_nothing(
     fake = pipeline_prove.Prover(P, None, SimpleNamespace(n_constraints=1), None,  # type: ignore[arg-type]
                                  lambda public, proof: Verdict(False, "pairing check failed"))
     monkeypatch.setattr(pipeline_prove, "prove", lambda *args, **kw: object())
-    batch = parse_batch({"ops": [{"op": "noop"}], "salt": "5"}, P.batch_size)
+    batch = parse_batch({"ops": [{"op": "noop"}], "time": 1, "salt": "5"}, P)
     with pytest.raises(InternalError, match="does not verify"):
         pipeline_prove.prove_batch(state, batch, tmp_path / "keys", tmp_path / "out", prover=fake)
     assert state.root == root and state.height == 0 and not Path(tmp_path / "out").exists()

@@ -34,7 +34,7 @@ def env(tmp_path):
     """A state where accounts 1 and 2 hold assets 0 and 1 (one signed place each done); key files."""
     state = create_state(tmp_path / "st", P)
     apply_batch(state, parse_batch({"ops": [deposit(1, 0, 500, True), deposit(2, 1, 50, True),
-                                            deposit(1, 1, 5)], "salt": "1"}, 4))
+                                            deposit(1, 1, 5)], "salt": "1", "time": 0}, P))
     close_state(state)
     for a, k in PRV.items():
         (tmp_path / f"k{a}.json").write_text(json.dumps(key_file_to_json(k)))
@@ -46,6 +46,8 @@ def run(*args):
 
 
 def write(path, data):
+    if isinstance(data, dict) and "ops" in data:
+        data = {"time": 0, **data}  # a v2 batch names its time
     path.write_text(data if isinstance(data, str) else json.dumps(data))
     return path
 
@@ -64,14 +66,14 @@ def test_two_holders_sign_in_turn_and_the_batch_applies(env):
     assert half["salt"] == "42" and "sig" not in half["ops"][2]
     with opened(env / "st") as state:
         with pytest.raises(Exception, match="ops\\[1\\] \\(place\\).sig"):
-            load_batch(env / "half.json", 4)  # account 2 has not signed yet
+            load_batch(env / "half.json", P)  # account 2 has not signed yet
         second = run(env / "k2.json", env / "st", env / "half.json", "-o", env / "half.json")
         assert second.exit_code == 0, second.output
         assert "other accounts" not in second.stdout
-        signed = load_batch(env / "half.json", 4)
+        signed = load_batch(env / "half.json", P)
         both = json.loads((env / "half.json").read_text())
         assert both["ops"][0]["sig"] == half["ops"][0]["sig"]  # account 1's signatures are kept as they were
-        message = signing_message(signed.ops[3], 1)
+        message = signing_message(signed.ops[3], 1, P.config.venue_id)
         assert verify_poseidon(message, signed.ops[3].sig, PUB[1])
         trace = apply_batch(state, signed)
         assert [t.auth.nonce if t.auth else None for t in trace.ops] == [0, 0, None, 1]
@@ -82,7 +84,7 @@ def test_signing_uses_the_states_nonces_and_is_deterministic(env):
     draft = write(env / "b.json", {"ops": [place(1, 1, "buy", 10, 5)]})
     assert run(env / "k1.json", env / "st", draft, "-o", env / "s1.json").exit_code == 0
     with opened(env / "st") as state:
-        apply_batch(state, load_batch(env / "s1.json", 4))
+        apply_batch(state, load_batch(env / "s1.json", P))
     again = write(env / "c.json", {"ops": [{"op": "cancel", "order": 1, "account": 1}]})
     result = run(env / "k1.json", env / "st", again, "-o", env / "s2.json")
     assert result.exit_code == 0 and "at nonce 1" in result.stdout
@@ -96,13 +98,13 @@ def test_a_key_can_sign_for_an_account_its_deposit_creates(env):
     result = run(env / "k3.json", env / "st", write(env / "b.json", {"ops": ops}), "-o", env / "s.json")
     assert result.exit_code == 0 and "account 3 at nonce 0" in result.stdout
     with opened(env / "st") as state:
-        apply_batch(state, load_batch(env / "s.json", 4))
+        apply_batch(state, load_batch(env / "s.json", P))
         assert state.balance(3, 0) == 6
 
 
 @pytest.mark.parametrize("case, needle", [
     ("no_account", "no account"),
-    ("nothing_to_sign", "no withdraw, place or cancel of account(s) 1"),
+    ("nothing_to_sign", "no withdraw, place, cancel, margin, dplace or liquidate of account(s) 1"),
     ("bad_key_json", "not a zkob key file"),
     ("wrong_public_key", "does not match the private key"),
     ("missing_key", "nope.json: No such file or directory"),

@@ -16,14 +16,14 @@ from zkob.state.params import Params
 from zkob.state.transition import apply_batch
 from zkob.zk.eddsa import private_to_public, verify_poseidon
 
-PARAMS = Params(accounts_depth=3, orders_depth=4, assets_depth=2, batch_size=4)
+PARAMS = Params(accounts_depth=3, orders_depth=4, assets_depth=2, batch_size=4)  # venue_id 0
 KEYS = {a: bytes([a, 0x3C]) * 16 for a in (1, 2, 3)}
 
 
 def _apply_all(ops):
     state = new_state(PARAMS)
     for i in range(0, len(ops), PARAMS.batch_size):
-        apply_batch(state, parse_batch({"ops": ops[i:i + PARAMS.batch_size]}, PARAMS.batch_size, lambda: 1))
+        apply_batch(state, parse_batch({"ops": ops[i:i + PARAMS.batch_size], "time": 0}, PARAMS, lambda: 1))
     return state
 
 
@@ -69,7 +69,7 @@ def test_engine_signs_each_users_ops_at_consecutive_nonces():
     for raw in ops:
         op = parse_op(raw, 0)
         if raw["op"] in ("withdraw", "place", "cancel"):
-            message = signing_message(op, nonces[op.account])
+            message = signing_message(op, nonces[op.account], PARAMS.config.venue_id)
             assert verify_poseidon(message, op.sig, private_to_public(KEYS[op.account]))
             nonces[op.account] += 1
         else:

@@ -27,7 +27,7 @@ class Reference:
 
 
 def as_run(paths: list[Path]) -> list[RunBatch]:
-    return [RunBatch(i, str(p), load_batch(p, PARAMS.batch_size)) for i, p in enumerate(paths, start=1)]
+    return [RunBatch(i, str(p), load_batch(p, PARAMS)) for i, p in enumerate(paths, start=1)]
 
 
 def checker(keys: Path):

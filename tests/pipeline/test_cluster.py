@@ -219,7 +219,7 @@ def test_run_stopped_carries_its_cause(tmp_path):
     from zkob.pipeline.cluster import RunBatch
     from zkob.state.batchfile import parse_batch
 
-    item = RunBatch(1, "b.json", parse_batch({"ops": [{"op": "noop"}]}, 4))
+    item = RunBatch(1, "b.json", parse_batch({"ops": [{"op": "noop"}], "time": 1}, PARAMS))
     stopped = RunStopped(item, WorkerFailed("worker x: boom", 3), tmp_path)
     assert stopped.exit_code == 3 and "no batch written" in str(stopped)
     assert json.dumps(str(stopped))

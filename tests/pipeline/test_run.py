@@ -19,7 +19,7 @@ from zkob.cli.main import cli
 from zkob.pipeline.cluster import RunStopped, prove_run
 from zkob.pipeline.cluster_outroot import step_dir, write_step
 from zkob.pipeline.outputs import read_step
-from zkob.state.api import close_state, create_state, opened
+from zkob.state.api import close_state, create_state, new_state, opened, trace_batch
 from zkob.state.pending import Pending
 from zkob.zk.errors import EXIT_BAD_INPUT, EXIT_REFUSED, MalformedInput, Refused
 
@@ -172,21 +172,23 @@ def test_a_step_directory_appears_whole_or_not_at_all(tmp_path, reference_run, m
 
     step = read_step(step_dir(reference_run.outroot, 1))
     batch = as_run([step_dir(reference_run.outroot, 1) / "batch.json"])[0].batch
+    trace = trace_batch(new_state(PARAMS), batch)  # batch 1 runs on a fresh state
+    assert trace.public_inputs == tuple(step.public)
 
-    def fail_midway(directory, proof, public, batch):
+    def fail_midway(directory, proof, trace, batch):
         (directory).mkdir(parents=True)
         (directory / "proof.json").write_text("{}")
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(cluster_outroot, "write_outputs", fail_midway)
     with pytest.raises(OSError):
-        write_step(tmp_path / "out", 1, step.proof, step.public, batch)
+        write_step(tmp_path / "out", 1, step.proof, trace, batch)
     assert not step_dir(tmp_path / "out", 1).exists()
     monkeypatch.undo()
-    write_step(tmp_path / "out", 1, step.proof, step.public, batch)  # a rerun clears the partial directory
+    write_step(tmp_path / "out", 1, step.proof, trace, batch)  # a rerun clears the partial directory
     assert read_step(step_dir(tmp_path / "out", 1)).public == step.public
     with pytest.raises(MalformedInput, match="never rewrites"):
-        write_step(tmp_path / "out", 1, step.proof, step.public, batch)
+        write_step(tmp_path / "out", 1, step.proof, trace, batch)
 
 
 def test_cli_proves_several_batches_locally_into_outroot(tmp_path, batch_files, run_keys, reference_run):

@@ -1,14 +1,17 @@
 """Shared by the security regression tests: a tiny statement circuit, its keys, and light-client steps.
 
-The circuit has the batch statement's shape (four public inputs
-[old_root, new_root, commitment, bridge]) but two constraints, so a
-setup and a proof cost well under a second.
+The circuit has the batch statement's shape (six public inputs
+[old_root, new_root, commitment, bridge, market, time]) but two
+constraints, so a setup and a proof cost well under a second. The
+order-book states are v2 in its simplest form (TINY: one spot slot, the
+smallest market section, a fixed venue so replicas match).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -22,10 +25,10 @@ from zkob.zk.r1cs import R1CS, Constraint
 
 
 def statement_circuit() -> R1CS:
-    """Wires: 0 one, 1..4 public [old, new, commitment, bridge], 5 = old * new (private)."""
-    return R1CS(n_wires=6, n_public=4, constraints=[
-        Constraint({1: 1}, {2: 1}, {5: 1}, "product"),
-        Constraint({3: 1, 4: 1}, {0: 1}, {3: 1, 4: 1}, "bind commitment and bridge"),
+    """Wires: 0 one, 1..6 public [old, new, commitment, bridge, market, time], 7 = old * new (private)."""
+    return R1CS(n_wires=8, n_public=6, constraints=[
+        Constraint({1: 1}, {2: 1}, {7: 1}, "product"),
+        Constraint({3: 1, 4: 1, 5: 1, 6: 1}, {0: 1}, {3: 1, 4: 1, 5: 1, 6: 1}, "bind the other public inputs"),
     ])
 
 
@@ -35,13 +38,14 @@ class Keys:
     pk: ProvingKey
     vk: VerifyingKey
 
-    def proof(self, public: tuple[int, int, int, int], seed: int = 0) -> Proof:
-        old, new, commitment, bridge = public
-        witness = [1, old, new, commitment, bridge, old * new % R]
+    def proof(self, public: tuple[int, ...], seed: int = 0) -> Proof:
+        old, new = public[:2]
+        witness = [1, *public, old * new % R]
         return prove(self.pk, self.r1cs, witness, random.Random(seed or old * 31 + new))
 
-    def step(self, old: int, new: int, commitment: int = 7, bridge: int = 0, record=None) -> Step:
-        public = (old, new, commitment, bridge)
+    def step(self, old: int, new: int, commitment: int = 7, bridge: int = 0, record=None, market: int = 0,
+             time: int = 0) -> Step:
+        public = (old, new, commitment, bridge, market, time)
         return Step(public, self.proof(public), record)
 
 
@@ -84,12 +88,27 @@ def pubkey_json() -> list[str]:
     return public_key_to_json(private_to_public(PRV))
 
 
-def deposit_batch(amount: int = 5, account: int = 1, salt: int = 3):
-    """A one-deposit batch (deposits carry no signature) for a state with batch_size >= 1."""
+def deposit_batch(amount: int = 5, account: int = 1, salt: int = 3, time: int = 1):
+    """A one-deposit batch (deposits carry no signature) for TINY."""
     from zkob.state.batchfile import parse_batch
 
     op = {"op": "deposit", "account": account, "asset": 1, "amount": amount, "pubkey": pubkey_json()}
-    return parse_batch({"ops": [op], "salt": str(salt)}, 4)
+    return parse_batch({"ops": [op], "time": time, "salt": str(salt)}, TINY)
 
 
-TINY_ARGS = ["--accounts-depth", "1", "--orders-depth", "1", "--assets-depth", "1", "--batch-size", "1"]
+TINY_CONFIG = Path(__file__).with_name("tiny_config.json")
+TINY_ARGS = ["--config", str(TINY_CONFIG)]
+
+
+def _tiny():
+    import json
+
+    from zkob.state.config import CONFIG_NAMES, Config
+    from zkob.state.params import Params
+
+    data = json.loads(TINY_CONFIG.read_text())
+    config = Config(**{k: v for k, v in data.items() if k in CONFIG_NAMES})
+    return Params(**{k: v for k, v in data.items() if k not in CONFIG_NAMES}, config=config)
+
+
+TINY = _tiny()  # the params `zkob init --config tiny_config.json` makes

@@ -29,7 +29,7 @@ from zkob.zk.verifier import verify
 
 from .conftest import statement_circuit
 
-ANY_INPUT = [123, 456, 789, 0]  # a statement nobody proved
+ANY_INPUT = [123, 456, 789, 0, 0, 0]  # a statement nobody proved
 
 
 def _equation_holds(vk: VerifyingKey, public, proof: Proof) -> bool:
@@ -82,10 +82,10 @@ def _honest_proof(vk_secret: dict, ic_scalars: list[int], public: list[int], rng
 @pytest.mark.parametrize("sign, needle", [(-1, "opposite IC points"), (1, "repeated IC points")])
 def test_opposite_or_equal_ic_points_let_one_proof_serve_other_inputs(keys, sign, needle):
     rng = random.Random(5)
-    ic_scalars = [rng.randrange(1, R) for _ in range(5)]
+    ic_scalars = [rng.randrange(1, R) for _ in range(7)]
     ic_scalars[2] = sign * ic_scalars[1] % R           # IC_2 = -IC_1 (or IC_2 = IC_1)
     vk, secret = _key_with_ic_scalars(ic_scalars, rng)
-    proven = [10, 11, 7, 0]
+    proven = [10, 11, 7, 0, 0, 0]
     proof = _honest_proof(secret, ic_scalars, proven, rng)
     assert _equation_holds(vk, proven, proof)
     shifted = list(proven)

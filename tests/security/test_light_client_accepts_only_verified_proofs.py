@@ -25,7 +25,7 @@ from zkob.zk.groth16.verify import pairing_product_is_one, public_combination
 
 def _forged(keys, old, new):
     """A proof of (old, new) that does not verify: the proof of another statement."""
-    return Step((old, new, 7, 0), keys.proof((old, new + 1, 7, 0)))
+    return Step((old, new, 7, 0, 0, 0), keys.proof((old, new + 1, 7, 0, 0, 0)))
 
 
 def _run(keys, steps, vk=None):
@@ -38,7 +38,7 @@ def test_an_unsafe_key_given_through_the_library_refuses_the_whole_run(keys):
     vk = dataclasses.replace(keys.vk, gamma2=keys.vk.delta2)
     steps = []
     for old in (10, 11, 12):
-        public = (old, old + 1, 7, 0)
+        public = (old, old + 1, 7, 0, 0, 0)
         c = from_ecc_g1(bn.neg(public_combination(vk, public)))
         steps.append(Step(public, Proof(a=vk.alpha1, b=vk.beta2, c=c)))
     assert verify_batch(vk, [(s.public, s.proof) for s in steps]).failed[0][0] == -1  # the path under test

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from zkob.cli.main import cli
 from zkob.zk.files import write_atomic
 
-from .conftest import TINY_ARGS, Keys
+from .conftest import TINY_ARGS, Keys, TINY
 
 
 @contextmanager
@@ -60,10 +60,10 @@ def test_commands_write_private_outputs_0600_under_a_permissive_umask(tmp_path):
         _run("keygen", "-o", tmp_path / "key.json")
         public_key = json.loads((tmp_path / "key.json").read_text())["public_key"]
         deposit = {"op": "deposit", "account": 1, "asset": 1, "amount": 9, "pubkey": public_key}
-        (tmp_path / "d.json").write_text(json.dumps({"ops": [deposit]}))
+        (tmp_path / "d.json").write_text(json.dumps({"ops": [deposit], "time": 1}))
         _run("apply", st, tmp_path / "d.json")
         (tmp_path / "w.json").write_text(json.dumps({"ops": [{"op": "withdraw", "account": 1, "asset": 1,
-                                                              "amount": 4}]}))
+                                                              "amount": 4}], "time": 2}))
         _run("sign", tmp_path / "key.json", st, tmp_path / "w.json", "-o", tmp_path / "signed.json")
         _run("export", "wtns", st, tmp_path / "signed.json", tmp_path / "w.wtns")
     for private in ("key.json", "signed.json", "w.wtns", "st/state.sqlite"):
@@ -83,9 +83,9 @@ def test_prove_writes_batch_json_0600_and_the_public_files_by_the_umask(tmp_path
     class Circuit:
         n_constraints = 0
 
-    monkeypatch.setattr(pipeline, "prove", lambda *args, **kwargs: keys.proof((1, 2, 3, 4)))
+    monkeypatch.setattr(pipeline, "prove", lambda *args, **kwargs: keys.proof((1, 2, 3, 4, 5, 6)))
     monkeypatch.setattr(pipeline, "witness_for", lambda params, trace: [])
-    params = Params(1, 1, 1, 1)
+    params = TINY
     prover = pipeline.Prover(params, None, Circuit(), None, lambda public, proof: Verdict(True))
     state = create_state(tmp_path / "st", params)
     try:

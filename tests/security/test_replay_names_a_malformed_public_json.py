@@ -17,13 +17,13 @@ from zkob.cli.main import cli
 from zkob.state.api import apply_batch, new_state, opened
 from zkob.state.params import Params
 
-from .conftest import TINY_ARGS, deposit_batch
+from .conftest import TINY_ARGS, deposit_batch, TINY
 
 
 @pytest.mark.parametrize("shape", ["one extra", "one missing"])
 def test_a_wrong_count_is_named_and_nothing_is_applied(tmp_path, shape):
     batch = deposit_batch(5)
-    trace = apply_batch(new_state(Params(1, 1, 1, 1)), batch)
+    trace = apply_batch(new_state(TINY), batch)
     public = [str(v) for v in trace.public_inputs]
     public = public + ["0"] if shape == "one extra" else public[:-1]
     out = tmp_path / "out"
@@ -36,6 +36,6 @@ def test_a_wrong_count_is_named_and_nothing_is_applied(tmp_path, shape):
     assert result.exit_code == 2, result.output
     assert "StopIteration" not in result.output
     assert str(out / "public.json") in result.output and f"got {len(public)}" in result.output
-    assert "expected 4 public inputs" in result.output
+    assert "expected 6 public inputs" in result.output
     with opened(tmp_path / "replica") as replica:
         assert replica.height == 0

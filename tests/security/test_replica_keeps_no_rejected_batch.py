@@ -20,9 +20,9 @@ from zkob.state.api import apply_batch, close_state, create_state, new_state, op
 from zkob.state.errors import StoreError
 from zkob.state.params import Params
 
-from .conftest import TINY_ARGS, deposit_batch
+from .conftest import TINY_ARGS, deposit_batch, TINY
 
-PARAMS = Params(1, 1, 1, 1)
+PARAMS = TINY
 
 
 def _source_log():
@@ -57,7 +57,7 @@ def test_zkob_replay_keeps_nothing_public_json_contradicts(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "batch.json").write_text(json.dumps(deposit_batch(5).to_json()))
-    public = [str(v) for v in (trace.old_root, trace.new_root + 1, trace.commitment, trace.bridge)]
+    public = [str(v) for v in (trace.old_root, trace.new_root + 1, *trace.public_inputs[2:])]
     (out / "public.json").write_text(json.dumps(public))
     runner = CliRunner()
     assert runner.invoke(cli, ["init", str(tmp_path / "replica"), *TINY_ARGS]).exit_code == 0

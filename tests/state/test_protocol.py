@@ -8,12 +8,15 @@ from pathlib import Path
 
 import pytest
 
+import zkob.state.accounts as state_accounts
 import zkob.state.rules as state_rules
-from zkob.state import ops, protocol
+import zkob.state.rules_derivatives as derivative_rules
+from zkob.state import oracle_rules, ops, protocol
 from zkob.state.batchfile import parse_op
 from zkob.state.errors import Rejected
 from zkob.state.protocol import OP_TABLE, OPS, RULES
 from zkob.state.trace import BatchTrace
+from zkob.zk.field import R
 
 
 def test_every_row_has_a_class_bound_to_it_and_an_apply_function():
@@ -21,7 +24,7 @@ def test_every_row_has_a_class_bound_to_it_and_an_apply_function():
     for spec in OP_TABLE:
         cls = ops.OP_CLASSES[spec.name]
         assert cls.SPEC is spec and (cls.NAME, cls.TYPE) == (spec.name, spec.code)
-        assert cls in state_rules.APPLY
+        assert cls in derivative_rules.APPLY
     assert sorted(spec.code for spec in OP_TABLE) == list(range(len(OP_TABLE)))
 
 
@@ -40,26 +43,38 @@ def test_encodings_fit_and_field_users_follow_the_rows():
         for j, name in enumerate(spec.encoding_names, start=1):
             assert spec.position(name) == j and spec.name in protocol.FIELD_USERS[j]
     assert protocol.FIELD_USERS[7] == ("place",)
-    assert protocol.SIGNED == ("withdraw", "place", "cancel")
-    assert protocol.BRIDGE == ("deposit", "withdraw")
+    assert protocol.SIGNED == ("withdraw", "place", "cancel", "margin", "dplace", "liquidate")
+    assert protocol.BRIDGE == ("deposit", "withdraw") and protocol.MARKET == ("list",)
+    assert protocol.SPOT_OPS == ("noop", "deposit", "withdraw", "place", "cancel", "fill")
+
+
+def test_the_signer_is_the_first_account_update_and_the_shapes_are_consistent():
+    for spec in OP_TABLE:
+        assert (spec.signer is None) == (spec.unsigned_because != "")
+        if not spec.full_only:
+            assert spec.instrument is None and spec.margin == ()
+            assert not any(a.cash or a.position for a in spec.accounts)
+        for check in spec.margin:
+            assert check.account < len(spec.accounts) and set(check.checks) <= set(RULES)
+        assert all(a.position == (spec.instrument == "read") for a in spec.accounts if a.position)
+    assert protocol.ACCOUNT_UPDATES == 2 and protocol.LEGS_PER_ACCOUNT == (2, 1) and protocol.MARGIN_EVALS == 3
 
 
 @pytest.mark.parametrize("spec", OP_TABLE, ids=lambda s: s.name)
 def test_json_round_trip_by_the_table(spec):
-    values = {"uint": "7", "side": "sell", "pubkey": ["3", "4"]}
+    values = {"uint": "7", "side": "sell", "pubkey": ["3", "4"], "signed": "-7", "kind": "put"}
     obj = {"op": spec.name, **{f.name: values[f.kind] for f in spec.fields}}
     op = parse_op(obj, 0, require_sigs=False)
     assert ops.to_json(op) == obj
     encoding = ops.encode(op)
     assert encoding[0] == spec.code and len(encoding) == protocol.ENCODING_LEN
     assert encoding[1:1 + len(spec.encoding_names)] == tuple(
-        {"uint": 7, "side": 1}.get(f.kind, 0) if f.kind != "pubkey" else x
+        {"uint": 7, "side": 1, "signed": R - 7, "kind": 3}.get(f.kind, 0) if f.kind != "pubkey" else x
         for f in spec.fields for x in ((3, 4) if f.kind == "pubkey" else (None,)))
 
 
-def test_rule_names_in_the_state_machine_are_the_table():
-    """Every rule string state/rules.py rejects with is declared in RULES, and every declared one is used."""
-    tree = ast.parse(Path(state_rules.__file__).read_text())
+def _rules_used(module) -> set[str]:
+    tree = ast.parse(Path(module.__file__).read_text())
     used = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in ("require", "reject"):
@@ -68,6 +83,13 @@ def test_rule_names_in_the_state_machine_are_the_table():
                 continue  # Context forwarding its argument
             assert isinstance(rule, ast.Constant), ast.dump(node)
             used.add(rule.value)
+    return used
+
+
+def test_rule_names_in_the_state_machine_are_the_table():
+    """Every rule string the state machine rejects with is declared in RULES, and every declared one is used."""
+    used = set().union(*(_rules_used(m) for m in (state_rules, derivative_rules, state_accounts)))
+    used |= set(oracle_rules.RULES) | {"slot_layout"}  # raised as MarketRejected / by the packing
     assert used == set(RULES)
 
 
@@ -85,20 +107,16 @@ def test_public_inputs_are_the_traces():
 
 
 def test_trace_shapes_follow_the_table():
-    """The per-op updates the state machine writes have the table's shape (checked on a scripted history)."""
-    from zkob.state.vectors import HISTORY, PARAMS, _signed
-    from zkob.state.api import apply_batch, new_state
+    """The per-op updates the state machine writes have the table's shape (checked on the vectors' histories)."""
+    from zkob.state.vectors_derivatives import histories
 
-    state, seen = new_state(PARAMS), set()
-    for i, (_, batch_ops) in enumerate(HISTORY):
-        trace = apply_batch(state, _signed(state, batch_ops, i))
+    seen = set()
+    for trace in histories():
         for t in trace.ops:
             spec = OPS[t.op_type]
-            assert len(t.order_updates) == len(spec.orders)
-            assert len(t.balance_updates) == sum(spec.legs)
-            for a, n in enumerate(spec.legs):
-                first = spec.leg_index(a, 0)
-                group = t.balance_updates[first:first + n]
-                assert len({u.account for u in group}) == 1
+            assert len(t.orders) == len(spec.orders) and len(t.accounts) == len(spec.accounts)
+            assert [len(a.legs) for a in t.accounts] == list(spec.legs)
+            assert [a.position is not None for a in t.accounts] == [a.position for a in spec.accounts]
+            assert len(t.margin) == len(spec.margin) and (t.instrument is None) == (spec.instrument is None)
             seen.add(spec.name)
     assert seen == set(OPS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from state_helpers import TEST_KEYS, holdings, pk, reference_root, snapshot
+from state_helpers import CONFIG, TEST_KEYS, holdings, pk, reference_root, snapshot
 
 from zkob.state.api import apply_batch, new_state, replay_log
 from zkob.state.batchfile import Batch, loads_batch
@@ -15,7 +15,7 @@ from zkob.state.params import Params
 from zkob.state.signing import sign_ops
 from zkob.state.state import State
 
-PARAMS = Params(accounts_depth=2, orders_depth=3, assets_depth=2, batch_size=3)
+PARAMS = Params(accounts_depth=2, orders_depth=3, assets_depth=2, batch_size=3, config=CONFIG)
 
 # (kind, a, b, c, d, e): small ints decoded into ops, many valid and some not
 RAW = st.tuples(st.integers(0, 7), st.integers(0, 3), st.integers(0, 3), st.integers(0, 40),
@@ -108,6 +108,6 @@ def test_a_fixed_flow_exercises_every_op_type():
             (3, 0, 0, 0, 1, 0),   # cancel the first open order by its owner
             (1, 1, 0, 3, 2, 0)]   # account 2 withdraws 3 of asset 1
     s, roots = run_flow(WARM_UP + raws, 1)
-    kinds = {type(op).__name__ for e in s.log() for op in loads_batch(e.ops_json, PARAMS.batch_size).ops}
+    kinds = {type(op).__name__ for e in s.log() for op in loads_batch(e.ops_json, PARAMS).ops}
     assert kinds == {"Deposit", "Place", "Fill", "Cancel", "Withdraw"}
     assert s.root == reference_root(s)

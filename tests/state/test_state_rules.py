@@ -207,8 +207,11 @@ def test_unsigned_forged_and_foreign_signatures_are_rejected(state, op):
     _rejected(state, _with_sig(good, 1, Signature(bj.neg(sig.R8), sig.S)), "signature_invalid", 1)
     other_key = sign_ops(good.ops, {1: key(2)}, state)  # account 2's key signing for account 1
     _rejected(state, Batch(other_key, 5), "signature_invalid", 1)
-    msg = signing_message(good.ops[1], state.account(1).nonce + 1)  # the next nonce instead of the current
+    venue = state.params.config.venue_id
+    msg = signing_message(good.ops[1], state.account(1).nonce + 1, venue)  # the next nonce instead of the current
     _rejected(state, _with_sig(good, 1, sign_poseidon(key(1), msg)), "signature_invalid", 1)
+    other_venue = signing_message(good.ops[1], state.account(1).nonce, venue + 1)  # made for another venue
+    _rejected(state, _with_sig(good, 1, sign_poseidon(key(1), other_venue)), "signature_invalid", 1)
     apply_batch(state, good)
 
 

@@ -117,6 +117,36 @@ def test_refuses_malformed_or_mismatched_params_and_databases(stored, tmp_path):
         open_state(d)
 
 
+def test_a_version_1_directory_is_refused_naming_the_version(stored, tmp_path):
+    d = tmp_path / "s"
+    close_state(stored)
+    v1 = {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4}
+    (d / PARAMS_FILE).write_text(json.dumps(v1))
+    with pytest.raises(StoreError) as info:
+        open_state(d)
+    assert str(info.value) == ("state directory is protocol version 1; this zkob speaks version 2; "
+                               "migrating is not supported")
+    (d / PARAMS_FILE).write_text(json.dumps(dict(v1, version=3)))
+    with pytest.raises(StoreError, match="protocol version 3"):
+        open_state(d)
+
+
+def test_params_json_holds_the_version_sizes_and_whole_config(stored, tmp_path):
+    d = tmp_path / "s"
+    close_state(stored)
+    data = json.loads((d / PARAMS_FILE).read_text())
+    assert data["version"] == 2 and data["derivatives_slots"] == 2 and data["config"]["venue_id"] == "4242"
+    assert Params.from_json((d / PARAMS_FILE).read_text()) == TINY
+    for name in ("venue_id", "quorum"):  # a config without one of its names is malformed, never defaulted
+        (d / PARAMS_FILE).write_text(json.dumps(dict(data, config={k: v for k, v in data["config"].items()
+                                                                   if k != name})))
+        with pytest.raises(StoreError, match="config"):
+            open_state(d)
+    (d / PARAMS_FILE).write_text(json.dumps(dict(data, config=dict(data["config"], venue_id="4243"))))
+    with pytest.raises(StoreError, match="does not match"):  # another venue's params over this database
+        open_state(d)
+
+
 def test_replay_from_the_log_reproduces_every_root(stored, tmp_path):
     apply_batch(stored, BATCHES[2])
     replica = create_state(tmp_path / "replica", TINY)
@@ -179,7 +209,7 @@ def test_a_process_killed_mid_batch_leaves_the_old_state(stored, tmp_path):
         with opened(directory) as after:
             assert snapshot(after) == before
     expected = new_state(TINY)
-    replay_log(expected, before[5])
+    replay_log(expected, before[-1])
     apply_batch(expected, BATCHES[2])
     proc = _crashing_apply(directory, batch_file, 10**9)  # the hook never fires: a normal apply
     assert proc.returncode == 0, proc.stderr

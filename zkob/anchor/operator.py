@@ -33,20 +33,23 @@ class Admission:
     queue_head: int
 
 
-def admit_deposits(state: State, queued: Sequence[QueuedDeposit], room: int, before: Sequence[Op] = ()) -> Admission:
+def admit_deposits(state: State, queued: Sequence[QueuedDeposit], room: int, before: Sequence[Op] = (),
+                   time: int | None = None) -> Admission:
     """Take queued deposits in order while ``room`` slots last; refuse those the rules reject.
 
-    ``before`` are ops of the batch that precede the deposits (usually none).
+    ``before`` are ops of the batch that precede the deposits (usually none);
+    ``time`` the batch's time (default: the state's, which is always allowed).
     Costs one trace of the growing batch per queued deposit examined.
     """
     taken: list[Deposit] = []
     refused: list[int] = []
     head = queued[0].index if queued else 0
+    at = state.market.time if time is None else time
     for entry in queued:
         if len(taken) == room:
             break
         try:
-            trace_batch(state, Batch((*before, *taken, entry.op), salt=0))
+            trace_batch(state, Batch((*before, *taken, entry.op), salt=0, time=at))
         except Rejected:
             refused.append(entry.index)
             continue

@@ -1,20 +1,27 @@
-"""Account updates: one account leaf rewritten after one or two of its balances change.
+"""Account updates: one account leaf rewritten once after its balances, cash, positions and nonce change.
 
-A slot has two account updates. ``acct[0]`` carries up to two balance
-legs: the one balance of a deposit, withdraw, place or cancel, or a fill's
-buyer, who gets the base asset (leg 0) and the quote refund (leg 1) in one
-account-leaf update, which saves a whole accounts-tree path per slot.
-``acct[1]`` carries the fill seller's quote credit.
+A slot has two account updates (protocol.ACCOUNT_UPDATES). ``acct[0]``
+carries up to two balance legs: the one balance of a deposit, withdraw,
+place, cancel or margin transfer, or a fill's buyer, who gets the base
+asset (leg 0) and the quote refund (leg 1) in one account-leaf update.
+``acct[1]`` carries the fill seller's quote credit. The derivatives ops
+change cash and one position slot of their accounts instead (dfill's two
+parties, liquidate's liquidator and account, settle's account); the slot
+computes those and hands the new cash and positions hash to
+``apply_account``.
 
-Per account: old leaf ``exists * H(pk_x, pk_y, nonce, balances_root)``,
-balances root chained through the enabled legs, new leaf
-``H(pk_new, nonce_new, balances_root')`` (nonce_new is nonce + 1 after a
-signed op, rules.nonce_bump), one Merkle update in the accounts
-tree. A missing account (exists = 0 while enabled) must have the empty
-balances root, so its old amounts are 0.
+Per account the leaf is ``H(pk_x, pk_y, nonce, balances_root, cash,
+positions_hash)`` (cash signed, as x mod r): old leaf
+``exists * H(old fields)``, the balances root chained from the leaf's
+``balances_root`` through the enabled legs, new leaf ``H(pk_new,
+nonce_new, balances_root', cash_new, positions_hash_new)``, one Merkle
+update in the accounts tree. An account the op creates (exists = 0 while
+enabled) starts from the empty balances root, cash 0 and the positions
+hash of P free slots: its old fields are pinned to 0 and the new leaf
+takes ``empty_positions_hash(P)``.
 
-Cost: per leg D_B * 482 + range checks (~160), per account 2 * 297
-(4-input hashes) + D_A * 482 + ~40.
+Cost: per leg D_B * 482 + range checks (~160); per account 2 * 354
+(6-input hashes) + D_A * 482 + ~45.
 """
 
 from __future__ import annotations
@@ -22,8 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ..state.positions import empty_positions_hash
 from ..state.smt import empty_root
-from .cs import LC, ConstraintSystem
+from .cs import LC, ConstraintSystem, Operand, as_lc
 from .gadgets.bits import range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
@@ -35,7 +43,6 @@ from .witness import AccountInput, LegInput
 class LegVars:
     """One balance leaf of an account: asset (and its path bits), old and new amounts, siblings."""
 
-    account: LC
     asset: LC
     bits: list[LC]
     old: LC
@@ -46,31 +53,41 @@ class LegVars:
 
 @dataclass
 class AccountVars:
-    """An account update's wires: the account id (bits), old leaf fields, siblings, its legs."""
+    """An account update's wires: the account id (bits), the old leaf's fields, siblings, its legs."""
 
     account: LC
     bits: list[LC]
+    en: LC
     exists: LC
     pk_x: LC
     pk_y: LC
     nonce: LC
+    balances_root: LC
+    cash: LC
+    positions_hash: LC
     siblings: list[LC]
-    en: LC
     legs: list[LegVars] = field(default_factory=list)
 
 
-def alloc_account(cs: ConstraintSystem, depth: int, inp: Callable[..., AccountInput], account: Value, en: LC,
-                  exists: LC) -> AccountVars:
-    """Allocate the account id (range-checked by its path bits), old leaf fields and siblings."""
+def alloc_account(cs: ConstraintSystem, depth: int, assets_depth: int, inp: Callable[..., AccountInput],
+                  account: Value, en: LC, exists: LC) -> AccountVars:
+    """Allocate the account id (range-checked by its path bits), the old leaf's fields and siblings.
+
+    Disabled: everything is pinned to 0. Enabled but not existing (a
+    deposit creating the account): the key, nonce, cash and positions hash
+    are 0 and the balances root is the empty one (``new_account_empty``).
+    Costs depth + 1 + depth + 8.
+    """
     acct = cs.alloc("account", account)
     bits = index_bits(cs, acct, depth, "account_bits")
-    pk_x = cs.alloc("pk_x", lambda: inp().pk_x)
-    pk_y = cs.alloc("pk_y", lambda: inp().pk_y)
-    nonce = cs.alloc("nonce", lambda: inp().nonce)
+    names = ("pk_x", "pk_y", "nonce", "balances_root", "cash", "positions_hash")
+    w = {n: cs.alloc(n, lambda n=n: getattr(inp(), n)) for n in names}
     sibs = [cs.alloc(f"acct_sib[{k}]", lambda k=k: inp().siblings[k]) for k in range(depth)]
-    pin_unless(cs, en, [acct, *sibs], "pin_disabled")
-    pin_unless(cs, exists, [pk_x, pk_y, nonce], "pin_no_account")
-    return AccountVars(acct, bits, exists, pk_x, pk_y, nonce, sibs, en)
+    pin_unless(cs, en, [acct, *sibs, w["balances_root"]], "pin_disabled")
+    pin_unless(cs, exists, [w["pk_x"], w["pk_y"], w["nonce"], w["cash"], w["positions_hash"]], "pin_no_account")
+    cs.enforce(en - exists, w["balances_root"] - empty_root(assets_depth), 0, "new_account_empty")
+    return AccountVars(acct, bits, en, exists, w["pk_x"], w["pk_y"], w["nonce"], w["balances_root"], w["cash"],
+                       w["positions_hash"], sibs)
 
 
 def alloc_leg(cs: ConstraintSystem, a: AccountVars, depth: int, inp: Callable[..., LegInput], asset: Value,
@@ -88,35 +105,35 @@ def alloc_leg(cs: ConstraintSystem, a: AccountVars, depth: int, inp: Callable[..
     range_check(cs, new, AMOUNT_BITS, "new_range")
     sibs = [cs.alloc(f"bal_sib[{k}]", lambda k=k: inp().siblings[k]) for k in range(depth)]
     pin_unless(cs, en, [asset_v, old, new, *sibs], "pin_disabled")
-    leg = LegVars(a.account, asset_v, bits, old, new, sibs, en)
+    leg = LegVars(asset_v, bits, old, new, sibs, en)
     a.legs.append(leg)
     return leg
 
 
-def apply_account(cs: ConstraintSystem, a: AccountVars, assets_depth: int,
-                  pk_new: tuple[LC, LC], running: LC, nonce_new: LC | None = None) -> LC:
-    """Chain the legs through the balances tree, then update the account leaf. Returns the next root.
+def created_positions_hash(a: AccountVars, positions: int) -> LC:
+    """The positions hash the new leaf keeps when nothing changes it: the old one, or H(0,..,0) for a new account.
 
-    ``nonce_new`` (default: the old nonce) goes into the new leaf.
-
-    Leg 0 is enabled with the account; a later leg, when enabled, must
-    start from the balances root the previous leg left.
+    Linear: the old hash is pinned to 0 unless the account exists.
     """
-    balances_old: LC | None = None
-    balances: LC | None = None
+    return a.positions_hash + (1 - a.exists) * empty_positions_hash(positions)
+
+
+def apply_account(cs: ConstraintSystem, a: AccountVars, pk_new: tuple[LC, LC], nonce_new: Operand, cash_new: Operand,
+                  positions_hash_new: Operand, running: LC) -> LC:
+    """Chain the legs through the balances tree, then update the account leaf. Returns the next accounts root.
+
+    Each enabled leg must start from the balances root the previous one
+    left (the first from the leaf's ``balances_root``).
+    """
+    balances = a.balances_root
     for j, leg in enumerate(a.legs):
         with cs.namespace(f"leg[{j}]"):
             old_root, new_root = merkle_update(cs, leg.old, leg.new, leg.bits, leg.siblings, "balances")
-            if balances is None:
-                balances_old, balances = old_root, new_root
-            else:
-                balances = chain_root(cs, leg.en, old_root, new_root, balances)
-    assert balances_old is not None and balances is not None, "an account update has at least one leg"
-    cs.enforce(a.en - a.exists, balances_old - empty_root(assets_depth), 0, "new_account_empty")
-    old_hash = poseidon(cs, [a.pk_x, a.pk_y, a.nonce, balances_old], "old_account_hash")
+            balances = chain_root(cs, leg.en, old_root, new_root, balances)
+    old_hash = poseidon(cs, [a.pk_x, a.pk_y, a.nonce, a.balances_root, a.cash, a.positions_hash],
+                        "old_account_hash")
     old_leaf = cs.mul(a.exists, old_hash, "old_account_leaf")
-    nonce = a.nonce if nonce_new is None else nonce_new
-    new_leaf = poseidon(cs, [pk_new[0], pk_new[1], nonce, balances], "new_account_hash")
+    new_leaf = poseidon(cs, [pk_new[0], pk_new[1], as_lc(nonce_new), balances, as_lc(cash_new),
+                             as_lc(positions_hash_new)], "new_account_hash")
     old_root, new_root = merkle_update(cs, old_leaf, new_leaf, a.bits, a.siblings, "accounts")
     return chain_root(cs, a.en, old_root, new_root, running)
-

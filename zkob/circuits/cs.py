@@ -127,12 +127,22 @@ def linear_sum(pairs: list[tuple[int, LC]]) -> LC:
     return LC({w: c % R for w, c in out.items() if c % R})
 
 
+class StopAtFailure(Exception):
+    """Raised by ``enforce`` in a ``stop_at_failure`` run at the first failing constraint."""
+
+
 class ConstraintSystem:
-    """Builds an R1CS and, in prove mode, its witness, from one circuit code path."""
+    """Builds an R1CS and, in prove mode, its witness, from one circuit code path.
+
+    ``stop_at_failure`` (prove mode) raises StopAtFailure at the first
+    failing constraint: a soundness test needs no more of the witness than
+    the wires that constraint and the ones before it read.
+    """
 
     def __init__(self, prove: bool = False, overrides: Mapping[str, int] | None = None,
-                 record: bool = True):
+                 record: bool = True, stop_at_failure: bool = False):
         self.proving = prove
+        self.stop_at_failure = stop_at_failure
         self.record = record or not prove
         self.overrides = dict(overrides or {})
         self.values: list[int] = [1]
@@ -205,7 +215,10 @@ class ConstraintSystem:
         terms = x.terms
         if len(terms) <= 4:
             vals = self.values
-            return sum(c * vals[w] for w, c in terms.items()) % R
+            acc = 0
+            for w, c in terms.items():
+                acc += c * vals[w]
+            return acc % R
         hit = self._cache.get(id(x))  # dense LCs (Poseidon states) are read several times
         if hit is not None and hit[0] is x:
             return hit[1]
@@ -227,6 +240,8 @@ class ConstraintSystem:
         if self.proving and self.first_failure is None:
             if self.value(a) * self.value(b) % R != self.value(c):
                 self.first_failure = (self.n_constraints - 1, self._full(label))
+                if self.stop_at_failure:
+                    raise StopAtFailure(self.first_failure[1])
 
     def mul(self, a: Operand, b: Operand, name: str) -> LC:
         """A new wire equal to a * b. Costs 1 constraint."""

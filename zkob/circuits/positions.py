@@ -117,17 +117,19 @@ class PositionUpdate:
 
 
 def update_position(cs: ConstraintSystem, slots: Sequence[SlotWires], instrument: Operand,
-                    terms: InstrumentWires, delta: Operand, enabled: Operand,
+                    terms: InstrumentWires, delta: Operand | Callable[[LC], Operand], enabled: Operand,
                     name: str = "position") -> PositionUpdate:
     """Add ``delta`` to the size held in ``instrument`` (opening or freeing its slot) when enabled.
 
     ``terms`` is the instrument as opened from the instruments tree (its
     kind, underlying, strike and expiry are copied; settle_price is not
-    part of a slot). When enabled is 0
-    nothing changes and old_size = new_size = 0. See the module docstring
-    for the rules and costs.
+    part of a slot). ``delta`` may be a function of the size held before
+    (a settlement closes it: ``lambda q: -q``); it is called once, inside
+    this gadget's namespace. When enabled is 0 nothing changes and
+    old_size = new_size = 0. See the module docstring for the rules and
+    costs.
     """
-    instrument, delta, enabled = as_lc(instrument), as_lc(delta), as_lc(enabled)
+    instrument, enabled = as_lc(instrument), as_lc(enabled)
     with cs.namespace(name):
         for j, s in enumerate(slots):
             slot_hash(cs, s, f"h[{j}]")
@@ -148,7 +150,8 @@ def update_position(cs: ConstraintSystem, slots: Sequence[SlotWires], instrument
         old_size = LC()
         for j, (sj, s) in enumerate(zip(sel, slots)):
             old_size = old_size + cs.mul(sj, s.size, f"old_size[{j}]")
-        new_size = old_size + cs.mul(enabled, delta, "delta")
+        change = as_lc(delta(old_size) if callable(delta) else delta)
+        new_size = old_size + cs.mul(enabled, change, "delta")
         assert_signed_range(cs, new_size, SIZE_BITS, "size_range")
         live = 1 - is_zero(cs, new_size, "closed")
         fresh = SlotWires(

@@ -1,17 +1,22 @@
 """Order-slot updates, and the helpers every update shares.
 
 Each slot has a fixed layout of 2 order updates (this module) and 2
-account updates carrying 3 balance legs (accounts.py). An update the op
-does not use is *disabled*: its enable flag (a linear function of the
-op-type selectors) is 0, the running root passes through unchanged, and
-every input it has is pinned to 0 so no wire of the circuit is left free
-(a prover cannot hide data in it).
+account updates carrying 3 balance legs (accounts.py); a full slot adds
+an instrument access and the position slots (slot_derivatives.py). An
+update the op does not use is *disabled*: its enable flag (a linear
+function of the op-type selectors) is 0, the running root passes through
+unchanged, and every input it has is pinned to 0 so no wire of the
+circuit is left free (a prover cannot hide data in it).
+
+An order leaf is H(account, base, quote, side, price, remaining,
+instrument): instrument 0 for a spot order, base = quote = 0 and
+instrument >= 1 for a derivatives order.
 
 An update allocates its inputs (``alloc_*``), the rules (rules.py) then tie
 them to the op, and ``apply_*`` hashes the leaves, runs the Merkle update
 against the running root and returns the next root.
 
-Cost of an order update in a tree of depth D: 2 * 6-input hashes (351
+Cost of an order update in a tree of depth D: 2 * 7-input hashes (402
 each) + D * 482 + range checks and pins (~300).
 """
 
@@ -25,8 +30,8 @@ from .gadgets.bits import assert_bool, range_check
 from .gadgets.merkle import index_bits, merkle_update
 from .gadgets.poseidon import poseidon
 from .gadgets.select import select
-from .witness import OrderInput
 from ..state.trace import ORDER_LEAF_FIELDS
+from .witness import OrderInput
 
 AMOUNT_BITS = 64
 Value = Callable[..., int]  # a witness function (cs.WitnessFn)

@@ -22,6 +22,7 @@ from ..anchor.operator import admit_deposits
 from ..anchor.rollup import Rollup, deploy_rollup
 from ..state.api import State, create_state
 from ..state.batchfile import Batch, random_salt
+from ..state.config import Config
 from ..state.ops import Fill, Op, Place, Withdraw
 from ..state.protocol import BUY, SELL
 from ..state.params import Params
@@ -31,7 +32,9 @@ from ..pipeline.keyfiles import load_vk
 from ..pipeline.prove import load_prover, prove_batch
 from ..pipeline.setup import make_keys
 
-PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
+# protocol v2 in its simplest form (a spot venue: spot slots only, the smallest market section)
+PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4, underlyings=1, instruments_depth=1,
+                positions=1, reports=1, derivatives_slots=0, config=Config(venue_id=0xA2C408))
 ETH, TOKEN = 1, 2                  # venue asset ids (rollup.deploy_rollup's defaults)
 ALICE, BOB, MALLORY = 1, 2, 3      # chain account index = venue account id
 KEYS = {ALICE: bytes([0xA1]) * 32, BOB: bytes([0xB0]) * 32}
@@ -91,7 +94,7 @@ def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "a
         w.gas[name] = outcome.gas_used
 
     report("batch 1: the operator takes the queue, refuses mallory's deposit, alice sells and withdraws")
-    admission = admit_deposits(state, rollup.queued_deposits(), room=2)
+    admission = admit_deposits(state, rollup.queued_deposits(), room=2, time=chain.time)
     ops: list[Op] = [*admission.deposits, Place(1, ALICE, ETH, TOKEN, SELL, 30, 10), Withdraw(ALICE, ETH, 5)]
     _prove_and_submit(w, "batch 1", root / "batch1", ops, admission.refused, admission.queue_head, prover)
 
@@ -115,5 +118,8 @@ def run_walkthrough(root: Path, report: Callable[[str], None], backend: str = "a
 def _prove_and_submit(w: Walkthrough, name: str, out_dir: Path, ops: list[Op], refused: tuple[int, ...],
                       head: int, prover) -> None:
     signed = sign_ops(ops, KEYS, w.state)
-    prove_batch(w.state, Batch(tuple(signed), random_salt()), w.keys_dir, out_dir, prover=prover)
+    # the batch's time is the chain's latest block time: the rollup accepts it in the next block
+    # (not later than block time + slack, not before the time it stores)
+    batch = Batch(tuple(signed), random_salt(), time=w.chain.time)
+    prove_batch(w.state, batch, w.keys_dir, out_dir, prover=prover)
     _submit(w, name, out_dir, refused, head)

@@ -21,12 +21,13 @@ import click
 
 from .. import __version__
 from ..zk.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, ZkobError
-from .commands import (anchor, apply, circuit, client, demo, export, follow, hash, init, keygen, prove, replay,
-                       replica, root, serve, setup, show, sign, vectors, verify, worker, zkey)
+from .commands import (anchor, apply, circuit, client, demo, export, follow, hash, init, keygen, oracle, prove,
+                       replay, replica, risk, root, serve, setup, show, sign, vectors, verify, worker, zkey)
 from .console import debug_enabled, fail
 
 COMMANDS: tuple[click.Command, ...] = (
-    init.command, root.command, show.command, keygen.command, sign.command, apply.command,
+    init.command, root.command, show.command, risk.command, keygen.command, sign.command, oracle.command,
+    apply.command,
     setup.command, prove.command, verify.command, follow.command, replay.command,
     export.command, circuit.command, hash.command, vectors.command, demo.command, anchor.command,
     worker.command, zkey.command, serve.command, replica.command, client.command,

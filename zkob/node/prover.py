@@ -116,7 +116,7 @@ class Publisher:
             verdict = self.check(cut.trace.public_inputs, proof)
             if not verdict.ok:
                 raise Refused(f"its proof does not verify ({verdict.reason})")
-            write_step(self.outroot, cut.height, proof, cut.trace.public_inputs, cut.batch)
+            write_step(self.outroot, cut.height, proof, cut.trace, cut.batch)
             assert self.sequencer is not None
             self.sequencer.pending.commit_oldest()
         except (ZkobError, OSError) as exc:

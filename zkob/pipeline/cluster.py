@@ -167,7 +167,7 @@ def prove_run(state: State, batches: Sequence[RunBatch], outroot: Path, provers:
                 if not verdict.ok:
                     raise Refused(f"its proof does not verify ({verdict.reason}); not written")
                 report(f"writing batch {item.number}")
-                out_dir = write_step(outroot, item.number, proof, trace.public_inputs, item.batch)
+                out_dir = write_step(outroot, item.number, proof, trace, item.batch)
                 pending.commit_oldest()
             except ZkobError as exc:
                 raise RunStopped(item, exc, outroot) from exc

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from ..state.batchfile import Batch, load_batch
 from ..state.protocol import PUBLIC_INPUTS
+from ..state.trace import BatchTrace
 from ..state.state import State
 from ..zk.errors import MalformedInput, Refused
 from ..zk.groth16.data import Proof
@@ -40,7 +41,7 @@ def step_dir(outroot: Path, number: int) -> Path:
     return outroot / f"{number:06d}"
 
 
-def write_step(outroot: Path, number: int, proof: Proof, public: Sequence[int], batch: Batch) -> Path:
+def write_step(outroot: Path, number: int, proof: Proof, trace: BatchTrace, batch: Batch) -> Path:
     """Write batch ``number``'s outputs under a hidden name, then rename the directory into place.
 
     Refuses (MalformedInput) to replace an existing step directory.
@@ -51,7 +52,7 @@ def write_step(outroot: Path, number: int, proof: Proof, public: Sequence[int], 
     partial = outroot / f".{final.name}.partial"
     if partial.exists():  # left by a run that stopped while writing this step
         shutil.rmtree(partial)
-    write_outputs(partial, proof, list(public), batch)
+    write_outputs(partial, proof, trace, batch)
     os.rename(partial, final)
     fd = os.open(outroot, os.O_RDONLY)
     try:
@@ -112,7 +113,7 @@ def plan_resume(state: State, batches: Sequence[Batch], labels: Sequence[str], o
             raise Refused(f"{directory} does not start at the root the batch before it ended at: "
                           "OUTROOT is not one run's outputs")
         previous_new = public[NEW_ROOT]
-        stored = load_batch(directory / BATCH, state.params.batch_size)
+        stored = load_batch(directory / BATCH, state.params)
         if not _same_batch(batches[number - 1], stored):
             raise Refused(f"{labels[number - 1]} is not the batch written in {directory}: "
                           "rerun the command with the batches of the run that wrote OUTROOT")

@@ -28,7 +28,7 @@ PK_FILE = "proving_key.zkpk"
 
 def params_meta(params: Params) -> dict[str, Any]:
     """The parameter set as stored in a proving key."""
-    return {"zkob_params": asdict(params)}
+    return {"zkob_params": params.to_dict()}
 
 
 def load_vk(path: Path) -> VerifyingKey:
@@ -53,8 +53,8 @@ def load_proving_key(keys_dir: Path, params: Params, check_points: bool = True) 
         raise MalformedInput(str(path), f"cannot read proving key: {exc.strerror}") from None
     pk = pk_from_bytes(data, check_points=check_points)
     theirs = pk.params.get("zkob_params")
-    if theirs != asdict(params):
-        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {asdict(params)}")
+    if theirs != params.to_dict():
+        raise MalformedInput(str(path), f"keys were made for parameters {theirs}, this state has {params.to_dict()}")
     return pk
 
 
@@ -75,7 +75,7 @@ class KeyIdentity:
     key_id: str
 
     def describe(self) -> str:
-        return f"circuit {self.circuit[:16]}..., key {self.key_id}, parameters {asdict(self.params)}"
+        return f"circuit {self.circuit[:16]}..., key {self.key_id}, parameters {self.params.to_dict()}"
 
 
 def key_id(circuit: str, vk: VerifyingKey) -> str:
@@ -108,5 +108,5 @@ def keys_identity(keys_dir: Path, params: Params) -> KeyIdentity:
     theirs, circuit = read_key_header(keys_dir)
     if theirs != params:
         raise MalformedInput(str(keys_dir / PK_FILE),
-                             f"keys were made for parameters {asdict(theirs)}, this state has {asdict(params)}")
+                             f"keys were made for parameters {theirs.to_dict()}, this state has {params.to_dict()}")
     return KeyIdentity(params, circuit, key_id(circuit, load_vk(keys_dir / VK_FILE)))

@@ -3,10 +3,11 @@
     OUT/proof.json     snarkjs proof
     OUT/public.json    snarkjs public inputs, in protocol.PUBLIC_INPUTS order
     OUT/bridge.json    the batch's bridge record (public: for the bridge and light clients)
+    OUT/market.json    the batch's market record: its reports and list ops (public: for light clients)
     OUT/batch.json     all ops with their signatures and the salt (private: for replicas; mode 0600)
 
-``read_step`` reads what a light client needs (public.json, proof.json and
-bridge.json when present, at most MAX_BRIDGE_RECORD_BYTES) strictly; a
+``read_step`` reads what a light client needs (public.json, proof.json,
+bridge.json and market.json when present, each bounded) strictly; a
 missing or malformed file is a MalformedInput naming it. batch.json holds
 every private op and is written owner-only (``PRIVATE``).
 """
@@ -18,23 +19,26 @@ from pathlib import Path
 
 from ..state.batchfile import Batch
 from ..state.digest import bridge_record_json
+from ..state.feed import MAX_RECORD_BYTES, market_record_json, parse_market_record
 from ..state.lightclient import MAX_BRIDGE_RECORD_BYTES, Step, parse_bridge_record
+from ..state.trace import BatchTrace
 from ..zk.files import PRIVATE, write_atomic
 from ..zk.formats.snarkjs_json import dumps, parse_proof, parse_public, proof_to_json, public_to_json
 from ..zk.strict_json import load_json
 from ..zk.groth16.data import Proof
 from ..zk.errors import MalformedInput
 
-PROOF, PUBLIC, BRIDGE, BATCH = "proof.json", "public.json", "bridge.json", "batch.json"
+PROOF, PUBLIC, BRIDGE, MARKET, BATCH = "proof.json", "public.json", "bridge.json", "market.json", "batch.json"
 
 
-def write_outputs(out_dir: Path, proof: Proof, public: list[int], batch: Batch) -> None:
-    """Write OUT/{proof,public,bridge,batch}.json, each atomically."""
+def write_outputs(out_dir: Path, proof: Proof, trace: BatchTrace, batch: Batch) -> None:
+    """Write OUT/{proof,public,bridge,market,batch}.json, each atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     contents = {
         PROOF: dumps(proof_to_json(proof)),
-        PUBLIC: dumps(public_to_json(public)),
+        PUBLIC: dumps(public_to_json(list(trace.public_inputs))),
         BRIDGE: json.dumps(bridge_record_json(batch.ops), indent=1) + "\n",
+        MARKET: json.dumps(market_record_json(trace), indent=1) + "\n",
         BATCH: json.dumps(batch.to_json(), indent=1) + "\n",
     }
     for name, text in contents.items():
@@ -59,11 +63,14 @@ def read_public(path: Path) -> list[int]:
 
 
 def read_step(out_dir: Path) -> Step:
-    """One proven batch as a light client sees it: public inputs, proof, and the bridge record if present."""
+    """One proven batch as a light client sees it: public inputs, proof, and the bridge and market records if present."""
     public = read_public(out_dir / PUBLIC)
     proof = parse_proof(load_json(_read(out_dir / PROOF), str(out_dir / PROOF)))
-    record = None
+    record = market = None
     if (out_dir / BRIDGE).exists():  # bounded before it is parsed or hashed
         raw = _read(out_dir / BRIDGE, MAX_BRIDGE_RECORD_BYTES)
         record = parse_bridge_record(load_json(raw, str(out_dir / BRIDGE)))
-    return Step(tuple(public), proof, record)
+    if (out_dir / MARKET).exists():
+        raw = _read(out_dir / MARKET, MAX_RECORD_BYTES)
+        market = parse_market_record(load_json(raw, str(out_dir / MARKET)))
+    return Step(tuple(public), proof, record, market)

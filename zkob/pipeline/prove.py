@@ -131,7 +131,7 @@ def prove_batch(state: State, batch: Batch, keys_dir: Path | None, out_dir: Path
         if not verdict.ok:
             raise InternalError(f"the new proof does not verify: {verdict.reason}")
         report("writing the outputs")
-        write_outputs(out_dir, proof, list(trace.public_inputs), batch)
+        write_outputs(out_dir, proof, trace, batch)
         report("advancing the state")
         made.append(ProveResult(trace.public_inputs, out_dir, prover.circuit.n_constraints))
 

@@ -30,7 +30,7 @@ def replay_output(state: State, batch_path: Path) -> BatchTrace:
     if len(expected) != len(PUBLIC_INPUTS):
         raise MalformedInput(str(public_path), f"expected {len(PUBLIC_INPUTS)} public inputs "
                              f"[{', '.join(PUBLIC_INPUTS)}], got {len(expected)}")
-    batch = load_batch(batch_path, state.params.batch_size)
+    batch = load_batch(batch_path, state.params)
     if not batch.salt_given:
         raise MalformedInput(str(batch_path), "a replayed batch must carry its salt")
 

@@ -1,7 +1,7 @@
 """The public entry points: create, open, apply, trace and replay states.
 
     state = create_state("dir", Params(20, 20, 8, 4))   # or new_state(params) in memory
-    trace = apply_batch(state, load_batch("b.json", state.params.batch_size))
+    trace = apply_batch(state, load_batch("b.json", state.params))
     replica = create_state("replica", state.params); replay_log(replica, state)
 
 A stored state holds an open SQLite connection: ``close_state`` it (or use
@@ -65,8 +65,8 @@ def replay_log(target: State, source: State | list[LogEntry]) -> list[LogEntry]:
 
     ``target`` must have the same params and be a prefix of the source's
     history (its height h and root equal entry h's new root). Each replayed
-    batch must reproduce the logged old root, new root, commitment and
-    bridge digest, else StoreError. The comparison runs before the commit,
+    batch must reproduce the logged six public values (old root, new root,
+    commitment, bridge and market digests, time), else StoreError. The comparison runs before the commit,
     on the very writes the commit makes (which refuses them if the replica
     moved meanwhile), so a batch the log contradicts is never kept; the
     batches before it stay. Returns the entries applied.
@@ -80,18 +80,18 @@ def replay_log(target: State, source: State | list[LogEntry]) -> list[LogEntry]:
             raise StoreError(f"batch log is not contiguous at seq {entry.seq}")
         if target.root != entry.old_root:
             raise StoreError(f"batch {entry.seq}: replica root differs from the logged old root")
-        batch = loads_batch(entry.ops_json, target.params.batch_size)
+        batch = loads_batch(entry.ops_json, target.params)
         apply_batch(target, batch, check=_matches_log(entry))
         applied.append(entry)
     return applied
 
 
 def _matches_log(entry: LogEntry) -> Callable[[BatchTrace], None]:
-    """A check for apply_batch: the replayed trace must reproduce the entry's four public values."""
-    want = (entry.old_root, entry.new_root, entry.commitment, entry.bridge)
+    """A check for apply_batch: the replayed trace must reproduce the entry's six public values."""
+    want = entry.public_inputs
 
     def check(trace: BatchTrace) -> None:
-        got = (trace.old_root, trace.new_root, trace.commitment, trace.bridge)
+        got = trace.public_inputs
         if got != want:
             raise StoreError(f"batch {entry.seq}: replay gave {got}, the log says {want}")
 

@@ -1,18 +1,29 @@
-"""Strict parsing of batch files (docs/protocol.md sections 4 and 7).
+"""Strict parsing of batch files (docs/protocol.md sections 4, 7 and 10) and the slot packing.
 
-``{"ops": [OP, ...], "salt": "<decimal Fr>"}``; an OP is
+``{"ops": [OP, ...], "time": T, "reports": [REPORT, ...], "salt": "<decimal Fr>"}``:
+``time`` is required (seconds, below 2^32), ``reports`` holds 0..M oracle
+reports (state/oracle.py parses them; default none), ``salt`` is optional
+(drawn from ``secrets`` when absent). An OP is
 ``{"op": TYPE, FIELD: VALUE, ...}`` with exactly the table's fields
 (fields and their JSON forms from the op table, protocol.py; deposit's
 ``pubkey`` may be omitted). Signed ops (withdraw, place, cancel) also
 carry ``"sig": {"R8": [x, y], "S": s}`` (decimal strings, R8 on Baby
-Jubjub, S below l; docs/protocol.md section 4), required unless the caller
+Jubjub, S below l; docs/protocol.md section 9), required unless the caller
 parses an unsigned draft for ``zkob sign`` (``require_sigs=False``);
 the other ops carry none. Numbers are JSON integers up to
 2^53 - 1 or canonical decimal strings below r; booleans, floats,
 non-canonical strings, duplicate keys, unknown types or fields, a side
-other than "buy"/"sell" and more than K ops are refused with
-``MalformedInput`` naming the op index and field. Rules about values
-(ranges, existence) belong to transition.py, which raises ``Rejected``.
+other than "buy"/"sell", a kind other than "future"/"call"/"put", more
+than K ops and more than M reports are refused with ``MalformedInput``
+naming the op index and field. A signed field (margin's ``amount``) is a
+JSON integer or a decimal string with at most one leading '-'. Rules about
+values (ranges, existence) belong to the transition, which raises
+``Rejected``.
+
+**Packing** (V2.md, rule ``slot_layout``): ``place_ops`` puts op j into
+the earliest slot after op j-1's whose kind (params.slot_kinds) accepts
+it; skipped slots and the tail hold noops. Greedy earliest is optimal: a
+batch fits some order-preserving placement iff it fits this one.
 """
 
 from __future__ import annotations
@@ -25,34 +36,67 @@ from pathlib import Path
 
 from ..zk.eddsa import signature_from_json
 from ..zk.errors import MalformedInput
-from ..zk.field import R, parse_int
+from ..zk.field import R
 from ..zk.strict_json import load_json
+from .errors import Rejected
+from .instruments import kind_from_json
 from .ops import OP_CLASSES, Noop, Op, to_json
-from .protocol import OPS, SIDE_NAMES
+from .oracle import Report, parse_batch_time, parse_reports, report_to_json
+from .params import Params
+from .protocol import OPS, SIDE_NAMES, SlotKind
+from .signed import parse_signed, parse_unsigned
 
-JSON_SAFE_INT = (1 << 53) - 1
+BATCH_FIELDS = ("ops", "time", "reports", "salt")
 
 
 @dataclass(frozen=True)
 class Batch:
-    """Parsed ops (1..K, unpadded) and the salt; ``salt_given`` False when it was drawn."""
+    """Parsed ops (1..K, unpacked), the batch time, the reports and the salt.
+
+    ``salt_given`` is False when the salt was drawn (the file named none).
+    """
 
     ops: tuple[Op, ...]
     salt: int
     salt_given: bool = True
+    time: int = 0
+    reports: tuple[Report, ...] = ()
 
-    def padded(self, batch_size: int) -> tuple[Op, ...]:
-        """The ops followed by noops up to ``batch_size`` slots."""
-        if len(self.ops) > batch_size:
-            raise MalformedInput("ops", f"batch has {len(self.ops)} ops, more than batch_size {batch_size}")
-        return self.ops + (Noop(),) * (batch_size - len(self.ops))
+    def placed(self, params: Params) -> tuple[tuple[Op, ...], tuple[int | None, ...]]:
+        """The K slots' ops (packed by ``place_ops``) and each slot's op index (None: padding)."""
+        return place_ops(self.ops, params.slot_kinds)
 
     def to_json(self) -> dict:
-        """Canonical batch-file form (decimal strings; the salt always present)."""
-        return {"ops": [to_json(op) for op in self.ops], "salt": str(self.salt)}
+        """Canonical batch-file form (decimal strings; time, reports and the salt always present)."""
+        return {"ops": [to_json(op) for op in self.ops], "time": self.time,
+                "reports": [report_to_json(r) for r in self.reports], "salt": str(self.salt)}
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
+
+
+def place_ops(ops: tuple[Op, ...], kinds: tuple[SlotKind, ...]) -> tuple[tuple[Op, ...], tuple[int | None, ...]]:
+    """Pack ``ops`` in order into slots of these kinds; ``Rejected("slot_layout")`` names the first op without one.
+
+    Op j goes to the earliest slot after op j-1's slot whose kind accepts
+    it; every other slot holds a noop. More ops than slots is MalformedInput.
+    """
+    if len(ops) > len(kinds):
+        raise MalformedInput("ops", f"batch has {len(ops)} ops, more than batch_size {len(kinds)}")
+    slots: list[Op] = [Noop()] * len(kinds)
+    index: list[int | None] = [None] * len(kinds)
+    slot = 0
+    for j, op in enumerate(ops):
+        while slot < len(kinds) and not op.SPEC.accepted_by(kinds[slot]):
+            slot += 1
+        if slot == len(kinds):
+            full = sum(1 for k in kinds if k == "full")
+            raise Rejected("slot_layout", j, op.NAME,
+                           f"no {'full ' if op.SPEC.full_only else ''}slot is left after the previous op's "
+                           f"(the {len(kinds)} slots have {full} full ones: {' '.join(kinds)})")
+        slots[slot], index[slot] = op, j
+        slot += 1
+    return tuple(slots), tuple(index)
 
 
 def random_salt() -> int:
@@ -61,9 +105,7 @@ def random_salt() -> int:
 
 
 def _number(value: object, field: str) -> int:
-    if isinstance(value, int) and not isinstance(value, bool) and value > JSON_SAFE_INT:
-        raise MalformedInput(field, "integers above 2^53 - 1 must be written as decimal strings")
-    return parse_int(value, field, R)
+    return parse_unsigned(value, field, R)
 
 
 def parse_op(obj: object, index: int, require_sigs: bool = True) -> Op:
@@ -115,40 +157,50 @@ def _pubkey(raw: object, label: str) -> tuple[int, int]:
     return (x, y)
 
 
-_FIELD_PARSERS: dict[str, Callable[[object, str], object]] = {"uint": _number, "side": _side, "pubkey": _pubkey}
+def _signed(raw: object, label: str) -> int:
+    return parse_signed(raw, label)
 
 
-def parse_batch(data: object, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+_FIELD_PARSERS: dict[str, Callable[[object, str], object]] = {
+    "uint": _number, "side": _side, "pubkey": _pubkey, "signed": _signed, "kind": kind_from_json,
+}
+
+
+def parse_batch(data: object, params: Params, draw_salt: Callable[[], int] = random_salt,
                 require_sigs: bool = True) -> Batch:
-    """A decoded batch object -> Batch; draws the salt with ``draw_salt`` when absent."""
+    """A decoded batch object -> Batch for these params (K ops, M reports); draws the salt when absent."""
     if not isinstance(data, dict):
-        raise MalformedInput("batch", "expected a JSON object {\"ops\": [...], \"salt\": ...}")
-    unknown = sorted(set(data) - {"ops", "salt"})
+        raise MalformedInput("batch", "expected a JSON object {\"ops\": [...], \"time\": T, ...}")
+    unknown = sorted(set(data) - set(BATCH_FIELDS))
     if unknown:
         raise MalformedInput(f"batch.{unknown[0]}", "unknown field")
     raw_ops = data.get("ops")
     if not isinstance(raw_ops, list):
         raise MalformedInput("ops", "missing or not a list")
-    if not 1 <= len(raw_ops) <= batch_size:
-        raise MalformedInput("ops", f"a batch holds 1..{batch_size} ops, got {len(raw_ops)}")
+    if not 1 <= len(raw_ops) <= params.batch_size:
+        raise MalformedInput("ops", f"a batch holds 1..{params.batch_size} ops, got {len(raw_ops)}")
+    if "time" not in data:
+        raise MalformedInput("time", "missing: a batch names its time (seconds, below 2^32)")
+    time = parse_batch_time(data["time"])
+    reports = parse_reports(data.get("reports", []), params.reports)
     ops = tuple(parse_op(obj, i, require_sigs) for i, obj in enumerate(raw_ops))
     if "salt" in data:
-        return Batch(ops, _number(data["salt"], "salt"), True)
-    return Batch(ops, draw_salt(), False)
+        return Batch(ops, _number(data["salt"], "salt"), True, time, reports)
+    return Batch(ops, draw_salt(), False, time, reports)
 
 
-def loads_batch(text: str | bytes, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+def loads_batch(text: str | bytes, params: Params, draw_salt: Callable[[], int] = random_salt,
                 require_sigs: bool = True) -> Batch:
     """Parse batch-file text strictly (duplicate keys, floats, NaN/Infinity refused)."""
-    return parse_batch(load_json(text, "batch", floats_to_fields=True), batch_size, draw_salt, require_sigs)
+    return parse_batch(load_json(text, "batch", floats_to_fields=True), params, draw_salt, require_sigs)
 
 
-def load_batch(path: str | Path, batch_size: int, draw_salt: Callable[[], int] = random_salt,
+def load_batch(path: str | Path, params: Params, draw_salt: Callable[[], int] = random_salt,
                require_sigs: bool = True) -> Batch:
     """Read and parse a batch file; an unreadable file is a MalformedInput too."""
     try:
         text = Path(path).read_bytes()
     except OSError as exc:
         raise MalformedInput(str(path), f"cannot read batch file: {exc.strerror or exc}") from None
-    return loads_batch(text, batch_size, draw_salt, require_sigs)
+    return loads_batch(text, params, draw_salt, require_sigs)
 

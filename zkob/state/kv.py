@@ -1,9 +1,13 @@
 """Key-value views of a state: committed sources and a copy-on-write overlay.
 
-A state is three tables, each a typed ``Table`` constant: ``NODES``
+A state is six tables, each a typed ``Table`` constant: ``NODES``
 ((tree, level, index) -> hash of a non-empty Merkle node), ``ACCOUNTS``
-(id -> AccountLeaf) and ``ORDERS`` (id -> OrderLeaf). Tree ids: 0 accounts, 1 orders, 2 + a the balances of
-account a (whose leaves *are* the amounts). ``None`` means empty.
+(id -> AccountLeaf, with cash and position slots), ``ORDERS`` (id ->
+OrderLeaf), ``INSTRUMENTS`` (id -> Instrument), ``MARKET`` (0 -> the
+Market: time and oracle entries) and ``BLIND`` (0 -> the blind). Tree ids:
+-1 instruments, 0 accounts, 1 orders, 2 + a the balances of account a
+(whose leaves *are* the amounts). ``None`` means empty (a missing market
+is the genesis market, a missing blind 0).
 
 The transition runs on an ``Overlay`` over a committed source and only
 commits its writes (with the batch's log entry) when every op passed, so a
@@ -17,6 +21,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar, cast
 
+from .instruments import Instrument
+from .oracle import Market
 from .trace import AccountLeaf, OrderLeaf
 
 K = TypeVar("K")
@@ -34,8 +40,12 @@ class Table(Generic[K, V]):
 NODES: Table[NodeKey, int] = Table("node")  # non-empty Merkle nodes
 ACCOUNTS: Table[int, AccountLeaf] = Table("account")
 ORDERS: Table[int, OrderLeaf] = Table("order")
+INSTRUMENTS: Table[int, Instrument] = Table("instrument")
+MARKET: Table[int, Market] = Table("market")  # one row, key 0
+BLIND: Table[int, int] = Table("blind")  # one row, key 0
 BALANCES: Table[tuple[int, int], int] = Table("balance")  # virtual: (account, asset) -> amount, for scans
-TABLES = (NODES, ACCOUNTS, ORDERS)
+TABLES = (NODES, ACCOUNTS, ORDERS, INSTRUMENTS, MARKET, BLIND)
+INSTRUMENTS_TREE = -1
 BALANCES_TREE_BASE = 2  # tree id of account a's balances is 2 + a
 Writes = dict[str, dict[Any, Any]]  # table name -> key -> value (None deletes)
 
@@ -49,8 +59,15 @@ class LogEntry:
     new_root: int
     commitment: int
     bridge: int
+    market: int
+    time: int
     salt: int
     ops_json: str
+
+    @property
+    def public_inputs(self) -> tuple[int, ...]:
+        """The six values a proof of this batch has as public inputs (protocol.PUBLIC_INPUTS order)."""
+        return (self.old_root, self.new_root, self.commitment, self.bridge, self.market, self.time)
 
 
 class Reader(Protocol):

@@ -5,17 +5,26 @@ height. Each step is a (public, proof) pair with the batch's public
 bridge record (its deposits and withdrawals), which may be left out only
 when the bridge digest is 0. A step is accepted when, in this order:
 
-1. the public inputs are four canonical field elements
-   [old_root, new_root, commitment, bridge];
+1. the public inputs are six canonical field elements
+   [old_root, new_root, commitment, bridge, market, time];
 2. they were not applied before (a *replay*). Groth16 proofs are
    malleable ((-A, -B, C) verifies too), so replays are recognised by the
    statement, never by proof bytes;
 3. old_root is the current root (else a *fork* when it is a root this
    client passed earlier, a *gap* when it has never seen it);
-4. the bridge record hashes to the public bridge digest; a step without
+4. time does not go backwards: the public time is at least the last
+   accepted batch's (and, with a clock, at most ``now + slack``);
+5. the bridge record hashes to the public bridge digest; a step without
    one is refused unless that digest is 0 (no deposit, no withdrawal), so
    every step that moves money tells the bridge what it moved;
-5. the proof verifies under the key.
+6. the market record (market.json: the batch's reports and list ops), when
+   given, hashes to the public market digest and names the public time.
+   Given the committee's published feed (feed.py), every report in it must
+   be one the committee published, a record is required unless the market
+   digest is 0, and an index report for which the feed has a newer one at
+   or before the batch time is flagged (``Accepted.flags``), not refused:
+   the operator may not have seen it in time;
+7. the proof verifies under the key.
 
 A refused step leaves the client exactly where it was. ``advance`` is a
 pure function over ``ClientState``; ``LightClient`` persists the state as
@@ -44,11 +53,12 @@ from ..zk.groth16.batch import verify_batch
 from ..zk.verifier import Proof, VerifyingKey, verify
 from .batchfile import parse_op
 from .digest import record_digest
+from .feed import FeedReport, MarketRecord, newer_index_reports
 from .ops import Op
 from .params import MAX_BATCH
 from .protocol import PUBLIC_INPUTS
 
-FORMAT = "zkob-light-client-1"
+FORMAT = "zkob-light-client-2"
 N_PUBLIC = len(PUBLIC_INPUTS)
 # A record lists at most one batch's deposits and withdrawals (<= MAX_BATCH ops of about 500 bytes
 # of indented JSON each), so 4 MiB holds the largest honest one and bounds what a follower hashes.
@@ -76,16 +86,17 @@ class ClientState:
     height: int
     roots: tuple[int, ...]          # roots reached, genesis first (to tell forks from gaps)
     statements: frozenset[str]      # statement ids of applied steps
+    time: int = 0                   # the last accepted batch's time (the trusted root's when given)
 
     @classmethod
-    def start(cls, vk: VerifyingKey, root: int) -> ClientState:
-        return cls(vk_digest(vk), root, root, 0, (root,), frozenset())
+    def start(cls, vk: VerifyingKey, root: int, time: int = 0) -> ClientState:
+        return cls(vk_digest(vk), root, root, 0, (root,), frozenset(), time)
 
     def to_json(self) -> str:
         return json.dumps({
             "format": FORMAT, "vk_digest": self.vk_digest, "genesis": str(self.genesis),
             "root": str(self.root), "height": self.height, "roots": [str(r) for r in self.roots],
-            "statements": sorted(self.statements),
+            "statements": sorted(self.statements), "time": self.time,
         }, indent=1) + "\n"
 
     @classmethod
@@ -95,7 +106,7 @@ class ClientState:
             data = json.loads(text)
         except ValueError as exc:
             raise MalformedInput("light client state", f"not JSON: {exc}") from None
-        keys = {"format", "vk_digest", "genesis", "root", "height", "roots", "statements"}
+        keys = {"format", "vk_digest", "genesis", "root", "height", "roots", "statements", "time"}
         if not isinstance(data, dict) or set(data) != keys or data["format"] != FORMAT:
             raise MalformedInput("light client state", f"not a {FORMAT} file")
         height, roots = data["height"], data["roots"]
@@ -108,10 +119,14 @@ class ClientState:
             raise MalformedInput("light client state.statements", "must be a list of SHA-256 hex digests")
         if not isinstance(data["vk_digest"], str) or len(data["vk_digest"]) != 64:
             raise MalformedInput("light client state.vk_digest", "not a SHA-256 hex digest")
+        time = data["time"]
+        if not isinstance(time, int) or isinstance(time, bool) or not 0 <= time < 1 << 32:
+            raise MalformedInput("light client state.time", "not a time below 2^32")
         parsed_roots = tuple(parse_decimal(r, f"light client state.roots[{i}]") for i, r in enumerate(roots))
         state = cls(
             data["vk_digest"], parse_decimal(data["genesis"], "light client state.genesis"),
             parse_decimal(data["root"], "light client state.root"), height, parsed_roots, frozenset(statements),
+            time,
         )
         if state.roots[0] != state.genesis or state.roots[-1] != state.root:
             raise MalformedInput("light client state.roots", "must run from genesis to the current root")
@@ -125,16 +140,24 @@ class Step:
     public: tuple[int, ...]
     proof: Proof
     bridge_record: tuple[Op, ...] | None = None
+    market_record: MarketRecord | None = None
 
 
 @dataclass(frozen=True)
 class Accepted:
-    """An applied step: the height it reached and the bridge ops it carried (none when bridge is 0)."""
+    """An applied step: the height and time it reached, the bridge ops it carried, its market record and flags.
+
+    ``flags`` are notes against the committee's feed (an index report used
+    while a newer one had been published at or before the batch time).
+    """
 
     height: int
     old_root: int
     new_root: int
     bridge_ops: tuple[Op, ...]
+    time: int = 0
+    market_record: MarketRecord | None = None
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -169,37 +192,74 @@ def parse_bridge_record(data: object) -> tuple[Op, ...]:
     return ops
 
 
-def _statement_problem(state: ClientState, step: Step) -> str | None:
+@dataclass(frozen=True)
+class Clock:
+    """What the light client compares batch times with: its own time ``now`` and the ``slack`` it allows ahead."""
+
+    now: int
+    slack: int = 0
+
+
+def _statement_problem(state: ClientState, step: Step, feed: Sequence[FeedReport] | None,
+                       clock: Clock | None) -> str | None:
     public = step.public
     if len(public) != N_PUBLIC or not all(isinstance(x, int) and 0 <= x < R for x in public):
         return f"expected {N_PUBLIC} public inputs [{', '.join(PUBLIC_INPUTS)}]"
-    old_root, _new_root, _commitment, bridge = public
+    old_root, _new_root, _commitment, bridge, market, time = public
     if statement_id(public) in state.statements:
         return "replay: this statement (same public inputs) was already applied"
     if old_root != state.root:
         if old_root in state.roots:
             return f"fork: old_root is the root at height {state.roots.index(old_root)}, not the current root"
         return "gap: old_root is not a root this client has reached"
+    if time < state.time:
+        return f"time goes backwards: batch time {time} is before the last batch's {state.time}"
+    if clock is not None and time > clock.now + clock.slack:
+        return f"batch time {time} is more than {clock.slack} s ahead of this client's clock ({clock.now})"
     if step.bridge_record is None:
         if bridge != 0:
             return "bridge record missing: the public bridge digest is not 0 (deposits or withdrawals)"
     elif record_digest(step.bridge_record) != bridge:
         return "bridge record does not match the public bridge digest"
+    return _market_problem(step.market_record, market, time, feed)
+
+
+def _market_problem(record: MarketRecord | None, market: int, time: int,
+                    feed: Sequence[FeedReport] | None) -> str | None:
+    """Why the market record does not back the public market digest and time (None: it does)."""
+    if record is None:
+        if feed is not None and market != 0:
+            return "market record missing: the public market digest is not 0 (reports or listings)"
+        return None
+    if record.market != market or record.digest() != market:
+        return "market record does not match the public market digest"
+    if record.time != time:
+        return f"market record names time {record.time}, the public time is {time}"
+    if feed is not None:
+        published = {r.message for r in feed}
+        for i, r in enumerate(record.reports):
+            if r.message not in published:
+                return f"market record report {i} is not in the committee's published feed"
     return None
 
 
-def _apply(state: ClientState, step: Step) -> tuple[ClientState, Accepted]:
-    old_root, new_root = step.public[0], step.public[1]
+def _apply(state: ClientState, step: Step, feed: Sequence[FeedReport] | None) -> tuple[ClientState, Accepted]:
+    old_root, new_root, time = step.public[0], step.public[1], step.public[5]
     state = replace(
         state, root=new_root, height=state.height + 1, roots=state.roots + (new_root,),
-        statements=state.statements | {statement_id(step.public)},
+        statements=state.statements | {statement_id(step.public)}, time=time,
     )
-    return state, Accepted(state.height, old_root, new_root, step.bridge_record or ())
+    flags = () if feed is None or step.market_record is None else tuple(
+        newer_index_reports(step.market_record, feed, time))
+    return state, Accepted(state.height, old_root, new_root, step.bridge_record or (), time, step.market_record, flags)
 
 
-def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
-            batch: bool = True) -> tuple[ClientState, Outcome]:
+def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True,
+            feed: Sequence[FeedReport] | None = None, clock: Clock | None = None) -> tuple[ClientState, Outcome]:
     """Apply ``steps`` in order; stops at the first refusal. Pure: returns the new state.
+
+    ``feed`` (the committee's published reports, feed.py) makes the market
+    checks of step 6; ``clock`` bounds how far ahead a batch time may be.
 
     With ``batch`` the proofs of the statement-valid prefix are checked in
     one batch verification (k + 3 Miller loops, one final exponentiation);
@@ -213,11 +273,11 @@ def advance(state: ClientState, vk: VerifyingKey, steps: Sequence[Step],
     current = state
     refused: tuple[int, str] | None = None
     for i, step in enumerate(steps):
-        problem = _statement_problem(current, step)
+        problem = _statement_problem(current, step, feed, clock)
         if problem:
             refused = (i, problem)
             break
-        current, accepted = _apply(current, step)
+        current, accepted = _apply(current, step, feed)
         staged.append((current, accepted))
     checked = steps[: len(staged)]
     first_bad = _first_bad_proof(vk, checked, batch)
@@ -281,8 +341,9 @@ class LightClient:
         with _locked(Path(path)):
             yield cls.load(path) if Path(path).exists() else cls.create(path, vk, root)
 
-    def follow(self, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True) -> Outcome:
-        new_state, outcome = advance(self.state, vk, steps, batch)
+    def follow(self, vk: VerifyingKey, steps: Sequence[Step], batch: bool = True,
+               feed: Sequence[FeedReport] | None = None, clock: Clock | None = None) -> Outcome:
+        new_state, outcome = advance(self.state, vk, steps, batch, feed, clock)
         if new_state != self.state:
             write_atomic(self.path, new_state.to_json())
             self.state = new_state

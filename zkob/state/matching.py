@@ -9,8 +9,10 @@ judge and rejects anything this engine gets wrong.
 
 The engine holds its users' private keys (a demo stand-in for users
 signing their own orders) and signs every withdraw, place and cancel over
-H(op_hash, nonce), tracking each account's nonce from 0 (docs/protocol.md section
-4), so the flow is valid from an empty state.
+H(venue, op_hash, nonce), tracking each account's nonce from 0
+(docs/protocol.md section 9), so the flow is valid from an empty state.
+matching_derivatives.py extends it to derivatives orders (dplace -> dfill);
+``cut_batches`` cuts a flow into batches that fit the slot layout.
 
 Everything is driven by an explicit ``random.Random`` so a seed reproduces
 the flow (signatures are deterministic). Cost: O(book size) per order plus
@@ -24,8 +26,9 @@ from dataclasses import dataclass, field
 
 from ..zk.eddsa import private_to_public
 from .batchfile import parse_op
-from .ops import to_json
-from .protocol import BUY, SELL
+from .ops import signer, to_json
+from .params import Params
+from .protocol import BUY, OPS, SELL
 from .signing import sign_op
 
 U64 = 1 << 64
@@ -47,15 +50,16 @@ class OrderFlow:
 
     ``keys`` maps account id -> 32-byte private key; accounts are created
     by their first deposit with the matching public key, and their
-    withdraw/place/cancel ops come signed. ``order_slots`` is the number
-    of leaves of the orders tree (2^orders_depth); slot 0 is left unused so
-    ids read naturally.
+    withdraw/place/cancel ops come signed for ``venue`` (the config's
+    venue_id). ``order_slots`` is the number of leaves of the orders tree
+    (2^orders_depth); slot 0 is left unused so ids read naturally.
     """
 
     keys: dict[int, bytes]
     order_slots: int
     base: int = 1
     quote: int = 2
+    venue: int = 0
     balances: dict[tuple[int, int], int] = field(default_factory=dict)
     book: dict[int, RestingOrder] = field(default_factory=dict)
     created: set[int] = field(default_factory=set)
@@ -67,11 +71,12 @@ class OrderFlow:
         self.pubkeys = {a: private_to_public(k) for a, k in self.keys.items()}
 
     def _signed(self, op: dict) -> dict:
-        """The op (canonical JSON form) signed by its account's key at the account's next nonce."""
-        account = op["account"]
+        """The op (canonical JSON form) signed by its signer's key (a liquidate: the liquidator's) at its next nonce."""
+        parsed = parse_op(op, 0, require_sigs=False)
+        account = signer(parsed)
         nonce = self.nonces.get(account, 0)
         self.nonces[account] = nonce + 1
-        return to_json(sign_op(parse_op(op, 0, require_sigs=False), self.keys[account], nonce))
+        return to_json(sign_op(parsed, self.keys[account], nonce, self.venue))
 
     # --- bookkeeping mirrored from the state machine -----------------------
     def _credit(self, account: int, asset: int, amount: int) -> None:
@@ -83,9 +88,13 @@ class OrderFlow:
     def balance(self, account: int, asset: int) -> int:
         return self.balances.get((account, asset), 0)
 
+    def _taken(self, slot: int) -> bool:
+        """True when an open order (of any book this flow keeps) holds the slot."""
+        return slot in self.book
+
     def _free_slot(self) -> int | None:
         for slot in range(1, self.order_slots):
-            if slot not in self.book:
+            if not self._taken(slot):
                 return slot
         return None
 
@@ -192,9 +201,48 @@ def random_flow(
     n_ops: int,
     base: int = 1,
     quote: int = 2,
+    venue: int = 0,
 ) -> list[dict]:
     """A valid, signed random order flow of at least ``n_ops`` ops (see ``OrderFlow.random``).
 
-    ``keys`` maps account id -> 32-byte private key.
+    ``keys`` maps account id -> 32-byte private key; ``venue`` is the config's venue_id.
     """
-    return OrderFlow(keys=keys, order_slots=order_slots, base=base, quote=quote).random(rng, n_ops)
+    return OrderFlow(keys=keys, order_slots=order_slots, base=base, quote=quote, venue=venue).random(rng, n_ops)
+
+
+def fits_slots(names: list[str], params: Params) -> bool:
+    """True when ops of these types, in this order, fit one batch's slots (V2.md's packing, rule slot_layout)."""
+    kinds = params.slot_kinds
+    slot = 0
+    for name in names:
+        spec = OPS[name]
+        while slot < len(kinds) and not spec.accepted_by(kinds[slot]):
+            slot += 1
+        if slot == len(kinds):
+            return False
+        slot += 1
+    return True
+
+
+def cut_batches(ops: list[dict], params: Params) -> list[list[dict]]:
+    """Cut a flow, in order, into batches that each fit the slot layout (greedy: each batch as long as it fits).
+
+    The ops keep their order, so a flow valid in sequence stays valid
+    batch after batch. Raises ValueError for an op no slot kind accepts
+    (a derivatives op with derivatives_slots = 0).
+    """
+    batches: list[list[dict]] = []
+    current: list[dict] = []
+    for op in ops:
+        if fits_slots([o["op"] for o in current] + [op["op"]], params):
+            current.append(op)
+            continue
+        if not current:
+            raise ValueError(f"a {op['op']} fits no slot of these params (derivatives_slots = {params.derivatives_slots})")
+        batches.append(current)
+        current = [op]
+        if not fits_slots([op["op"]], params):
+            raise ValueError(f"a {op['op']} fits no slot of these params (derivatives_slots = {params.derivatives_slots})")
+    if current:
+        batches.append(current)
+    return batches

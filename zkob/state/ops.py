@@ -6,8 +6,11 @@ checks its fields against it. The canonical encoding is
 ``[code, f1..f7]``: the row's fields in order, a pubkey as two elements
 (0, 0 when absent), a side as 0 buy / 1 sell, unused trailing fields 0;
 ``op_hash = H(encoding)`` (Poseidon, 8 inputs, ~1.4 ms in pure Python).
-A signed op carries its signer's signature ``sig`` (docs/protocol.md section 4)
-over ``signing_message(op, nonce)``; it is not part of the encoding.
+A signed integer field (margin's ``amount``) is held as a Python int and
+encoded x mod r; an instrument ``kind`` as 1 / 2 / 3.
+A signed op carries its signer's signature ``sig`` (docs/protocol.md section 9)
+over ``signing_message(op, nonce, venue)`` = H(venue, op_hash, nonce); it is
+not part of the encoding.
 Range and existence rules are not checked here: the transition rules
 (rules.py) judge them; parsing (batchfile.py) only guarantees every value
 is a canonical field element.
@@ -20,8 +23,10 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar, TypeVar, Union, cast
 
 from ..zk.eddsa import Signature, signature_to_json
-from ..zk.poseidon import hash2, poseidon
+from ..zk.poseidon import poseidon
+from .instruments import kind_to_json
 from .protocol import BUY, ENCODING_LEN, OPS, SIDE_NAMES, Field, OpSpec
+from .signed import to_field
 
 C = TypeVar("C", bound="type[OpBase]")
 
@@ -121,9 +126,78 @@ class Fill(OpBase):
     qty: int
 
 
-Op = Union[Noop, Deposit, Withdraw, Place, Cancel, Fill]
-SignedOp = Union[Withdraw, Place, Cancel]
-OP_CLASSES: dict[str, type[Op]] = {c.NAME: c for c in (Noop, Deposit, Withdraw, Place, Cancel, Fill)}
+@op_type("list")
+@dataclass(frozen=True)
+class ListInstrument(OpBase):
+    """List instrument ``instrument``: a future, call or put on ``underlying`` (operator op, public)."""
+
+    instrument: int
+    kind: int
+    underlying: int
+    strike: int
+    expiry: int
+
+
+@op_type("margin")
+@dataclass(frozen=True)
+class Margin(OpBase):
+    """Move ``amount`` (signed) of the collateral asset from the spot balance to cash (< 0: back)."""
+
+    account: int
+    amount: int
+    sig: Signature | None = None
+
+
+@op_type("dplace")
+@dataclass(frozen=True)
+class DPlace(OpBase):
+    """Open derivatives order ``order`` on ``instrument`` (no escrow: margin is checked at the fill)."""
+
+    order: int
+    account: int
+    instrument: int
+    side: int
+    price: int
+    qty: int
+    sig: Signature | None = None
+
+
+@op_type("dfill")
+@dataclass(frozen=True)
+class DFill(OpBase):
+    """Match ``qty`` between two derivatives orders at the maker's price: positions and cash move."""
+
+    taker: int
+    maker: int
+    qty: int
+
+
+@op_type("liquidate")
+@dataclass(frozen=True)
+class Liquidate(OpBase):
+    """``liquidator`` takes ``qty`` of ``account``'s position in ``instrument`` at ``price`` (account below MM)."""
+
+    account: int
+    liquidator: int
+    instrument: int
+    qty: int
+    price: int
+    sig: Signature | None = None
+
+
+@op_type("settle")
+@dataclass(frozen=True)
+class Settle(OpBase):
+    """Pay ``account``'s position in a settled ``instrument`` at its settlement price and free the slot."""
+
+    account: int
+    instrument: int
+
+
+Op = Union[Noop, Deposit, Withdraw, Place, Cancel, Fill, ListInstrument, Margin, DPlace, DFill, Liquidate, Settle]
+SignedOp = Union[Withdraw, Place, Cancel, Margin, DPlace, Liquidate]
+OP_CLASSES: dict[str, type[Op]] = {c.NAME: c for c in (Noop, Deposit, Withdraw, Place, Cancel, Fill, ListInstrument, Margin,
+                                                        DPlace, DFill, Liquidate, Settle)}
 
 
 def is_signed(op: Op) -> bool:
@@ -140,6 +214,8 @@ def signer(op: Op) -> int:
 def _encode_field(field: Field, value: object) -> tuple[int, ...]:
     if field.kind == "pubkey":
         return (0, 0) if value is None else cast(tuple[int, int], value)
+    if field.kind == "signed":
+        return (to_field(cast(int, value)),)
     return (cast(int, value),)
 
 
@@ -154,9 +230,9 @@ def op_hash(op: Op) -> int:
     return poseidon(list(encode(op)))
 
 
-def signing_message(op: Op, nonce: int) -> int:
-    """``H(op_hash, nonce)``: what the account holder signs, with the account's nonce before the op."""
-    return hash2(op_hash(op), nonce)
+def signing_message(op: Op, nonce: int, venue: int) -> int:
+    """``H(venue, op_hash, nonce)``: what the signer signs, with its nonce before the op and the config's venue_id."""
+    return poseidon([venue, op_hash(op), nonce])
 
 
 def _field_json(field: Field, value: object) -> object:
@@ -165,6 +241,8 @@ def _field_json(field: Field, value: object) -> object:
         return [str(x), str(y)]
     if field.kind == "side":
         return SIDE_NAMES[cast(int, value)]
+    if field.kind == "kind":
+        return kind_to_json(cast(int, value))
     return str(value)
 
 

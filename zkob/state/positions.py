@@ -131,3 +131,9 @@ def with_size(slots: Slots, j: int, instrument: int, terms: Instrument, size: in
 def shrinks_toward_zero(old: int, new: int) -> bool:
     """|new| < |old| without a change of sign (reaching 0 counts): dfill's reducing-trade exception."""
     return (0 <= new < old) or (old < new <= 0)
+
+
+@lru_cache(maxsize=1 << 16)
+def positions_hash_cached(slots: Slots) -> int:
+    """``positions_hash`` memoized per slots tuple (account leaves rehash it on every write)."""
+    return positions_hash(slots)

@@ -71,7 +71,8 @@ def black76(kind: int, forward: float, strike: float, years: float, vol: float, 
     root = vol * math.sqrt(years)
     d1 = (math.log(forward / strike) + 0.5 * vol * vol * years) / root
     d2 = d1 - root
-    mark = discount * sign * (forward * normal_cdf(sign * d1) - strike * normal_cdf(sign * d2))
+    # never below 0: far out of the money the two terms cancel to a rounding error of either sign
+    mark = max(0.0, discount * sign * (forward * normal_cdf(sign * d1) - strike * normal_cdf(sign * d2)))
     delta = discount * sign * normal_cdf(sign * d1)
     gamma = discount * normal_pdf(d1) / (forward * root)
     vega = discount * forward * normal_pdf(d1) * math.sqrt(years)

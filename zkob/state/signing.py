@@ -1,8 +1,10 @@
-"""Signing a batch's user ops with the account holders' keys (docs/protocol.md section 4).
+"""Signing a batch's user ops with the account holders' keys (docs/protocol.md section 9).
 
-Withdraw, place and cancel are signed by the key stored in their signer's
-account (the op table's ``signer`` field, ``account`` for these three) over ``H(op_hash, nonce)``, with the account's nonce
-before the op. Within a batch the state machine bumps the nonce after each
+Withdraw, place, cancel, margin, dplace and liquidate are signed by the key
+stored in their signer's account (the op table's ``signer`` field:
+``account``, or ``liquidator`` for a liquidate) over
+``H(venue, op_hash, nonce)``, with the account's nonce before the op and the
+deployment's venue_id. Within a batch the state machine bumps the nonce after each
 signed op of the account, so the k-th signed op of an account (k = 0, 1,
 ...) uses the state's current nonce + k. ``sign_ops`` applies exactly that
 rule; ``zkob sign``, the demo and the tests use it.
@@ -42,15 +44,15 @@ def batch_nonces(ops: Iterable[Op], state: State) -> list[int | None]:
     return out
 
 
-def sign_op(op: Op, private_key: bytes, nonce: int) -> Op:
-    """``op`` with ``sig`` set to the signature by ``private_key`` at ``nonce`` (deterministic)."""
+def sign_op(op: Op, private_key: bytes, nonce: int, venue: int) -> Op:
+    """``op`` with ``sig`` set to the signature by ``private_key`` at ``nonce`` for ``venue`` (deterministic)."""
     if not is_signed(op):
         raise ValueError(f"a {op.NAME} carries no signature")
-    return replace(cast(SignedOp, op), sig=sign_poseidon(private_key, signing_message(op, nonce)))
+    return replace(cast(SignedOp, op), sig=sign_poseidon(private_key, signing_message(op, nonce, venue)))
 
 
 def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State) -> tuple[Op, ...]:
-    """Sign, in batch order, every withdraw/place/cancel whose account has a key in ``private_keys``.
+    """Sign, in batch order, every signed op whose signer has a key in ``private_keys``, for the state's venue.
 
     ``private_keys`` maps account id -> 32-byte private key. Other ops (and
     signed ops of accounts without a key here) are returned unchanged, so
@@ -61,5 +63,5 @@ def sign_ops(ops: Iterable[Op], private_keys: Mapping[int, bytes], state: State)
     signed = []
     for op, nonce in zip(ops, batch_nonces(ops, state)):
         key = private_keys.get(signer(op)) if nonce is not None else None
-        signed.append(op if key is None else sign_op(op, key, nonce))  # type: ignore[arg-type]
+        signed.append(op if key is None else sign_op(op, key, nonce, state.params.config.venue_id))  # type: ignore[arg-type]
     return tuple(signed)

@@ -1,7 +1,7 @@
-"""``State``: the order book seen through a source (committed, or an overlay).
+"""``State``: the venue seen through a source (committed, or an overlay).
 
-Read accessors for accounts, balances, orders and roots, over any source
-of kv.py. The transition builds a ``State`` on an ``Overlay`` to compute a
+Read accessors for accounts, balances, orders, instruments, the market,
+the blind and the roots, over any source of kv.py. The transition builds a ``State`` on an ``Overlay`` to compute a
 batch; nothing here mutates a committed source.
 """
 
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..zk.poseidon_fast import hash2
-from .kv import ACCOUNTS, BALANCES, BALANCES_TREE_BASE, NODES, ORDERS, LogEntry, MemorySource, Overlay, Source
+from .instruments import Instrument
+from .kv import (ACCOUNTS, BALANCES, BALANCES_TREE_BASE, BLIND, INSTRUMENTS, INSTRUMENTS_TREE, MARKET, NODES, ORDERS,
+                 LogEntry, MemorySource, Overlay, Source)
+from .oracle import Market, genesis_market
 from .params import Params
+from .positions import empty_slots
 from .smt import SparseMerkleTree, empty_root
-from .trace import AccountLeaf, OrderLeaf
+from .trace import AccountLeaf, OrderLeaf, state_root
 
 ACCOUNTS_TREE = 0
 ORDERS_TREE = 1
@@ -48,6 +51,10 @@ class State:
         return SparseMerkleTree(self.params.assets_depth, self.source, balances_tree_id(account))
 
     @property
+    def instruments_tree(self) -> SparseMerkleTree:
+        return SparseMerkleTree(self.params.instruments_depth, self.source, INSTRUMENTS_TREE)
+
+    @property
     def accounts_root(self) -> int:
         return self.accounts_tree.root()
 
@@ -56,9 +63,30 @@ class State:
         return self.orders_tree.root()
 
     @property
+    def instruments_root(self) -> int:
+        return self.instruments_tree.root()
+
+    @property
+    def market(self) -> Market:
+        """Time and the U oracle entries (the genesis market until the first batch)."""
+        stored = self.source.get(MARKET, 0)
+        return genesis_market(self.params.underlyings) if stored is None else stored
+
+    @property
+    def blind(self) -> int:
+        """The last batch's H(salt, 2); 0 in the genesis state."""
+        stored = self.source.get(BLIND, 0)
+        return 0 if stored is None else stored
+
+    @property
+    def market_hash(self) -> int:
+        """H(time, config_hash, oracle_hash)."""
+        return self.market.market_hash(self.params.config_hash)
+
+    @property
     def root(self) -> int:
-        """State root H(accounts_root, orders_root)."""
-        return hash2(self.accounts_root, self.orders_root)
+        """State root H(accounts_root, orders_root, instruments_root, market_hash, blind)."""
+        return state_root(self.accounts_root, self.orders_root, self.instruments_root, self.market_hash, self.blind)
 
     @property
     def empty_balances_root(self) -> int:
@@ -72,8 +100,18 @@ class State:
         value = self.source.get(NODES, (balances_tree_id(account), 0, asset))
         return 0 if value is None else value
 
+    def new_account(self, pubkey: tuple[int, int]) -> AccountLeaf:
+        """The leaf a deposit creates: the key, nonce 0, empty balances, cash 0, P free slots."""
+        return AccountLeaf(pubkey[0], pubkey[1], 0, self.empty_balances_root, 0, empty_slots(self.params.positions))
+
     def order(self, order: int) -> OrderLeaf | None:
         return self.source.get(ORDERS, order)
+
+    def instrument(self, instrument: int) -> Instrument | None:
+        """The listed instrument with this id (None: free, or outside the tree)."""
+        if not 0 <= instrument < (1 << self.params.instruments_depth):
+            return None
+        return self.source.get(INSTRUMENTS, instrument)
 
     # --- scans and the log (committed sources only) ----------------------------
     @property
@@ -87,6 +125,9 @@ class State:
 
     def orders(self) -> Iterator[tuple[int, OrderLeaf]]:
         return self.committed.items(ORDERS)
+
+    def instruments(self) -> Iterator[tuple[int, Instrument]]:
+        return self.committed.items(INSTRUMENTS)
 
     def balances(self) -> Iterator[tuple[int, int, int]]:
         """(account, asset, amount) for every non-zero balance."""

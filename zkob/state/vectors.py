@@ -1,15 +1,18 @@
 """Deterministic state-transition vectors for other implementations (Wycheproof layout).
 
-``build()`` returns the content of vectors/state.json: on tiny parameters
-(depths 3/3/2, K = 4) a history of valid batches with the roots,
-commitment and bridge digest each must produce, batches that must be
-rejected (``flags`` = the rule, plus the op index and type), the canonical
-op encodings and hashes, and the empty-tree roots. Accounts 1, 2 and 7
-have the EdDSA-Poseidon keys of ``KEYS`` (private keys listed in the
-notes) and sign their withdraw/place/cancel ops over H(op_hash, nonce);
-the signature cases show each signed op's nonce and message, and the
-rejections include forged, replayed and foreign signatures and unusable
-public keys. Costs a few seconds.
+``build()`` returns the content of vectors/state.json (protocol version 2,
+spot ops): on tiny parameters (``PARAMS``: depths 3/3/2, K = 4 with two
+full slots, U = 2, D_I = 3, P = 2, M = 2, a committee of three keys with
+quorum 2, venue_id 7) a history of valid batches with the six public
+values each must produce, batches that must be rejected (``flags`` = the
+rule, plus the op index and type), the canonical op encodings and
+hashes, and the empty-tree roots. Accounts 1, 2 and 7 have the
+EdDSA-Poseidon keys of ``KEYS`` (private keys listed in the file) and
+sign their withdraw/place/cancel ops over H(venue, op_hash, nonce); the
+signature cases show each signed op's nonce and message, and the
+rejections include forged, replayed, foreign and other-venue signatures
+and unusable public keys. vectors_derivatives.py builds
+vectors/derivatives.json on the same params. Costs a few seconds.
 """
 
 from __future__ import annotations
@@ -22,14 +25,20 @@ from ..zk.eddsa import Signature, private_to_public, sign_poseidon, signature_to
 from ..zk.field import R
 from .api import apply_batch, new_state
 from .batchfile import Batch, parse_batch
+from .config import Config
 from .errors import Rejected
+from .oracle import committee_key
 from .ops import Noop, Op, encode, op_hash, signer, signing_message, to_json
 from .params import Params
 from .protocol import RULES
 from .signing import batch_nonces, sign_ops
 from .smt import zero_hashes
 
-PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
+VENUE = 7
+COMMITTEE = tuple(bytes([0xA0 + k]) * 32 for k in range(3))  # private keys of the oracle committee
+CONFIG = Config(oracle_keys=tuple(committee_key(k) for k in COMMITTEE), quorum=2, venue_id=VENUE)
+PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4, underlyings=2, instruments_depth=3,
+                positions=2, reports=2, derivatives_slots=2, config=CONFIG)
 U64 = 1 << 64
 KEYS = {a: bytes([a]) * 32 for a in (1, 2, 7)}  # private keys of the vectors' accounts
 PK = {a: private_to_public(k) for a, k in KEYS.items()}
@@ -97,20 +106,24 @@ SIG_REJECTIONS = [  # (comment, op type, ops, tamper(signed op, its nonce) -> op
     ("S + 1 (forged)", "withdraw", [_WITHDRAW],
      lambda op, n: replace(op, sig=Signature(op.sig.R8, (op.sig.S + 1) % bj.L))),
     ("signed by account 2's key for account 1", "place", [_place(6, 1, 2, 1, "buy", 1, 1)],
-     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n)))),
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n, VENUE)))),
     ("replayed: signed for the account's previous nonce", "cancel", [{"op": "cancel", "order": 2, "account": 2}],
-     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n - 1)))),
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n - 1, VENUE)))),
     ("signed for the next nonce", "withdraw", [_WITHDRAW],
-     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n + 1)))),
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n + 1, VENUE)))),
     ("account 1's valid signature moved onto account 2's identical withdrawal", "withdraw", [_WITHDRAW],
-     lambda op, n: replace(op, sig=sign_poseidon(KEYS[1], signing_message(replace(op, account=1), n)))),
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[1], signing_message(replace(op, account=1), n, VENUE)))),
+    ("signed for another venue (venue_id 8)", "withdraw", [_WITHDRAW],
+     lambda op, n: replace(op, sig=sign_poseidon(KEYS[2], signing_message(op, n, VENUE + 1)))),
 ]
 
 
-def _signed(state, ops: list[dict], salt: int) -> Batch:
-    """The ops parsed and signed with KEYS at the nonces ``state`` and the batch give them."""
-    draft = parse_batch({"ops": ops, "salt": str(salt)}, PARAMS.batch_size, require_sigs=False)
-    return Batch(sign_ops(draft.ops, KEYS, state), salt)
+def _signed(state, ops: list[dict], salt: int, time: int | None = None, reports: list | None = None) -> Batch:
+    """The ops parsed and signed with KEYS at the nonces ``state`` and the batch give them (time: the state's)."""
+    when = state.market.time if time is None else time
+    draft = parse_batch({"ops": ops, "salt": str(salt), "time": when, "reports": reports or []}, state.params,
+                        require_sigs=False)
+    return Batch(sign_ops(draft.ops, KEYS, state), salt, True, draft.time, draft.reports)
 
 
 def _signature_cases(batches: list[Batch], first_id: int) -> list[dict[str, Any]]:
@@ -126,11 +139,17 @@ def _signature_cases(batches: list[Batch], first_id: int) -> list[dict[str, Any]
             assert leaf is not None
             cases.append({"tcId": first_id + len(cases), "comment": f"{op.NAME} by account {account}",
                           "op": to_json(op), "pubkey": [str(leaf.pk_x), str(leaf.pk_y)],
-                          "nonce": str(nonce), "op_hash": str(op_hash(op)),
-                          "message": str(signing_message(op, nonce)), "sig": signature_to_json(sig),
+                          "nonce": str(nonce), "venue": str(VENUE), "op_hash": str(op_hash(op)),
+                          "message": str(signing_message(op, nonce, VENUE)), "sig": signature_to_json(sig),
                           "result": "valid", "flags": []})
         apply_batch(state, batch)
     return cases
+
+
+def public_json(trace: Any) -> dict[str, str]:
+    """The six public values of a trace, by name (decimal strings)."""
+    return {"old_root": str(trace.old_root), "new_root": str(trace.new_root), "commitment": str(trace.commitment),
+            "bridge": str(trace.bridge), "market": str(trace.market), "time": str(trace.time)}
 
 
 def build() -> dict:
@@ -138,18 +157,17 @@ def build() -> dict:
     state = new_state(PARAMS)
     history, batches = [], []
     for i, (comment, ops) in enumerate(HISTORY):
-        batch = _signed(state, ops, 1000 + i)
+        batch = _signed(state, ops, 1000 + i, time=10 * (i + 1))
         batches.append(batch)
         t = apply_batch(state, batch)
-        history.append({"tcId": i + 1, "comment": comment, "batch": batch.to_json(),
-                        "old_root": str(t.old_root), "new_root": str(t.new_root),
-                        "commitment": str(t.commitment), "bridge": str(t.bridge), "result": "valid", "flags": []})
+        history.append({"tcId": i + 1, "comment": comment, "batch": batch.to_json(), **public_json(t),
+                        "result": "valid", "flags": []})
     cases = [(rule, op_type, f"{op_type} breaking {rule}", _signed(state, ops, 1))
              for rule, op_type, ops in REJECTIONS]
     for comment, op_type, ops, tamper in SIG_REJECTIONS:
         batch = _signed(state, ops, 1)
         nonce = batch_nonces(batch.ops, state)[-1]
-        tampered = Batch(batch.ops[:-1] + (tamper(batch.ops[-1], nonce),), 1)
+        tampered = Batch(batch.ops[:-1] + (tamper(batch.ops[-1], nonce),), 1, True, batch.time)
         cases.append(("signature_invalid", op_type, f"{op_type} signature: {comment}", tampered))
     rejections: list[dict[str, Any]] = []
     for j, (rule, op_type, comment, batch) in enumerate(cases):
@@ -170,18 +188,19 @@ def build() -> dict:
     signatures = _signature_cases(batches, len(history) + len(rejections) + len(encodings) + 1)
     flags = sorted({flag for case in rejections for flag in case["flags"]})
     return {
-        "algorithm": "zkob order-book state transition (docs/protocol.md, protocol version 1)",
+        "algorithm": "zkob order-book state transition, spot ops (docs/protocol.md, protocol version 2)",
         "generator": "zkob.state.vectors",
         "numberOfTests": len(history) + len(rejections) + len(encodings) + len(signatures),
         "header": [
-            "Apply the StateHistory batches in order to an empty state of these params; each must give its roots,",
-            "commitment and bridge digest. Each Rejection batch applies to the state after the whole history and",
-            "must be rejected at op_index by the rule in its flags, leaving the state unchanged. withdraw, place",
-            "and cancel carry EdDSA-Poseidon (circomlibjs signPoseidon) signatures over H(op_hash, nonce) by the",
-            "account's key, with the account's nonce before the op; the private keys are listed for re-signing.",
+            "Apply the StateHistory batches in order to an empty state of these params (params.json form); each",
+            "must give its six public values (old_root, new_root, commitment, bridge, market, time). Each Rejection",
+            "batch applies to the state after the whole history and must be rejected at op_index by the rule in its",
+            "flags, leaving the state unchanged. withdraw, place and cancel carry EdDSA-Poseidon (circomlibjs",
+            "signPoseidon) signatures over H(venue, op_hash, nonce) by the account's key, with the account's nonce",
+            "before the op and the config's venue_id; the private keys are listed for re-signing.",
         ],
         "notes": {flag: RULES[flag] for flag in flags},
-        "params": {"accounts_depth": 3, "orders_depth": 3, "assets_depth": 2, "batch_size": 4},
+        "params": PARAMS.to_dict(),
         "emptyRoots": [str(z) for z in zero_hashes(3)],
         "privateKeys": {str(a): k.hex() for a, k in KEYS.items()},
         "testGroups": [

@@ -1,237 +1,221 @@
-"""``zkob demo``: the whole product on a small embedded deployment.
+"""``zkob demo``: an options venue, every batch proven and followed by a light client.
 
-Creates a state, gives a few users Baby Jubjub keys and deposits, runs a
-random but valid order flow through a price-time-priority matching engine
-into batches (each withdraw, place and cancel signed with its user's key),
-makes development keys, proves every batch, follows the proofs as a light
-client, replays the private batches on a replica, and shows what happened.
-Everything happens in a temporary directory unless ``--keep DIR`` is given.
-Each step is one function below, in the order the demo runs them; each
-adds its time to ``timings``.
+The venue's life is scripted in pipeline/demo_venue.py (three users, a
+future, calls and puts on two underlyings, a 2-of-3 oracle committee,
+trading through the price-time engine, a price move and a liquidation,
+expiry and settlement). This command runs it: development keys for the
+demo's small circuit, then each batch proven into DIR/batchNN/ (the state
+advances only after its proof checks), a table of the accounts after each
+one, then a light client that follows every proof from genesis with the
+committee's published feed, and a summary. Everything happens in a
+temporary directory unless ``--keep DIR`` is given; a kept DIR/state opens
+with ``zkob show``. Each step below is one function, in the order the demo
+runs them.
 """
 
 from __future__ import annotations
 
-import random
 import tempfile
 import time
-from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import click
+from rich.text import Text
 
-from ..console import Phases, err, out
+from ..console import err, out
 
 if TYPE_CHECKING:
+    from ...pipeline.demo_venue import Chapter
     from ...pipeline.prove import Prover
-    from ...state.lightclient import ClientState, Outcome, Step
+    from ...state.feed import FeedReport
     from ...state.params import Params
     from ...state.state import State
-    from ...zk.groth16.data import VerifyingKey
+    from ..demo_view import Summary
 
-
-def _short(value: int) -> str:
-    text = str(value)
-    return f"{text[:8]}…{text[-6:]}"
+T = TypeVar("T")
 
 
 @click.command("demo")
 @click.option("--keep", "keep", type=click.Path(file_okay=False, path_type=Path),
               help="Keep the state, keys and proofs in this (new or empty) directory.")
-@click.option("--accounts", "n_accounts", default=3, show_default=True, type=click.IntRange(2, 64),
-              help="Users trading in the demo.")
-@click.option("--batches", "n_batches", default=5, show_default=True, type=click.IntRange(1, 100),
-              help="Batches to prove.")
-@click.option("--batch-size", default=4, show_default=True, type=click.IntRange(1, 64), help="K, ops per batch.")
-@click.option("--accounts-depth", default=3, show_default=True, type=click.IntRange(1, 32))
-@click.option("--orders-depth", default=3, show_default=True, type=click.IntRange(1, 32))
-@click.option("--assets-depth", default=2, show_default=True, type=click.IntRange(2, 32))
-@click.option("--seed", default=17, show_default=True, type=int,
-              help="Seed of the users and the order flow (the default shows every op type).")
+@click.option("--batch-size", default=5, show_default=True, type=click.IntRange(3, 16), help="K, op slots per batch.")
+@click.option("--derivatives-slots", default=None, type=click.IntRange(1, 16),
+              help="R, full slots per batch (default: all K).")
+@click.option("--reports", default=2, show_default=True, type=click.IntRange(1, 4), help="M, report slots per batch.")
+@click.option("--keys", "keys", type=click.Path(file_okay=False, path_type=Path),
+              help="Development keys: reused from this directory when a run made them there, else made there.")
 @click.option("--backend", type=click.Choice(["auto", "compiled", "pure"]), default="auto", show_default=True)
-def command(keep: Path | None, n_accounts: int, n_batches: int, batch_size: int, accounts_depth: int,
-            orders_depth: int, assets_depth: int, seed: int, backend: str) -> None:
-    """Run the whole pipeline on a small deployment and show what happened."""
-    from ...state.params import Params
+def command(keep: Path | None, batch_size: int, derivatives_slots: int | None, reports: int, keys: Path | None,
+            backend: str) -> None:
+    """Run an options venue: list, trade, liquidate, expire and settle, every batch proven and followed."""
+    from ...pipeline.demo_venue import venue_params
     from ...zk.errors import ZkobError
 
-    if n_accounts >= 1 << accounts_depth:
-        raise ZkobError(f"--accounts {n_accounts} does not fit in an accounts tree of depth {accounts_depth}")
-    params = Params(accounts_depth, orders_depth, assets_depth, batch_size)
+    r = batch_size if derivatives_slots is None else derivatives_slots
+    if r > batch_size:
+        raise ZkobError(f"--derivatives-slots {r} is more than --batch-size {batch_size}")
+    params = venue_params(batch_size, r, reports)
     if keep is not None:
         if keep.exists() and (not keep.is_dir() or any(keep.iterdir())):
             raise ZkobError(f"{keep} exists and is not an empty directory")
         keep.mkdir(parents=True, exist_ok=True)
-        _run(keep, params, n_accounts, n_batches, seed, backend)
-        out.print(f"kept everything in {keep}", markup=False)
+        _run(keep, params, keys or keep / "keys", backend)
+        out.print(f"kept everything in {keep}: zkob show {keep / 'state'}", markup=False)
     else:
         with tempfile.TemporaryDirectory(prefix="zkob-demo-") as tmp:
-            _run(Path(tmp), params, n_accounts, n_batches, seed, backend)
+            _run(Path(tmp), params, keys or Path(tmp) / "keys", backend)
 
 
-def _run(root: Path, params: Params, n_accounts: int, n_batches: int, seed: int, backend: str) -> None:
-    from rich.text import Text
+def _run(root: Path, params: Params, keys_dir: Path, backend: str) -> None:
+    from rich.rule import Rule
 
     from ...state.api import create_state
     from ...zk.errors import Refused
+    from ..demo_view import Summary, summary_panel, venue_panel
 
-    rng = random.Random(seed)
-    timings: dict[str, float] = {}
-    out.print(Text.assemble(("zkob demo", "bold"), f" in {root}"))
-    out.print(f"parameters: accounts_depth={params.accounts_depth} orders_depth={params.orders_depth} "
-              f"assets_depth={params.assets_depth} batch_size={params.batch_size}")
+    summary = Summary()
+    start, cpu = time.perf_counter(), time.process_time()
+    out.print(Rule("[bold]zkob demo[/]: an options venue, every batch proven", align="left"))
+    chapters, feed = _timed(summary, "script", lambda: _script(params))
+    out.print(venue_panel(params), soft_wrap=False)
+    prover = _timed(summary, "keys", lambda: _keys(keys_dir, params, backend, summary))
     state = create_state(root / "state", params)
-    genesis = state.root
-    chunks = _order_flow(params, rng, n_accounts, n_batches)
-    prover = _keys(root, params, backend, timings)
-    final_root = _prove_batches(root, state, chunks, backend, prover, rng, timings)
-    client, outcome = _light_client(root, genesis, len(chunks), timings)
-    agree = _replica(root, params, (final_root, client.root), len(chunks), timings)
-    _print_timings(timings)
-    if not (outcome.ok and agree):
-        raise Refused("the light client or the replica did not reach the prover's root")
+    summary.genesis = state.root
+    _timed(summary, "batches", lambda: _prove_all(root, keys_dir, state, chapters, prover, summary))
+    ok = _timed(summary, "light client", lambda: _follow(root, keys_dir, feed, summary))
+    agree = _timed(summary, "replica", lambda: _replica(root, params, summary))
+    summary.timings["total"] = time.perf_counter() - start
+    summary.cpu_timings["total"] = time.process_time() - cpu
+    out.print(summary_panel(summary), soft_wrap=False)
+    if not ok or summary.client_root != summary.final_root:
+        raise Refused("the light client did not follow every proof to the state's root")
+    if not agree:
+        raise Refused("the replica did not reach the prover's root")
 
 
-def _order_flow(params: Params, rng: random.Random, n_accounts: int, n_batches: int) -> list[list[dict[str, object]]]:
-    """Users with keys, and the matching engine's signed ops cut into batches."""
-    from ...state.matching import random_flow
-    from ...zk.eddsa import private_to_public
-
-    keys = {i: rng.randbytes(32) for i in range(1, n_accounts + 1)}
-    users = {i: private_to_public(k) for i, k in keys.items()}
-    ops = random_flow(rng, keys, 1 << params.orders_depth, n_batches * params.batch_size)
-    chunks = [ops[i:i + params.batch_size] for i in range(0, len(ops), params.batch_size)][:n_batches]
-    counts = Counter(str(op["op"]) for chunk in chunks for op in chunk)
-    out.print(f"{n_accounts} users, {sum(counts.values())} ops from the matching engine: "
-              + ", ".join(f"{n} {name}" for name, n in sorted(counts.items())))
-    signed = sum(1 for chunk in chunks for op in chunk if "sig" in op)
-    out.print(f"{signed} withdraw/place/cancel ops signed with their users' Baby Jubjub keys "
-              f"(EdDSA-Poseidon over H(op_hash, nonce)); keys: "
-              + ", ".join(f"{i}: {_short(pk[0])}" for i, pk in users.items()))
-    return chunks
+def _timed(summary: Summary, name: str, step: Callable[[], T]) -> T:
+    """Run one step, adding its wall time (and CPU time: the machine may be shared) to the summary."""
+    t0, cpu = time.perf_counter(), time.process_time()
+    try:
+        return step()
+    finally:
+        summary.timings[name] = time.perf_counter() - t0
+        summary.cpu_timings[name] = time.process_time() - cpu
 
 
-def _keys(root: Path, params: Params, backend: str, timings: dict[str, float]) -> Prover:
-    """Kernels (timed apart: the first run on a machine compiles them), development keys, the prover."""
+def _script(params: Params) -> tuple[list[Chapter], tuple[FeedReport, ...]]:
+    """The users' signed ops and the committee's signed reports, from the engine."""
+    from ...pipeline.demo_venue import script
+
+    with err.status("the engine writes the story (users and committee sign)"):
+        return script(params)
+
+
+def _keys(keys_dir: Path, params: Params, backend: str, summary: Summary) -> Prover:
+    """Kernels (a first run on a machine compiles them), development keys (made or reused), the prover loaded once."""
     from rich.markup import escape
 
     from ...circuits.batch import build_circuit
+    from ...pipeline.keyfiles import PK_FILE, VK_FILE
     from ...pipeline.prove import load_prover
     from ...pipeline.setup import make_keys
     from ...zk.backends import warm_up
     from ...zk.groth16.setup import DEV_CEREMONY_WARNING
+    from ..console import Phases
 
+    reuse = (keys_dir / PK_FILE).is_file() and (keys_dir / VK_FILE).is_file()
     err.print(f"[bold red]warning:[/] {escape(DEV_CEREMONY_WARNING)}")
-    t0 = time.perf_counter()
     with Phases() as report:
         report("loading (on a new machine: compiling) the numba kernels")
+        t0 = time.perf_counter()
         warm_up(backend)
-    timings["kernels"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    with Phases() as report:
-        r1cs, _ = build_circuit(params)
-        make_keys(params, root / "keys", report=report, backend=backend)
-        prover = load_prover(params, root / "keys", backend, report)
-    timings["setup"] = time.perf_counter() - t0
-    out.print(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires; "
-              f"setup {timings['setup']:.1f} s")
+        summary.timings["kernels"] = time.perf_counter() - t0
+        if not reuse:
+            make_keys(params, keys_dir, report=report, backend=backend)
+        prover = load_prover(params, keys_dir, backend, report)  # refuses keys made for other parameters
+        r1cs, _ = build_circuit(params)  # cached: the one setup or the prover built
+    summary.constraints = r1cs.n_constraints
+    out.print(Text.assemble(f"circuit: {r1cs.n_constraints:,} constraints, {r1cs.n_wires:,} wires "
+                            f"({params.batch_size} op slots, {params.reports} report slots); development keys ",
+                            "reused from " if reuse else "made in ", str(keys_dir)))
     return prover
 
 
-def _prove_batches(root: Path, state: State, chunks: list[list[dict[str, object]]], backend: str, prover: Prover,
-                   rng: random.Random, timings: dict[str, float]) -> int:
-    """Prove every batch into root/batch<i>/, a table of them; returns the state's final root (state closed)."""
-    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-    from rich.table import Table
+def _prove_all(root: Path, keys_dir: Path, state: State, chapters: list[Chapter], prover: Prover,
+               summary: Summary) -> None:
+    """Prove every chapter into root/batchNN/, printing it and the accounts after it; closes the state."""
+    import random
 
+    from ...pipeline.demo_venue import account_figures
     from ...pipeline.prove import prove_batch
     from ...state.api import close_state
     from ...state.batchfile import parse_batch
+    from ..demo_view import BatchRow, batch_body, scene_header
 
-    rows = []
-    t0 = time.perf_counter()
-    progress = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
-                        TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err)
+    rng = random.Random(2026)  # the salts: fixed so a run is reproducible
     try:
-        with progress:
-            task = progress.add_task("proving batches", total=len(chunks))
-            for i, chunk in enumerate(chunks, start=1):
-                batch = parse_batch({"ops": chunk}, state.params.batch_size, lambda: rng.randrange(1 << 250))
-                start = time.perf_counter()
-                result = prove_batch(state, batch, root / "keys", root / f"batch{i}", backend, prover=prover)
-                kinds = Counter(str(op["op"]) for op in chunk)
-                rows.append((str(i), ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())),
-                             _short(result.public[0]), _short(result.public[1]),
-                             f"{time.perf_counter() - start:.1f} s"))
-                progress.advance(task)
+        for i, chapter in enumerate(chapters, start=1):
+            out.print()
+            if chapter.caption:
+                out.print(scene_header(chapter), soft_wrap=False)
+            batch = parse_batch(chapter.batch_json(rng.randrange(1 << 250)), state.params)
+            old_root, t0 = state.root, time.perf_counter()
+            with err.status(f"proving batch {i}") as status:
+                result = prove_batch(state, batch, keys_dir, root / f"batch{i:02d}", prover=prover,
+                                     report=lambda phase: status.update(f"batch {i}: {phase}"))
+            row = BatchRow(i, chapter, time.perf_counter() - t0, old_root, result.public[1])
+            summary.rows.append(row)
+            out.print(batch_body(row, len(chapters), account_figures(state)), soft_wrap=False)
     finally:
-        final_root = state.root
+        summary.final_root = state.root
         close_state(state)
-    timings["prove"] = time.perf_counter() - t0
-    table = Table(title="Batches proven")
-    for col in ("batch", "ops", "old root", "new root", "prove"):
-        table.add_column(col, justify="right" if col in ("batch", "prove") else "left")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
-    return final_root
 
 
-def _light_client(root: Path, genesis: int, n_batches: int,
-                  timings: dict[str, float]) -> tuple[ClientState, Outcome]:
-    """Follow every proof from genesis in one batch check, then show a malleated replay refused."""
+def _follow(root: Path, keys_dir: Path, feed: tuple[FeedReport, ...], summary: Summary) -> bool:
+    """A light client follows every proof from genesis with the committee's feed; a malleated replay is refused."""
     from ...pipeline.keyfiles import VK_FILE, load_vk
     from ...pipeline.outputs import read_step
-    from ...state.lightclient import ClientState, advance
-
-    t0 = time.perf_counter()
-    vk = load_vk(root / "keys" / VK_FILE)
-    steps = [read_step(root / f"batch{i}") for i in range(1, n_batches + 1)]
-    client, outcome = advance(ClientState.start(vk, genesis), vk, steps)
-    timings["light client"] = time.perf_counter() - t0
-    moves = [op for a in outcome.accepted for op in a.bridge_ops]
-    out.print(f"light client: {'accepted' if outcome.ok else 'REFUSED'} {len(outcome.accepted)} proof(s) "
-              f"in one batch check ({timings['light client']:.2f} s), height {client.height}, "
-              f"root {_short(client.root)}; bridge saw {sum(op.NAME == 'deposit' for op in moves)} deposits "
-              f"and {sum(op.NAME == 'withdraw' for op in moves)} withdrawals")
-    replay = malleated_replay(vk, client, steps[-1])
-    out.print(f"light client: a malleated copy of the last proof is refused: {replay}", markup=False)
-    return client, outcome
-
-
-def _replica(root: Path, params: Params, roots: tuple[int, int], n_batches: int, timings: dict[str, float]) -> bool:
-    """Replay the prover's batch log on a fresh replica; True when it reaches both given roots."""
-    from ...state.api import new_state, opened, replay_log
-
-    t0 = time.perf_counter()
-    replica = new_state(params)
-    with opened(root / "state") as source:
-        replay_log(replica, source)
-    timings["replica"] = time.perf_counter() - t0
-    agree = replica.root == roots[0] == roots[1]
-    out.print(f"replica: replayed {n_batches} private batch(es), root {'agrees' if agree else 'DIFFERS'}")
-    return agree
-
-
-def _print_timings(timings: dict[str, float]) -> None:
-    from rich.table import Table
-
-    summary = Table(title="Timings")
-    summary.add_column("step")
-    summary.add_column("seconds", justify="right")
-    for name, seconds in timings.items():
-        summary.add_row(name, f"{seconds:.1f}")
-    out.print(summary)
-
-
-def malleated_replay(vk: VerifyingKey, client: ClientState, step: Step) -> str:
-    """Feed the light client (-A, -B, C) of an applied proof; return its reason for refusing."""
-    from ...state.lightclient import Step, advance
+    from ...state.lightclient import ClientState, Step, advance
     from ...zk.curve import g1_neg, g2_neg
     from ...zk.groth16.data import Proof
+    from ..demo_view import when
 
-    p = step.proof
-    twin = Step(step.public, Proof(a=g1_neg(p.a), b=g2_neg(p.b), c=p.c), step.bridge_record)
-    _, outcome = advance(client, vk, [twin])
-    return outcome.reason or "NOT refused"
+    vk = load_vk(keys_dir / VK_FILE)
+    steps = [read_step(root / f"batch{r.index:02d}") for r in summary.rows]
+    with err.status(f"light client: following {len(steps)} proofs"):
+        client, outcome = advance(ClientState.start(vk, summary.genesis), vk, steps, feed=feed)
+        last = steps[-1].proof
+        twin = Step(steps[-1].public, Proof(a=g1_neg(last.a), b=g2_neg(last.b), c=last.c),
+                    steps[-1].bridge_record, steps[-1].market_record)
+        _, replay = advance(client, vk, [twin], feed=feed)
+    summary.client_root = client.root
+    flags = [f for a in outcome.accepted for f in a.flags]
+    moved = [op for a in outcome.accepted for op in a.bridge_ops]
+    summary.client_checks = [
+        f"{'accepted' if outcome.ok else 'REFUSED: ' + outcome.reason} {len(outcome.accepted)} of {len(steps)} "
+        f"proofs from genesis, in one batch verification (height {client.height})",
+        "each batch's old root is the root it reached, and time never went backwards "
+        f"(last batch at {when(client.time)})",
+        f"bridge records match their digests ({sum(op.NAME == 'deposit' for op in moved)} deposits, "
+        f"{sum(op.NAME == 'withdraw' for op in moved)} withdrawals)",
+        f"market records match their digests, and all {sum(len(s.market_record.reports) for s in steps if s.market_record)}"
+        f" reports are in the committee's published feed ({len(feed)} reports)"
+        + (f"; flags: {'; '.join(flags)}" if flags else "; no newer index price was skipped"),
+        f"a malleated copy of the last proof (-A, -B, C) is refused: {replay.reason or 'NOT refused'}",
+    ]
+    return outcome.ok and not replay.ok
+
+
+def _replica(root: Path, params: Params, summary: Summary) -> bool:
+    """Replay the prover's private batch log on a fresh replica; True when it reaches the same root."""
+    from ...state.api import new_state, opened, replay_log
+
+    replica = new_state(params)
+    with err.status("replica: replaying the private batches"), opened(root / "state") as source:
+        replayed = replay_log(replica, source)
+    agree = replica.root == summary.final_root
+    summary.replica = (f"replayed the {len(replayed)} private batches (every op and signature) to the "
+                       + ("same root" if agree else "[red]A DIFFERENT ROOT[/]"))
+    return agree

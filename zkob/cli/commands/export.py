@@ -56,7 +56,7 @@ def export_wtns(directory: Path, batch_file: Path, out_file: Path) -> None:
     from ...zk.formats.iden3 import wtns_to_bytes
 
     with state_dir(directory) as state:
-        batch = load_batch(batch_file, state.params.batch_size)
+        batch = load_batch(batch_file, state.params)
         trace = trace_batch(state, batch)
         witness = witness_for(state.params, trace)
     data = wtns_to_bytes(witness)

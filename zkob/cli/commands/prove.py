@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..console import Phases, out
+from ..console import Phases, out, warn
 from ..statedir import state_dir
 
 
@@ -19,8 +19,9 @@ from ..statedir import state_dir
 @click.option("--zkey", "zkey", type=click.Path(dir_okay=False, path_type=Path),
               help="A snarkjs Groth16 .zkey for this state's circuit (instead of --keys), e.g. a ceremony's final key.")
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="With one BATCH and no --cluster: the directory for proof.json, public.json, bridge.json "
-                   "and batch.json. Otherwise OUTROOT: batch i of the command goes to OUTROOT/00000i/, and "
+              help="With one BATCH and no --cluster: the directory for proof.json, public.json, bridge.json, "
+                   "market.json and batch.json. Otherwise OUTROOT: batch i of the command goes to "
+                   "OUTROOT/00000i/, and "
                    "rerunning the same command resumes after the last batch written there.")
 @click.option("--cluster", "cluster", metavar="local:N|tcp://HOST:PORT",
               help="Prove on Dask: N local worker processes, or the workers of a running scheduler "
@@ -56,9 +57,12 @@ def _prove_one(directory: Path, batch_file: Path, keys_dir: Path | None, zkey: P
     from ...pipeline.prove import prove_batch
     from ...state.batchfile import load_batch
     from ...state.protocol import PUBLIC_INPUTS
+    from .apply import SALT_WARNING
 
     with state_dir(directory) as state:
-        batch = load_batch(batch_file, state.params.batch_size)
+        batch = load_batch(batch_file, state.params)
+        if batch.salt_given:
+            warn(SALT_WARNING.format(file=batch_file))
         with Phases(quiet or as_json) as report:
             result = prove_batch(state, batch, keys_dir, out_dir, backend, report, zkey=zkey)
     named = dict(zip(PUBLIC_INPUTS, result.public))
@@ -69,7 +73,7 @@ def _prove_one(directory: Path, batch_file: Path, keys_dir: Path | None, zkey: P
         return
     for name, value in named.items():
         out.print(f"{name:<10} {value}", markup=False)
-    out.print(f"wrote {out_dir}/{{proof,public,bridge,batch}}.json in {report.total:.1f} s", markup=False)
+    out.print(f"wrote {out_dir}/{{proof,public,bridge,market,batch}}.json in {report.total:.1f} s", markup=False)
 
 
 def _prove_run(directory: Path, batch_files: tuple[Path, ...], keys_dir: Path, outroot: Path,
@@ -81,7 +85,7 @@ def _prove_run(directory: Path, batch_files: tuple[Path, ...], keys_dir: Path, o
     from ...state.protocol import PUBLIC_INPUTS
 
     with state_dir(directory) as state:
-        batches = [RunBatch(i, str(path), load_batch(path, state.params.batch_size))
+        batches = [RunBatch(i, str(path), load_batch(path, state.params))
                    for i, path in enumerate(batch_files, start=1)]
         identity = keys_identity(keys_dir, state.params)  # keys for other parameters: refused before any work
         with Phases(quiet or as_json) as report:

@@ -13,7 +13,7 @@ from ..statedir import state_dir
 @click.command("root")
 @click.argument("directory", type=click.Path(path_type=Path))
 def command(directory: Path) -> None:
-    """Print the state root H(accounts_root, orders_root) of DIRECTORY in decimal."""
+    """Print the state root H(accounts_root, orders_root, instruments_root, market_hash, blind) of DIRECTORY."""
     with state_dir(directory) as state:
         root = state.root
     out.print(str(root), markup=False)

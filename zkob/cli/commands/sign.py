@@ -27,16 +27,20 @@ def _key_accounts(state, batch, public_key: tuple[int, int]) -> list[int]:
 @click.option("-o", "--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Signed batch file to write (atomically; may be BATCH.json itself).")
 def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -> None:
-    """Sign, in batch order, the withdraw/place/cancel ops of KEY.json's account(s).
+    """Sign, in batch order, the withdraw/place/cancel/margin/dplace/liquidate ops of KEY.json's account(s).
 
     The key's accounts are those of DIRECTORY's state whose stored public
-    key is the key's (and accounts a deposit of the batch creates with it).
-    Each op is signed over H(op_hash, nonce) with the account's current
-    nonce plus the number of its earlier signed ops in the batch. Other ops
-    are copied as they are, so several holders can sign one file in turn.
+    key is the key's (and accounts a deposit of the batch creates with it);
+    a liquidate is signed by its liquidator. Each op is signed over
+    H(venue, op_hash, nonce) with the state's venue_id and the account's
+    current nonce plus the number of its earlier signed ops in the batch.
+    Other ops, the time and the reports are copied as they are, so several
+    holders (and committee members, `zkob oracle sign`) can sign one file
+    in turn.
     """
     from ...state.batchfile import load_batch
     from ...state.ops import is_signed, signer, to_json
+    from ...state.oracle import report_to_json
     from ...state.protocol import SIGNED
     from ...state.signing import batch_nonces, sign_ops
     from ...zk.eddsa import key_file_from_json
@@ -48,7 +52,7 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     except (ValueError, MalformedInput) as exc:  # JSONDecodeError is a ValueError
         raise ZkobError(f"{key_file} is not a zkob key file: {exc}") from None
     with state_dir(directory) as state:
-        batch = load_batch(batch_file, state.params.batch_size, require_sigs=False)
+        batch = load_batch(batch_file, state.params, require_sigs=False)
         accounts = _key_accounts(state, batch, public_key)
         if not accounts:
             raise ZkobError(f"no account of the state in {directory} (or created by {batch_file}) "
@@ -59,7 +63,8 @@ def command(key_file: Path, directory: Path, batch_file: Path, out_path: Path) -
     if not mine:
         kinds = f"{', '.join(SIGNED[:-1])} or {SIGNED[-1]}"
         raise ZkobError(f"no {kinds} of account(s) {', '.join(map(str, accounts))} in {batch_file}")
-    document: dict[str, object] = {"ops": [to_json(op) for op in signed]}
+    document: dict[str, object] = {"ops": [to_json(op) for op in signed], "time": batch.time,
+                                   "reports": [report_to_json(r) for r in batch.reports]}
     if batch.salt_given:
         document["salt"] = str(batch.salt)
     write_atomic(out_path, json.dumps(document, indent=1) + "\n", mode=PRIVATE)  # signatures: the holder's

@@ -16,6 +16,7 @@ TOPICS = {
     "groth16": "zkob.zk.groth16_vectors",
     "poseidon": "zkob.zk.poseidon_vectors",
     "state": "zkob.state.vectors",
+    "derivatives": "zkob.state.vectors_derivatives",
 }
 
 
