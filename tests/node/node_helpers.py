@@ -1,7 +1,8 @@
 """Shared by the node tests: parameters, users' keys, signed ops, a sequencer in this process, a node process.
 
-The parameters are the session's walkthrough keys' (3/3/2, K = 4), so the
-tests that prove reuse tests/conftest.py's ``walkthrough_keys``.
+The parameters are the session's walkthrough keys' (zkob/cli/anchor_flow.PARAMS:
+a tiny v2 spot venue, 3/3/2, K = 4, no derivatives slot, a fixed venue id),
+so the tests that prove reuse tests/conftest.py's ``walkthrough_keys``.
 """
 
 from __future__ import annotations
@@ -16,14 +17,14 @@ from pathlib import Path
 
 import httpx
 
+from zkob.cli.anchor_flow import PARAMS as WALKTHROUGH_PARAMS
 from zkob.node.log import NodeLog
 from zkob.node.protocol import parse_deposit, parse_draft, op_json, sign_user_op
 from zkob.node.sequencer import Sequencer
 from zkob.state.api import create_state
-from zkob.state.params import Params
 from zkob.zk.eddsa import private_to_public, public_key_to_json
 
-PARAMS = Params(accounts_depth=3, orders_depth=3, assets_depth=2, batch_size=4)
+PARAMS = WALKTHROUGH_PARAMS
 KEYS = {a: bytes([a]) * 32 for a in range(1, 8)}
 BASE, QUOTE = 1, 2
 
@@ -36,9 +37,9 @@ def deposit(account: int, asset: int, amount: int, create: bool = True) -> dict:
 
 
 def signed(draft: dict, nonce: int, key: bytes | None = None) -> dict:
-    """``draft`` signed by its account's key (or ``key``) at ``nonce`` (protocol v1: no venue)."""
+    """``draft`` signed by its account's key (or ``key``) at ``nonce`` for the tests' venue."""
     op = parse_draft(draft)
-    return op_json(sign_user_op(op, key or KEYS[draft["account"]], nonce, None))
+    return op_json(sign_user_op(op, key or KEYS[draft["account"]], nonce, PARAMS.config.venue_id))
 
 
 def place(order: int, account: int, side: str, price: int, qty: int) -> dict:

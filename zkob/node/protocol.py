@@ -136,19 +136,19 @@ def fill_op(taker: int, maker: int, qty: int, market: tuple[int, int, int]) -> O
     return parse_op({"op": name, "taker": taker, "maker": maker, "qty": qty}, 0)
 
 
-def venue_of(params_json: dict) -> int | None:
-    """The venue id signed messages carry (v2: the config's venue_id; v1: none)."""
-    config = params_json.get("config")
-    return int(config["venue_id"]) if isinstance(config, dict) and "venue_id" in config else None
+def venue_of(params_json: dict) -> int:
+    """The venue id signed messages carry: the config's venue_id in the node's params.json object."""
+    config = params_json.get("config") if isinstance(params_json, dict) else None
+    if not isinstance(config, dict) or "venue_id" not in config:
+        raise MalformedInput("params.config.venue_id", "the node's params name no venue")
+    return int(config["venue_id"])
 
 
-def sign_user_op(op: Op, private_key: bytes, nonce: int, venue: int | None) -> Op:
-    """``op`` signed by its account's key at ``nonce`` (and, in v2, for ``venue``)."""
+def sign_user_op(op: Op, private_key: bytes, nonce: int, venue: int) -> Op:
+    """``op`` signed by its account's key for ``venue`` at ``nonce``: H(venue, op_hash, nonce)."""
     from ..state.signing import sign_op
 
-    if venue is None:
-        return sign_op(op, private_key, nonce)
-    return sign_op(op, private_key, nonce, venue)  # type: ignore[call-arg]
+    return sign_op(op, private_key, nonce, venue)
 
 
 def parse_draft(obj: object) -> Op:
