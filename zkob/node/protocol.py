@@ -22,11 +22,10 @@ acknowledging the j-th op of a batch costs O(j).
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 
-from ..state import batchfile
-from ..state.batchfile import Batch, parse_op
+from ..state.batchfile import Batch, parse_op, place_ops
+from ..state.errors import Rejected
 from ..state.oracle import parse_report, report_to_json
 from ..state.ops import Op, to_json
 from ..state.params import Params
@@ -38,7 +37,6 @@ from ..zk.errors import MalformedInput
 USER_OPS: tuple[str, ...] = SIGNED
 BRIDGE_OPS = ("deposit",)
 ORDER_OPS = tuple(name for name in ("place", "dplace") if name in OPS)
-_BATCH_FIELDS = {f.name for f in dataclasses.fields(Batch)}
 
 
 def parse_user_op(obj: object) -> Op:
@@ -90,28 +88,17 @@ def parse_committee_report(obj: object) -> dict:
 
 
 def make_batch(ops: Sequence[Op], salt: int, time: int, reports: Sequence[dict]) -> Batch:
-    """The batch file the node cuts: its ops in sequence order, the node's time, the reports, the salt.
-
-    Protocol version 1 batches carry no time and no reports (the time is
-    then only the node's record of when the batch opened).
-    """
-    if "time" in _BATCH_FIELDS:  # protocol version 2
-        parsed = tuple(parse_report(r, i) for i, r in enumerate(reports))
-        return Batch(tuple(ops), salt, True, time, parsed)  # type: ignore[call-arg]
-    return Batch(tuple(ops), salt, True)
+    """The batch file the node cuts: its ops in sequence order, the node's time, the reports, the salt."""
+    parsed = tuple(parse_report(r, i) for i, r in enumerate(reports))
+    return Batch(tuple(ops), salt, True, time, parsed)
 
 
 def fits(params: Params, ops: Sequence[Op]) -> bool:
-    """Whether ``ops`` fit one batch: at most K, and (v2) a slot of an accepting kind for each in order."""
+    """Whether ``ops`` fit one batch: at most K, and a slot of an accepting kind (spot/full) for each in order."""
     if len(ops) > params.batch_size:
         return False
-    place = getattr(batchfile, "place_ops", None)
-    if place is None:
-        return True
-    from ..state.errors import Rejected
-
     try:
-        place(tuple(ops), params.slot_kinds)  # type: ignore[attr-defined]
+        place_ops(tuple(ops), params.slot_kinds)
     except Rejected:
         return False
     return True
