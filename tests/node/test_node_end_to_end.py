@@ -85,8 +85,8 @@ def test_clients_post_at_once_and_a_light_client_and_a_replica_reach_the_nodes_r
         vk = str(walkthrough_keys / VK_FILE)
         light = tmp_path / "light.json"
         halfway = subprocess.run([sys.executable, "-m", "zkob.cli.main", "follow", vk, genesis, "--url", node.url,
-                                  "--state", str(light), "--json"], capture_output=True, text=True, env=env,
-                                 timeout=600)
+                                  "--state", str(light), "--json", "--max-ahead", "60"],
+                                 capture_output=True, text=True, env=env, timeout=600)
         assert halfway.returncode == 0, halfway.stderr
         followed = json.loads(halfway.stdout)
         assert followed["root"] == status["root"] and followed["height"] == height
