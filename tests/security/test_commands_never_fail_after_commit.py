@@ -65,7 +65,8 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     def run(*args, shows=None):
         args = [str(a) for a in args]
         result = CliRunner().invoke(cli, args)
-        name = args[0] if args[0] not in ("circuit", "export", "anchor", "oracle", "zkey") else f"{args[0]} {args[1]}"
+        name = (args[0] if args[0] not in ("circuit", "export", "anchor", "oracle", "zkey", "client")
+                else f"{args[0]} {args[1]}")
         if args[:2] == ["zkey", "export"]:
             name += f" {args[2]}"
         ran.add(name)
@@ -128,8 +129,74 @@ def test_every_command_takes_a_path_that_looks_like_markup(tmp_path, walkthrough
     run("anchor", "demo", "--keep", base / "anchor", "--keys", walkthrough_keys, shows=base / "anchor")
     _zkey_walk(run, base)
 
+    _walk_node(run, base, walkthrough_keys, key_pub)
+
     assert problems == []
     assert ran == _leaf_commands(cli)
     with opened(replica) as state:
         assert state.height == 2 and str(state.root) == run("root", st).output.strip() != genesis
     assert pubkey_json() != key_pub  # the walk used the key it made, not the tests' key
+
+
+def _walk_node(run, base, keys, key_pub) -> None:
+    """serve (in this process, stopped by SIGTERM once it answers), and client/replica against a node process."""
+    import os
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    import httpx
+
+    def free_port() -> int:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+    def wait_up(url: str) -> None:
+        for _ in range(600):
+            try:
+                httpx.get(f"{url}/v1/status", timeout=2).raise_for_status()
+                return
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        raise AssertionError(f"{url} did not start")
+
+    served, port = base / "served", free_port()
+    run("init", served, *TINY_ARGS)
+    url = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, ZKOB_OPERATOR_TOKEN="op", ZKOB_REPLICA_TOKEN="rep")
+    node = subprocess.Popen([sys.executable, "-m", "zkob.cli.main", "serve", str(served), "--keys", str(base / "keys"),
+                             "--port", str(port), "--batch-seconds", "0.2"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_up(url)
+        key = base / "key.json"
+        run("client", "deposit", "--url", url, "--token", "op", "--account", "1", "--asset", "1", "--amount", "9",
+            "--key", key)
+        run("client", "post", key, '{"op": "withdraw", "account": 1, "asset": 1, "amount": 2}', "--url", url)
+        for _ in range(1200):
+            status = httpx.get(f"{url}/v1/status", timeout=10).json()
+            if status["height"] >= 2 and status["pending_batches"] == 0:
+                break
+            time.sleep(0.5)
+        run("client", "status", "--url", url)
+        run("init", base / "node-replica", *TINY_ARGS)
+        run("replica", base / "node-replica", "--url", url, "--token", "rep")
+    finally:
+        node.send_signal(signal.SIGTERM)
+        node.wait(60)
+    other = base / "served-here"
+    run("init", other, *TINY_ARGS)
+    here = free_port()
+
+    def stop_when_up() -> None:
+        wait_up(f"http://127.0.0.1:{here}")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    stopper = threading.Thread(target=stop_when_up, daemon=True)
+    stopper.start()
+    run("serve", other, "--keys", base / "keys", "--port", str(here))
+    stopper.join(60)

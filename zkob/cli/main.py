@@ -21,8 +21,8 @@ import click
 
 from .. import __version__
 from ..zk.errors import EXIT_BAD_INPUT, EXIT_INTERNAL, ZkobError
-from .commands import (anchor, apply, circuit, demo, export, follow, hash, init, keygen, oracle, prove, replay,
-                       risk, root, setup, show, sign, vectors, verify, worker, zkey)
+from .commands import (anchor, apply, circuit, client, demo, export, follow, hash, init, keygen, oracle, prove,
+                       replay, replica, risk, root, serve, setup, show, sign, vectors, verify, worker, zkey)
 from .console import debug_enabled, fail
 
 COMMANDS: tuple[click.Command, ...] = (
@@ -30,7 +30,7 @@ COMMANDS: tuple[click.Command, ...] = (
     apply.command,
     setup.command, prove.command, verify.command, follow.command, replay.command,
     export.command, circuit.command, hash.command, vectors.command, demo.command, anchor.command,
-    worker.command, zkey.command,
+    worker.command, zkey.command, serve.command, replica.command, client.command,
 )
 
 INTERNAL = "internal error (ZKOB_DEBUG=1 shows the traceback)"
