@@ -187,14 +187,20 @@ def apply_cancel(ctx: Context, op: Cancel) -> Effects:
     return Effects(orders=(removed,), accounts=(edit.commit(bump_nonce=True),))
 
 
-def apply_fill(ctx: Context, op: Fill) -> Effects:
-    st, p = ctx.state, ctx.state.params
-    ctx.check_ids(taker=(op.taker, p.orders_depth), maker=(op.maker, p.orders_depth))
-    ctx.require(op.taker != op.maker, "distinct_orders", f"taker and maker are both order {op.taker}")
-    taker, maker = st.order(op.taker), st.order(op.maker)
-    ctx.require(taker is not None, "order_exists", f"taker order {op.taker} is not open")
-    ctx.require(maker is not None, "order_exists", f"maker order {op.maker} is not open")
+def open_pair(ctx: Context, taker_id: int, maker_id: int) -> tuple[OrderLeaf, OrderLeaf]:
+    """The two open orders a fill or dfill names, after its first rules (id_range, distinct_orders, order_exists)."""
+    depth = ctx.state.params.orders_depth
+    ctx.check_ids(taker=(taker_id, depth), maker=(maker_id, depth))
+    ctx.require(taker_id != maker_id, "distinct_orders", f"taker and maker are both order {taker_id}")
+    taker, maker = ctx.state.order(taker_id), ctx.state.order(maker_id)
+    ctx.require(taker is not None, "order_exists", f"taker order {taker_id} is not open")
+    ctx.require(maker is not None, "order_exists", f"maker order {maker_id} is not open")
     assert taker is not None and maker is not None
+    return taker, maker
+
+
+def apply_fill(ctx: Context, op: Fill) -> Effects:
+    taker, maker = open_pair(ctx, op.taker, op.maker)
     for name, order in (("taker", taker), ("maker", maker)):
         ctx.require(not order.is_derivative, "order_kind",
                     f"{name} order is on instrument {order.instrument}: derivatives orders trade by dfill")

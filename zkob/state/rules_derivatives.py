@@ -31,7 +31,7 @@ from .ops import DFill, DPlace, Liquidate, ListInstrument, Margin, Op, Settle
 from .positions import shrinks_toward_zero
 from .protocol import BUY
 from .rules import APPLY as SPOT_APPLY
-from .rules import Context, Effects, check_signature, set_order
+from .rules import Context, Effects, check_signature, open_pair, set_order
 from .signed import AMOUNT_BITS, SIZE_BITS, fits
 from .trace import AccountLeaf, InstrumentUpdate, MarginCheck, OrderLeaf
 
@@ -161,13 +161,7 @@ def apply_dplace(ctx: Context, op: DPlace) -> Effects:
 
 
 def apply_dfill(ctx: Context, op: DFill) -> Effects:
-    st, p = ctx.state, ctx.state.params
-    ctx.check_ids(taker=(op.taker, p.orders_depth), maker=(op.maker, p.orders_depth))
-    ctx.require(op.taker != op.maker, "distinct_orders", f"taker and maker are both order {op.taker}")
-    taker, maker = st.order(op.taker), st.order(op.maker)
-    ctx.require(taker is not None, "order_exists", f"taker order {op.taker} is not open")
-    ctx.require(maker is not None, "order_exists", f"maker order {op.maker} is not open")
-    assert taker is not None and maker is not None
+    taker, maker = open_pair(ctx, op.taker, op.maker)
     for name, order in (("taker", taker), ("maker", maker)):
         ctx.require(order.is_derivative, "order_kind", f"{name} order is a spot order: spot orders trade by fill")
     ctx.require(taker.instrument == maker.instrument, "same_market",
