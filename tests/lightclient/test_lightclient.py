@@ -270,13 +270,13 @@ def test_zkob_follow_checks_market_records_against_a_feed_and_the_clock(keys, tm
     (tmp_path / "other.json").write_text(json.dumps({"reports": [newer]}))
     run = CliRunner().invoke
     base = ["follow", str(tmp_path / "vk.json"), "10", str(out)]
-    result = run(cli, [*base, "--feed", str(tmp_path / "feed.json"), "--json"])
+    result = run(cli, [*base, "--reports", str(tmp_path / "feed.json"), "--json"])
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert answer["root"] == "11" and len(answer["flags"]) == 1 and "ts 99 (price 104)" in answer["flags"][0]
-    result = run(cli, [*base, "--feed", str(tmp_path / "other.json")])
+    result = run(cli, [*base, "--feed", str(tmp_path / "other.json")])  # the older name
     assert result.exit_code == 1 and "not in the committee's published feed" in result.stderr
-    result = run(cli, [*base, "--feed", str(tmp_path / "vk.json")])  # not a feed: bad input, one line
+    result = run(cli, [*base, "--reports", str(tmp_path / "vk.json")])  # not a feed: bad input, one line
     assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
     future = _record(time=(1 << 32) - 1, reports=(INDEX,))
     ahead = _out_dir(tmp_path, keys, "ahead", {**record_json, "time": (1 << 32) - 1, "market": str(future.market)},

@@ -19,7 +19,7 @@ from ..console import err, out
               help="Light-client state file: created on first use, resumed afterwards.")
 @click.option("--one-by-one", is_flag=True, help="Verify each proof alone instead of one batch check.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object: root, height, bridge ops.")
-@click.option("--feed", "feed_file", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--reports", "--feed", "feed_file", type=click.Path(dir_okay=False, path_type=Path),
               help="The oracle committee's published reports ({\"reports\": [...]}): every report a batch used "
                    "must be in it, and a batch that used an index report when a newer one was published is flagged.")
 @click.option("--max-ahead", type=click.IntRange(min=0), default=None,
@@ -37,7 +37,8 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     and bridge.json, whose deposits and withdrawals are checked against the
     public bridge digest; it may be absent only when that digest is 0).
     Each OUT's market.json (its reports and listings) must hash to the
-    public market digest; with --feed, its reports must be the committee's.
+    public market digest; with --reports (older name: --feed), every
+    report it used must be one the committee published.
     Exit 1 when a step is refused (replay, fork, gap, time going backwards or
     too far ahead, invalid proof, bridge or market record missing or
     mismatched); the steps before it stay applied.
@@ -45,7 +46,8 @@ def command(vk_file: Path, root: str, outs: tuple[Path, ...], state_file: Path |
     With --url, the steps come from a node's feed (GET /v1/feed and
     /v1/batches/H/*.json), from height --from plus the steps the --state
     file has already applied, until the feed has nothing new (or, with
-    --keep-running, until stopped); --feed and --max-ahead apply to them too.
+    --keep-running, until stopped); --reports and --max-ahead apply to
+    them too.
     """
     import time as clock_time
 
