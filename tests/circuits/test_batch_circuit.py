@@ -53,7 +53,8 @@ def test_every_private_wire_is_constrained():
     assert free == []
 
 
-@pytest.mark.parametrize("name", ["fill_buyer_takes", "fill_self", "deposit_new", "cancel", "dfill", "liquidate", "settle"])
+@pytest.mark.parametrize("name", ["fill_buyer_takes", "fill_self", "deposit_new", "cancel", "dfill", "liquidate", "settle",
+                                  "list", "margin_in", "margin_out", "dplace", "index_report"])
 def test_changing_any_single_private_value_breaks_satisfaction(name):
     """Each private wire + 1 (the rest of an honest witness fixed) fails some constraint."""
     r1cs, layout = build_circuit(P)
