@@ -86,8 +86,9 @@ class Publisher:
     def _wait_for_proofs(self) -> None:
         """The proof thread: each proof in order, checked, handed to the sequencer's thread to publish.
 
-        A local prover is loaded first (kernels, key, circuit), so the
-        first batch does not wait for it.
+        The prover is loaded first (in its process, or in this one for
+        LocalProvers: kernels, key, circuit), so the first batch does not
+        wait for it.
         """
         try:
             if isinstance(self.provers, ProcessProvers):
