@@ -96,3 +96,23 @@ def test_incremental_verdicts_equal_full_retrace_verdicts_and_cut_roots_equal_a_
     # the sequences exercised acceptances and several rules, including the slot layout and the batch time
     assert ("accepted",) in kinds and ("rejected", "slot_layout") in kinds
     assert ("rejected", "time_monotonic") in kinds and len(kinds) >= 5
+
+
+def test_a_cut_whose_trace_differs_from_the_checked_post_state_stops_the_node_and_queues_nothing(tmp_path,
+                                                                                                 monkeypatch):
+    from node_helpers import fund, sequencer
+
+    from zkob.node.protocol import parse_user_op
+    from zkob.zk.errors import InternalError
+
+    seq, cuts = sequencer(tmp_path / "st", batch_ops=2)
+    fund(seq, accounts=(1,))
+    queued = len(seq.pending)
+    seq.handle("op", parse_user_op(signed({"op": "withdraw", "account": 1, "asset": 1, "amount": 1}, 0)))
+    real = OpenState.roots
+    monkeypatch.setattr(OpenState, "roots", lambda self: (real(self)[0] + 1,) + real(self)[1:])  # a divergence
+    with pytest.raises(InternalError, match="differ from the post-state"):
+        seq.handle("op", parse_user_op(signed({"op": "withdraw", "account": 1, "asset": 1, "amount": 1}, 1)))
+    assert len(seq.pending) == queued and seq.failure is not None and len(cuts) == queued
+    with pytest.raises(InternalError):  # nothing more is acknowledged
+        seq.handle("op", parse_user_op(signed({"op": "withdraw", "account": 1, "asset": 1, "amount": 1}, 1)))
