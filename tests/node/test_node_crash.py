@@ -19,7 +19,7 @@ import time
 
 import httpx
 import pytest
-from node_helpers import PARAMS, NodeProcess, deposit, signed, wait_published
+from node_helpers import PARAMS, NodeProcess, children, deposit, signed, wait_gone, wait_published
 
 from zkob.node.log import NodeLog
 from zkob.node.client import NodeClient, replicate
@@ -78,7 +78,9 @@ def test_kill_9_under_load_keeps_exactly_the_acknowledged_ops_and_proving_resume
     try:
         for _ in range(KILLS):
             time.sleep(rng.uniform(1.0, 4.0))
+            provers = children(node.proc.pid)
             node.kill()
+            assert provers and wait_gone(provers) == []  # the prover process notices and exits by itself
             node.start()  # same DIR, same port
     finally:
         time.sleep(1.0)

@@ -21,7 +21,7 @@ import time
 import httpx
 import pytest
 from chromium import dump_dom, ink, png_pixels, screenshot
-from node_helpers import PARAMS, NodeProcess, deposit, place, signed, wait_published
+from node_helpers import PARAMS, NodeProcess, children, deposit, place, signed, wait_gone, wait_published
 
 from zkob.pipeline.keyfiles import VK_FILE
 from zkob.state.api import close_state, create_state
@@ -104,8 +104,11 @@ def test_clients_post_at_once_and_a_light_client_and_a_replica_reach_the_nodes_r
                                 "--token", "nope"], capture_output=True, text=True, env=env, timeout=600)
         assert wrong.returncode == 2 and "replica token" in wrong.stderr
         explorer_shows_the_batches(node.url, status, height, tmp_path)
+        provers = children(node.proc.pid)  # the prover process (spawn may add its resource tracker)
+        assert provers
     finally:
         assert node.stop() == 0
+    assert wait_gone(provers, 5.0) == []  # SIGTERM: no prover process outlives the node
 
 
 def explorer_shows_the_batches(url: str, status: dict, height: int, tmp_path) -> None:

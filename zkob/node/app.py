@@ -160,7 +160,8 @@ async def status_of(node: Node) -> dict:
         "time": publisher.times.get(publisher.published), "node_time": int(time.time()),
         "pending_ops": seq["pending_ops"], "pending_batches": seq["pending_batches"],
         "open_batch": seq["open_batch"], "sequenced_seq": seq["sequenced_seq"],
-        "prover": prover, "sequencer": "failed: " + seq["failure"] if seq["failure"] else "running",
+        "prover": prover, "prover_crashes": getattr(publisher.provers, "crashes", 0),
+        "sequencer": "failed: " + seq["failure"] if seq["failure"] else "running",
         "params": node.params, "uptime": int(time.time() - node.started),
     }
 

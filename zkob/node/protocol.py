@@ -10,14 +10,13 @@ a protocol version changes this module and nothing else in zkob/node/.
   place, cancel; v2 adds margin, dplace, liquidate). Deposits come from
   the bridge (``POST /v1/deposits``); fills come from the node's own
   matching engine; everything else is refused at the door.
-- ``check`` runs the whole open batch plus the candidates through
-  ``trace_batch`` on the state the earlier batches leave, with the open
-  batch's time and reports: exactly the computation that runs when the
-  batch is cut, so an op accepted here never makes its batch fail.
+- ``check`` runs a whole batch through ``trace_batch`` on the state the
+  earlier batches leave (the sequencer uses it for a report, with one
+  noop, and tests compare it with the incremental check of checker.py,
+  which the sequencer runs per op: O(1) instead of this O(K) trace).
 
-Cost of ``check``: one trace of the open batch (up to K ops: Merkle
-updates plus one EdDSA verification, ~6 ms, per signed op), so
-acknowledging the j-th op of a batch costs O(j).
+Cost of ``check``: one trace of the batch (up to K ops: Merkle updates
+plus one EdDSA verification, ~6 ms, per signed op).
 """
 
 from __future__ import annotations

@@ -1,19 +1,22 @@
 """Proving the cut batches in order and publishing them: DIR/batches/NNNNNN/, then the state advances.
 
 The sequencer hands each cut batch (already traced on the pending state)
-to ``Publisher.cut``, which submits it to the provers (this process, or
-a Dask cluster: pipeline/cluster_client.py). A proof thread waits for the
-proofs strictly in height order and passes each back to the sequencer's
-thread, which checks it against KEYS's verification key (never trusting
-the machine that made it), writes DIR/batches/NNNNNN/ whole (then
+to ``Publisher.cut``, which submits it to the provers (a child process
+that keeps the prover loaded: provers.py, or a Dask cluster:
+pipeline/cluster_client.py). A proof thread waits for the
+proofs strictly in height order, checks each against KEYS's verification
+key (never trusting the process or machine that made it; in this thread,
+so a slow or first-time pairing never stalls sequencing) and passes it
+back to the sequencer's thread, which writes DIR/batches/NNNNNN/ whole (then
 renamed into place, pipeline/cluster_outroot.py) and commits the batch to
 the state (``Pending.commit_oldest``, roots compared first). A crash
 between the write and the commit is repaired at start-up by replaying
 the written batch from its files against its public.json.
 
-A proof that fails, or a prover that breaks, stops publishing (the
-status says why) while sequencing goes on; restarting the node proves
-again from the log.
+A prover process that dies is restarted and the batch proved again
+(provers.py; logged, counted in the status). A proof that fails, or a
+prover that keeps dying, stops publishing (the status says why) while
+sequencing goes on; restarting the node proves again from the log.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from ..state.state import State
 from ..zk.errors import Refused, ZkobError
 from ..zk.groth16.data import Proof
 from ..zk.groth16.verify import Verdict
+from .provers import ProcessProvers
 from .sequencer import CutBatch, Sequencer
 
 log = logging.getLogger("zkob.node")
@@ -80,18 +84,22 @@ class Publisher:
         self.waiting.put(None)
 
     def _wait_for_proofs(self) -> None:
-        """The proof thread: each proof in order, handed to the sequencer's thread to check and publish.
+        """The proof thread: each proof in order, checked, handed to the sequencer's thread to publish.
 
-        A local prover is loaded first (kernels, key, circuit), so the
-        first batch does not wait for it.
+        The prover is loaded first (in its process, or in this one for
+        LocalProvers: kernels, key, circuit), so the first batch does not
+        wait for it.
         """
-        if isinstance(self.provers, LocalProvers) and self.provers.prover is None:
-            try:
+        try:
+            if isinstance(self.provers, ProcessProvers):
+                self.provers.load()
+                log.info("prover loaded in its process (pid %s)", self.provers.pid)
+            elif isinstance(self.provers, LocalProvers) and self.provers.prover is None:
                 self.provers.prover = load_prover(self.provers.params, self.provers.keys_dir, self.provers.backend)
                 log.info("prover loaded")
-            except ZkobError as exc:
-                self.failure = f"the prover did not load: {exc}"
-                log.error(self.failure)
+        except ZkobError as exc:
+            self.failure = f"the prover did not load: {exc}"
+            log.error(self.failure)
         while True:
             item = self.waiting.get()
             if item is None:
@@ -103,19 +111,28 @@ class Publisher:
                 proof = exc
             except Exception as exc:  # a bug in a prover: published nothing, say so in the status
                 proof = ZkobError(f"{type(exc).__name__}: {exc}")
+            if not isinstance(proof, ZkobError):
+                proof = self._checked(cut, proof)
             assert self.sequencer is not None
             self.sequencer.submit("call", lambda _, c=cut, p=proof: self._publish(c, p))
 
+    def _checked(self, cut: CutBatch, proof: Proof) -> Proof | ZkobError:
+        """``proof`` if it verifies for the batch's public inputs, else the reason (in the proof thread)."""
+        try:
+            verdict = self.check(cut.trace.public_inputs, proof)
+        except ZkobError as exc:
+            return exc
+        except Exception as exc:  # a malformed proof from a broken prover
+            return Refused(f"its proof could not be checked ({type(exc).__name__}: {exc})")
+        return proof if verdict.ok else Refused(f"its proof does not verify ({verdict.reason})")
+
     def _publish(self, cut: CutBatch, proof: Proof | ZkobError) -> None:
-        """Check, write and commit one batch (in the sequencer's thread, which owns the state)."""
+        """Write and commit one checked batch (in the sequencer's thread, which owns the state)."""
         if self.failure is not None:
             return
         try:
             if isinstance(proof, ZkobError):
                 raise proof
-            verdict = self.check(cut.trace.public_inputs, proof)
-            if not verdict.ok:
-                raise Refused(f"its proof does not verify ({verdict.reason})")
             write_step(self.outroot, cut.height, proof, cut.trace, cut.batch)
             assert self.sequencer is not None
             self.sequencer.pending.commit_oldest()

@@ -6,9 +6,12 @@ op and gets, at that moment, its time T (the node's clock in whole
 seconds, never below the previous batch's time) and the committee reports
 waiting in the log (at most M, in arrival order; reports apply at the
 start of a batch, before its ops). An op is accepted when the open batch
-with the op appended passes the state machine (``protocol.check``: the
-very ``trace_batch`` run that executes the batch) on the state the
-earlier, cut batches leave, with that T and those reports. So every
+with the op appended passes the state machine (the very ``trace_batch``
+run that executes the batch) on the state the earlier, cut batches
+leave, with that T and those reports. That verdict is computed
+incrementally (checker.py): the open batch keeps its post-state, and a
+new op runs alone on it, through the same rule functions, in O(1) per
+op; the cut compares the batch's fresh trace with that post-state. So every
 rule, the signature, the nonce, the margin and expiry checks at time T
 and the prices after the reports, is decided exactly as it will be when
 the batch runs, and the cut batch always passes: an acknowledged op never
@@ -53,8 +56,11 @@ from ..state.errors import Rejected
 from ..state.ops import Op, is_signed, signer
 from ..state.pending import Pending
 from ..state.state import State
+from ..state.trace import BatchTrace
+from ..state.transition import apply_batch
 from ..zk.errors import InternalError, MalformedInput, ZkobError
 from .book import Book
+from .checker import OpenState
 from .log import LoggedBatch, NodeLog, Step
 from .protocol import ORDER_OPS, check, fill_op, fits, make_batch, max_reports, noop, op_from_json, op_json
 
@@ -69,6 +75,7 @@ class OpenBatch:
     reports: tuple[dict, ...]
     report_ids: tuple[int, ...]
     opened: float
+    post: OpenState     # the state after the ops so far: each new op is checked on it alone
     ops: list[Op] = field(default_factory=list)
     seqs: list[int] = field(default_factory=list)
 
@@ -131,12 +138,13 @@ class Sequencer:
             self.last_time = max(self.last_time, logged.time)
             ops = [op_from_json(op) for _, op, _ in logged.ops]
             if logged.salt is None:
-                self.open = OpenBatch(logged.height, logged.time, logged.reports, (), logged.opened, ops,
-                                      [seq for seq, _, _ in logged.ops])
                 try:
-                    check(self.pending.view, ops, logged.time, logged.reports)
+                    post = self._open_state(logged.time, logged.reports)
+                    post.append(ops)
                 except ZkobError as exc:
                     raise InternalError(f"the open batch {logged.height} in the log no longer passes: {exc}") from None
+                self.open = OpenBatch(logged.height, logged.time, logged.reports, (), logged.opened, post, ops,
+                                      [seq for seq, _, _ in logged.ops])
                 continue
             batch = make_batch(ops, logged.salt, logged.time, logged.reports)
             if not self.pending and already_published(logged.height):
@@ -266,7 +274,7 @@ class Sequencer:
         if batch is None:
             batch = self._new_batch()
         try:
-            check(self.pending.view, batch.ops + ops, batch.time, batch.reports)
+            batch.post.append(ops)  # what trace_batch of batch.ops + ops decides, running only ops
         except Rejected as exc:
             if exc.op_index is None or exc.op_index < len(batch.ops):
                 raise InternalError(f"batch {batch.height}'s accepted ops no longer pass: {exc}") from None
@@ -295,8 +303,13 @@ class Sequencer:
         now = self.now()
         self.last_time = max(self.last_time, int(now))
         waiting = self.log.waiting_reports()[:max_reports(self.state.params)]
-        return OpenBatch(self.pending.view.height + 1, self.last_time, tuple(r for _, r in waiting),
-                         tuple(i for i, _ in waiting), now)
+        reports = tuple(r for _, r in waiting)
+        return OpenBatch(self.pending.view.height + 1, self.last_time, reports, tuple(i for i, _ in waiting), now,
+                         self._open_state(self.last_time, reports))
+
+    def _open_state(self, time: int, reports: tuple[dict, ...]) -> OpenState:
+        """An empty batch's post-state at ``time`` with ``reports`` on the pending state (checker.py)."""
+        return OpenState(self.pending.view, make_batch((), 0, time, reports))
 
     def _take_report(self, report: dict) -> dict:
         """Log a committee report for the next batch, after checking it would pass there."""
@@ -331,8 +344,18 @@ class Sequencer:
             return
         salt = random_salt()
         made = make_batch(batch.ops, salt, batch.time, batch.reports)
+        checked = batch.post.roots()
+
+        def same_roots(trace: BatchTrace) -> None:  # before the batch is queued: a mismatch queues nothing
+            last = trace.ops[-1]
+            traced = (last.accounts_root_after, last.orders_root_after, last.instruments_root_after,
+                      trace.market_trace.market_hash_after)
+            if traced != checked:
+                raise InternalError(f"its trace's roots {traced} differ from the post-state its ops were "
+                                    f"checked on {checked}")
+
         try:
-            trace = self.pending.accept(made)
+            trace = apply_batch(self.pending.view, made, same_roots)  # Pending.accept, with the comparison
         except ZkobError as exc:
             self.failure = (f"batch {batch.height} failed when cut although each of its ops passed when "
                             f"sequenced ({exc}); the node stops sequencing")

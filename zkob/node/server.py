@@ -2,7 +2,8 @@
 
     lock DIR (DIR/node.lock)  ->  sequencer thread: open the state and the log, replay what a crash
     left half-done, re-queue unproven batches, then run  ->  uvicorn serves the app  ->  on SIGTERM:
-    stop accepting, finish the current step, close the log (unproven batches resume at restart)
+    stop accepting, finish the current step, stop the prover process, close the log (unproven batches
+    resume at restart)
 
 The sequencer thread owns every SQLite connection it opens (the state's
 and the log's), so the state is touched by one thread only. Logging uses
@@ -100,12 +101,12 @@ class Runtime:
                 log.exception("the sequencer stopped")
 
     def _open(self, stack: contextlib.ExitStack) -> None:
-        from ..pipeline.cluster import LocalProvers
         from ..pipeline.keyfiles import VK_FILE, keys_identity, load_vk
         from ..pipeline.prove import proof_checker
         from ..state.api import close_state, open_state
         from .app import Node
         from .prover import Publisher
+        from .provers import ProcessProvers
         from .sequencer import Sequencer
 
         cfg = self.config
@@ -116,8 +117,8 @@ class Runtime:
         node_log = NodeLog(cfg.directory)
         stack.callback(node_log.close)
         if cfg.cluster is None:
-            provers: Any = LocalProvers(state.params, cfg.keys_dir, cfg.backend,
-                                        lambda phase: log.debug("prover: %s", phase))
+            provers: Any = ProcessProvers(state.params, cfg.keys_dir, cfg.backend)
+            stack.callback(provers.close)  # after publisher.stop (LIFO): no prover process outlives the node
         else:
             from ..pipeline.cluster_client import dask_provers
 
