@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..console import out
+
+if TYPE_CHECKING:
+    from ...circuits.costs import CostReport
 
 
 @click.group("circuit")
@@ -51,7 +55,7 @@ def info(directory: Path, as_json: bool) -> None:
     _tables(report)
 
 
-def _tables(report) -> None:  # type: ignore[no-untyped-def]
+def _tables(report: CostReport) -> None:
     from rich.table import Table
 
     kinds = [k for k in report.slot_kinds if k.slots]
