@@ -56,7 +56,12 @@ def info(directory: Path, as_json: bool) -> None:
 
 
 def _tables(report: CostReport) -> None:
+    """Rich tables of the report; cells are Text, so a label such as ``id[dplace,liquidate]`` is never markup."""
     from rich.table import Table
+    from rich.text import Text
+
+    def row(table: Table, *cells: str) -> None:
+        table.add_row(*(Text(c) for c in cells))
 
     kinds = [k for k in report.slot_kinds if k.slots]
     t = Table(title="a slot's parts, per slot kind (the first slot of each kind)", title_justify="left")
@@ -64,8 +69,8 @@ def _tables(report: CostReport) -> None:
     for k in kinds:
         t.add_column(f"{k.kind} (slots {', '.join(map(str, k.slots))})", justify="right")
     for part in sorted({part for k in kinds for part in k.parts}):
-        t.add_row(part, *(str(k.parts.get(part, "-")) for k in kinds))
-    t.add_row("slot total", *(" / ".join(map(str, k.constraints)) for k in kinds))
+        row(t, part, *(str(k.parts.get(part, "-")) for k in kinds))
+    row(t, "slot total", *(" / ".join(map(str, k.constraints)) for k in kinds))
     out.print(t)
 
     t = Table(title="op types (measured in the first slot of the smallest kind that holds them)", title_justify="left")
@@ -74,21 +79,21 @@ def _tables(report: CostReport) -> None:
     for op in report.ops:
         needs = "any slot" if op.needs == "spot" else "full slot"
         if op.measured_in_slot is None:
-            t.add_row(op.op, needs, "-", "-", "-", "no slot of these params holds it")
+            row(t, op.op, needs, "-", "-", "-", "no slot of these params holds it")
             continue
-        t.add_row(op.op, needs, str(op.rules), str(sum(op.updates.values())), str(op.only), ", ".join(op.updates))
+        row(t, op.op, needs, str(op.rules), str(sum(op.updates.values())), str(op.only), ", ".join(op.updates))
     out.print(t)
 
     t = Table(title="gadgets (overlapping views of the whole circuit)", title_justify="left")
     for col in ("gadget", "unit", "per unit", "units", "total"):
         t.add_column(col, justify="left" if col in ("gadget", "unit") else "right")
     for g in report.gadgets:
-        t.add_row(g.gadget, g.unit, str(g.per_unit), str(g.units), str(g.total))
+        row(t, g.gadget, g.unit, str(g.per_unit), str(g.units), str(g.total))
     out.print(t)
 
     t = Table(title=f"outside the slots ({report.outside_slots})", title_justify="left")
     t.add_column("part")
     t.add_column("constraints", justify="right")
     for part, n in report.outside_by_part.items():
-        t.add_row(part, str(n))
+        row(t, part, str(n))
     out.print(t)
