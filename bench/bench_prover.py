@@ -6,6 +6,7 @@ circuits, child, compare, report, cli).
     python bench/bench_prover.py components --sizes 12 14 16 18 --pure-max 13
     python bench/bench_prover.py compile
     python bench/bench_prover.py prove --sizes 12 14 16 18 --orderbook --work /tmp/zkbp [--baseline] [--orderbook-zkob-only]
+    python bench/bench_prover.py prove --sizes --derivatives --work /tmp/zkbp   (protocol v2 at the defaults, 2^19)
     python bench/bench_prover.py tables results.jsonl ...   (markdown for bench/results/prover.md)
     python bench/bench_prover.py plot results.jsonl ... --out bench/prover.png
 
@@ -23,7 +24,9 @@ time, its prove() time split by backend call, peak RSS) against ``snarkjs
 groth16 prove`` on the exported .r1cs/.wtns (wall time, peak RSS), and has
 snarkjs verify both proofs. ``--orderbook`` adds the batch circuit at the
 default parameters with one batch of the demo's order flow (and times its
-witness generation). Results print as JSON lines and markdown rows.
+witness generation). ``--derivatives`` adds the protocol-v2 batch circuit at
+the default parameters (297,556 constraints, a 2^19 domain) with one batch
+holding two dplaces next to two deposits. Results print as JSON lines and markdown rows.
 """
 
 from __future__ import annotations

@@ -99,3 +99,42 @@ def orderbook_circuit(work: Path):
     t = time.perf_counter()
     witness = witness_for(params, trace_batch(state, batch))
     return r1cs, witness, time.perf_counter() - t
+
+
+def derivatives_circuit(work: Path):
+    """The protocol-v2 batch circuit at the default Params with the witness of one batch of derivatives flow.
+
+    The venue of ``zkob init`` (no committee keys, so 297,556 constraints, a
+    2^19 domain): earlier batches (applied, not proven) deposit for three
+    accounts, list a future and move margin in; the proven batch is a
+    deposit, a dplace, a deposit, a dplace (the layout spot full spot full).
+    Returns (r1cs, witness, seconds of witness generation).
+    """
+    from zkob.circuits.batch import build_circuit, witness_for
+    from zkob.state.api import apply_batch, new_state
+    from zkob.state.batchfile import parse_batch
+    from zkob.state.instruments import FUTURE
+    from zkob.state.matching import cut_batches
+    from zkob.state.matching_derivatives import VenueFlow
+    from zkob.state.params import Params
+    from zkob.state.protocol import BUY
+    from zkob.state.transition import trace_batch
+
+    params = Params()
+    rng = random.Random(1)
+    users = {i: rng.randbytes(32) for i in range(1, 4)}  # account -> private key (signed flow)
+    flow = VenueFlow.for_params(params, users)
+    c = params.config.collateral
+    flow.time = 1
+    setup_ops = ([flow.deposit(a, c, 10**9) for a in users] + [flow.list_instrument(1, FUTURE, 0, 0, 10_000)]
+                 + [flow.margin(a, 10**6) for a in users])
+    state = new_state(params)
+    for i, ops in enumerate(cut_batches(setup_ops, params)):
+        apply_batch(state, parse_batch({"ops": ops, "time": 1, "salt": str(i + 1)}, params))
+    proven = ([flow.deposit(1, c, 5)] + flow.dlimit(1, 1, BUY, 2000, 3)
+              + [flow.deposit(2, c, 7)] + flow.dlimit(2, 1, BUY, 1990, 2))
+    batch = parse_batch({"ops": proven, "time": 2, "salt": "99"}, params)
+    r1cs, _ = build_circuit(params)
+    t = time.perf_counter()
+    witness = witness_for(params, trace_batch(state, batch))
+    return r1cs, witness, time.perf_counter() - t

@@ -28,6 +28,8 @@ def main() -> None:
     p.add_argument("--orderbook", action="store_true", help="also the order-book circuit at the default Params")
     p.add_argument("--orderbook-zkob-only", action="store_true",
                    help="no snarkjs for the order-book circuit (its snarkjs setup takes ~17 min)")
+    p.add_argument("--derivatives", action="store_true",
+                   help="also the protocol-v2 batch circuit at the default Params (2^19; snarkjs setup ~1 h)")
     p.add_argument("--baseline", action="store_true",
                    help="also time the pre-change prover (strict key load, Python R1CS products) each rep")
     tb = sub.add_parser("tables")
@@ -45,7 +47,7 @@ def main() -> None:
         compile_times()
     elif args.cmd == "prove":
         prove_bench(args.sizes, args.work, args.reps, not args.pure_setup, args.orderbook, args.baseline,
-                    args.orderbook_zkob_only)
+                    args.orderbook_zkob_only, args.derivatives)
     elif args.cmd == "tables":
         tables(args.jsonl)
     elif args.cmd == "plot":

@@ -8,12 +8,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .circuits import chain_circuit, orderbook_circuit, write_known_ptau
+from .circuits import chain_circuit, derivatives_circuit, orderbook_circuit, write_known_ptau
 from .common import ENTRY, ROOT, SNARKJS, _emit, _time_process, _timed
 
 
 def prove_bench(sizes: list[int], work_root: Path, reps: int, fast_setup: bool, orderbook: bool,
-                baseline: bool = False, orderbook_zkob_only: bool = False) -> None:
+                baseline: bool = False, orderbook_zkob_only: bool = False, derivatives: bool = False) -> None:
     engine = None
     if fast_setup:
         from zkob.zk.backends.compiled import backend
@@ -30,6 +30,12 @@ def prove_bench(sizes: list[int], work_root: Path, reps: int, fast_setup: bool, 
         r1cs, w, secs = orderbook_circuit(work)
         _compare(work, r1cs, w, {"what": "prove", "circuit": "orderbook (default Params)", "witness_s": secs},
                  reps, engine, baseline, snarkjs=not orderbook_zkob_only)
+    if derivatives:
+        work = work_root / "derivatives"
+        work.mkdir(parents=True, exist_ok=True)
+        r1cs, w, secs = derivatives_circuit(work)
+        _compare(work, r1cs, w, {"what": "prove", "circuit": "v2 derivatives (default Params)", "witness_s": secs},
+                 reps, engine, baseline)
 
 
 def _compare(work: Path, r1cs, w, rec: dict, reps: int, engine, baseline: bool = False,

@@ -8,10 +8,12 @@ import pytest
 from click.testing import CliRunner
 
 from zkob.circuits.batch import build_circuit
+from zkob.circuits.costs import cost_report
 from zkob.cli.main import cli
 from zkob.state.api import apply_batch, close_state, create_state, new_state, opened
 from zkob.state.batchfile import Batch, parse_batch
 from zkob.state.ops import Deposit
+from zkob.state.protocol import OP_TABLE, OPS
 from zkob.zk.formats.iden3 import r1cs_from_bytes, wtns_from_bytes
 
 from .scenario import P, PK1, signed
@@ -56,6 +58,72 @@ def test_circuit_info_counts(state_dir):
     assert sum(data["per_slot"]) + data["outside_slots"] == r1cs.n_constraints
     assert sum(data["by_kind"].values()) == r1cs.n_constraints
     assert sum(data["slot0_by_part"].values()) == data["per_slot"][0]
+
+
+def test_circuit_info_parts_add_up_per_slot_kind_op_and_gadget(state_dir):
+    """The breakdown of issue 14, from the labels of the built circuit: every part sums to its whole."""
+    r1cs, layout = build_circuit(P)
+    result = run("circuit", "info", state_dir, "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    kinds = {k["kind"]: k for k in data["slot_kinds"]}
+    assert [kinds[k]["slots"] for k in ("spot", "full")] == [[0], [1]]  # P: K = 2, one full slot
+    for k in kinds.values():
+        assert k["constraints"] == [layout.slot_constraints[i] for i in k["slots"]]
+        assert sum(k["parts"].values()) == k["constraints"][0]
+    assert sum(data["outside_by_part"].values()) == data["outside_slots"]
+    spot, full = kinds["spot"]["parts"], kinds["full"]["parts"]
+    margin = {p: n for p, n in full.items() if p.startswith("margin_eval/")}
+    assert set(margin) == {"margin_eval/acct[0]/after", "margin_eval/acct[1]/after", "margin_eval/acct[1]/before"}
+    assert all(n > 0 for n in margin.values())
+    assert not any(p.startswith(("margin_eval/", "instrument", "acct[0]/position")) for p in spot)
+
+    ops = {o["op"]: o for o in data["ops"]}
+    assert list(ops) == [s.name for s in OP_TABLE if s.name != "noop"]
+    for name, o in ops.items():
+        assert o["needs"] == ("full" if OPS[name].full_only else "spot")
+        parts = kinds[o["needs"]]["parts"]
+        assert o["measured_in_slot"] == kinds[o["needs"]]["slots"][0]
+        assert o["rules"] == parts.get(f"rules:{name}", 0)
+        assert all(parts[p] == n for p, n in o["updates"].items())
+        assert o["rules"] <= o["only"] <= o["rules"] + sum(o["updates"].values())
+    assert set(ops["dfill"]["updates"]) >= {"ord[1]", "acct[1]/position", "margin_eval/acct[1]/after", "instrument"}
+    assert set(ops["deposit"]["updates"]) == {"acct[0]", "acct[0]/leg[0]"}
+    # in a spot slot only a fill uses the second order and account updates; in a full slot dfill shares them
+    assert ops["fill"]["only"] == ops["fill"]["rules"] + sum(spot[p] for p in ("ord[1]", "acct[1]", "acct[1]/leg[0]",
+                                                                               "acct[0]/leg[1]"))
+    assert ops["liquidate"]["only"] == ops["liquidate"]["rules"] + full["margin_eval/acct[1]/before"]
+
+    gadgets = {g["gadget"]: g for g in data["gadgets"]}
+    assert gadgets["margin evaluations"] == {**gadgets["margin evaluations"], "units": 1, "per_unit": sum(margin.values()),
+                                             "total": sum(margin.values())}
+    q, m = P.config.quorum, P.reports
+    assert gadgets["report signer"]["units"] == q * m and gadgets["reports"]["units"] == m
+    assert gadgets["reports"]["total"] == sum(n for p, n in data["outside_by_part"].items() if p.startswith("report["))
+    assert gadgets["EdDSA"]["units"] == P.batch_size + q * m
+    assert gadgets["EdDSA"]["total"] == gadgets["EdDSA"]["units"] * gadgets["EdDSA"]["per_unit"] > data["by_kind"]["eddsa"]
+    tree_updates = {"spot": 2 * P.accounts_depth + 3 * P.assets_depth + 2 * P.orders_depth}
+    tree_updates["full"] = tree_updates["spot"] + P.instruments_depth
+    levels = sum(tree_updates[kind] for kind in P.slot_kinds) + m * P.instruments_depth  # + settlement reports' reads
+    assert (gadgets["Merkle level"]["units"], gadgets["Merkle level"]["per_unit"]) == (levels, 482)
+    assert 0 < gadgets["positions hash"]["total"] < full["acct[0]/positions"] + full["acct[1]/positions"] + \
+        full["acct[0]/position"] + full["acct[1]/position"]
+    assert gadgets["instruments access"]["units"] == 1 and gadgets["instruments access"]["per_unit"] >= full["instrument"]
+
+
+def test_circuit_info_prints_the_tables(state_dir):
+    result = CliRunner().invoke(cli, ["circuit", "info", str(state_dir)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    data = cost_report(P).to_dict()
+    for title in ("a slot's parts, per slot kind", "op types", "gadgets", "outside the slots"):
+        assert title in result.stdout
+    full = next(k for k in data["slot_kinds"] if k["kind"] == "full")
+    row = next(line for line in result.stdout.splitlines() if "margin_eval/acct[1]/before" in line)
+    assert row.split()[-2] == str(full["parts"]["margin_eval/acct[1]/before"]) and row.split()[-4] == "-"
+    liquidate = next(line for line in result.stdout.splitlines() if line.startswith("│ liquidate"))
+    o = next(o for o in data["ops"] if o["op"] == "liquidate")
+    cells = [c.strip() for c in liquidate.split("│")[3:6]]
+    assert cells == [str(o["rules"]), str(sum(o["updates"].values())), str(o["only"])]
 
 
 def test_circuit_info_refuses_a_non_state(tmp_path):
