@@ -57,7 +57,6 @@ from ..state.ops import Op, is_signed, signer
 from ..state.pending import Pending
 from ..state.state import State
 from ..state.trace import BatchTrace
-from ..state.transition import apply_batch
 from ..zk.errors import InternalError, MalformedInput, ZkobError
 from .book import Book
 from .checker import OpenState
@@ -355,7 +354,7 @@ class Sequencer:
                                     f"checked on {checked}")
 
         try:
-            trace = apply_batch(self.pending.view, made, same_roots)  # Pending.accept, with the comparison
+            trace = self.pending.accept(made, same_roots)
         except ZkobError as exc:
             self.failure = (f"batch {batch.height} failed when cut although each of its ops passed when "
                             f"sequenced ({exc}); the node stops sequencing")

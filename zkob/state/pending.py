@@ -27,7 +27,7 @@ batches (a few hundred Merkle nodes per batch).
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, cast
 
 from .batchfile import Batch
@@ -113,14 +113,15 @@ class Pending:
     def __len__(self) -> int:
         return len(self.source.queued)
 
-    def accept(self, batch: Batch) -> BatchTrace:
+    def accept(self, batch: Batch, check: Callable[[BatchTrace], None] | None = None) -> BatchTrace:
         """Check ``batch`` against the state the queued batches leave, trace it and queue it.
 
         Raises Rejected (rule, op index, op type) or MalformedInput as
-        apply_batch does; the queue is then unchanged. Nothing reaches the
-        committed state.
+        apply_batch does, or what ``check`` (which sees the trace first)
+        raises; the queue is then unchanged. Nothing reaches the committed
+        state.
         """
-        return apply_batch(self.view, batch)
+        return apply_batch(self.view, batch, check)
 
     def commit_oldest(self) -> LogEntry:
         """Write the oldest queued batch to the committed state and return its log entry.
