@@ -93,8 +93,8 @@ def orderbook_circuit(work: Path):
 
         shutil.rmtree(state_dir)
     state = create_state(state_dir, params)
-    ops = random_flow(rng, users, 1 << params.orders_depth, params.batch_size)
-    batch = parse_batch({"ops": ops[:params.batch_size]}, params.batch_size, lambda: rng.randrange(1 << 250))
+    ops = random_flow(rng, users, 1 << params.orders_depth, params.batch_size, venue=params.config.venue_id)
+    batch = parse_batch({"ops": ops[:params.batch_size], "time": 1}, params, lambda: rng.randrange(1 << 250))
     r1cs, _ = build_circuit(params)
     t = time.perf_counter()
     witness = witness_for(params, trace_batch(state, batch))
