@@ -23,9 +23,10 @@ from __future__ import annotations
 import asyncio
 import hmac
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -41,6 +42,8 @@ from .prover import Publisher
 from .protocol import parse_committee_report, parse_deposit, parse_user_op
 from .sequencer import Sequenced, Sequencer
 from .views import MAX_ROWS, PUBLIC_FILES, batch_rows, published_step
+
+T = TypeVar("T")
 
 MAX_BODY = 64 << 10   # one op is about 1 KiB of JSON; a deposit list of K ops fits easily
 MAX_WAIT = 30.0       # longest long poll, seconds
@@ -110,6 +113,14 @@ async def ask(node: Node, kind: str, payload: Any) -> Any:
         raise HttpError(400, str(exc)) from None
 
 
+def _parsed(parse: Callable[[Any], T], data: Any) -> T:
+    """``parse(data)``, with a malformed body answered as 400 and its one-line reason."""
+    try:
+        return parse(data)
+    except MalformedInput as exc:
+        raise HttpError(400, str(exc)) from None
+
+
 def _answer(done: Sequenced) -> dict:
     return {"seq": done.seqs[0] if len(done.seqs) == 1 else list(done.seqs), "height": done.height,
             "fills": [{"seq": s, "op": op} for s, op in done.fills]}
@@ -117,11 +128,7 @@ def _answer(done: Sequenced) -> dict:
 
 async def post_op(request: Request) -> Response:
     node: Node = request.app.state.node
-    data = await read_json(request)
-    try:
-        op = parse_user_op(data)
-    except MalformedInput as exc:
-        raise HttpError(400, str(exc)) from None
+    op = _parsed(parse_user_op, await read_json(request))
     return JSONResponse(_answer(await ask(node, "op", op)))
 
 
@@ -132,21 +139,14 @@ async def post_deposits(request: Request) -> Response:
     if not isinstance(data, dict) or set(data) != {"deposits"} or not isinstance(data["deposits"], list) \
             or not data["deposits"]:
         raise HttpError(400, 'expected {"deposits": [deposit, ...]} (at least one)')
-    try:
-        ops = [parse_deposit(d) for d in data["deposits"]]
-    except MalformedInput as exc:
-        raise HttpError(400, str(exc)) from None
+    ops = [_parsed(parse_deposit, d) for d in data["deposits"]]
     done: Sequenced = await ask(node, "deposits", ops)
     return JSONResponse({"seqs": list(done.seqs), "height": done.height})
 
 
 async def post_report(request: Request) -> Response:
     node: Node = request.app.state.node
-    data = await read_json(request)
-    try:
-        report = parse_committee_report(data)
-    except MalformedInput as exc:
-        raise HttpError(400, str(exc)) from None
+    report = _parsed(parse_committee_report, await read_json(request))
     return JSONResponse(await ask(node, "report", report))
 
 
